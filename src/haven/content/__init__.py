@@ -1,0 +1,1 @@
+"""Reading a content folder: files → located data → typed, validated records."""

@@ -1,0 +1,441 @@
+"""The one typed schema for a hub's content.
+
+Directory records use Open Referral HSDS 3.0 names and shapes (organization, service,
+location, address, phone, language, schedule, cost option, accreditations, assured_date).
+Fields typed `Text` or `Markdown` are translatable: each becomes one segment of the PO catalogs.
+No model has, or may ever have, a field for immigration or citizenship status.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import langcodes
+import phonenumbers
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+
+class Translatable:
+    """Marks a string field as translatable; `kind` is "text" (one line) or "markdown"."""
+
+    def __init__(self, kind: Literal["text", "markdown"]) -> None:
+        self.kind = kind
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
+        raise ValueError(
+            "the text contains an invisible control character — retype it, or copy it again "
+            "from a plain-text source"
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters), Translatable("text")]
+"""A translatable line of plain text."""
+Markdown = Annotated[str, AfterValidator(_no_control_characters), Translatable("markdown")]
+"""Translatable Markdown (raw HTML is shown as text, never run)."""
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id — use lowercase letters, digits and single hyphens, "
+            "like 'legal-help'"
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+
+URL_SCHEMES = ("http", "https", "tel", "mailto")
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in URL_SCHEMES:
+        raise ValueError(
+            f"{value!r} is not a usable link — start it with https:// (or http://, tel:, mailto:)"
+        )
+    if parts.scheme in ("http", "https") and not re.match(
+        r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?$", parts.netloc
+    ):
+        raise ValueError(
+            f"{value!r} has no valid host name — write the full address, like "
+            "https://www.example.org/page"
+        )
+    if any(c.isspace() for c in value):
+        raise ValueError(f"{value!r} contains a space — remove it or write it as %20")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _check_email(value: str) -> str:
+    if not EMAIL_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address — write it like name@example.org")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+
+
+def _check_language_tag(value: str) -> str:
+    if not langcodes.tag_is_valid(value):
+        raise ValueError(
+            f"{value!r} is not a known BCP 47 language tag — use a tag like 'es', 'zh-Hant' "
+            "or 'prs'"
+        )
+    return value
+
+
+LanguageTag = Annotated[str, AfterValidator(_check_language_tag)]
+
+
+def _check_phone(value: str, info: ValidationInfo) -> str:
+    region = (info.context or {}).get("country", "US")
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValueError(
+            f"{value!r} is not a valid phone number for {region} — write it with its area code, "
+            "like 860-695-8400, or with + and the country code"
+        )
+    return value
+
+
+PhoneNumber = Annotated[str, AfterValidator(_check_phone)]
+
+
+class Record(BaseModel):
+    """Base of every content record: unknown fields are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Status(StrEnum):
+    """How a fact stands today, as shown to readers."""
+
+    CURRENT = "current"
+    MOVED = "moved"
+    SUPERSEDED = "superseded"
+    UNVERIFIED = "unverified"
+    NEEDS_REVIEW = "needs-review"
+
+
+class Verification(Record):
+    """When, by whom and with what result an item was last checked."""
+
+    status: Status
+    assured_date: dt.date | None = None
+    """When the item was last confirmed (HSDS `assured_date`)."""
+    assurer: str | None = None
+    """Who confirmed it: a person, team or partner."""
+    note: Text | None = None
+    """Shown to readers beside the item."""
+    sources: list[Url] = []
+    """Where the confirmation came from."""
+    previous_url: Url | None = None
+    """For a moved item: the address it used to have."""
+    superseded_on: dt.date | None = None
+    """For a superseded item: the date it stopped being in force."""
+    review_every_days: int | None = Field(default=None, ge=1, le=3650)
+    """Overrides the hub's review interval for this item."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Verification:
+        if self.status is Status.UNVERIFIED and self.assured_date is not None:
+            raise ValueError(
+                "an unverified item cannot have an assured_date — remove assured_date, or set "
+                "status: current once someone has confirmed it"
+            )
+        if self.status is Status.CURRENT and self.assured_date is None:
+            raise ValueError(
+                "a current item needs an assured_date — add the date it was last confirmed, or "
+                "set status: unverified"
+            )
+        if self.status is Status.SUPERSEDED and self.superseded_on is None:
+            raise ValueError(
+                "a superseded item needs superseded_on — add the date it stopped being in force"
+            )
+        if self.status is Status.MOVED and self.previous_url is None:
+            raise ValueError(
+                "a moved item needs previous_url — add the old address (and put the new one in url)"
+            )
+        return self
+
+
+class Phone(Record):
+    """HSDS phone."""
+
+    number: PhoneNumber
+    extension: str | None = None
+    type: Literal["voice", "text", "fax", "cell", "video", "pager", "textphone"] = "voice"
+    """HSDS phone type; `textphone` is TTY/TDD."""
+    description: Text | None = None
+    languages: list[LanguageTag] = []
+
+
+class Address(Record):
+    """HSDS address."""
+
+    address_1: str
+    address_2: str | None = None
+    city: str
+    state_province: str
+    postal_code: str
+    country: str = "US"
+
+
+class Schedule(Record):
+    """HSDS schedule, reduced to what a family reads: a description, optional structure."""
+
+    description: Text
+    byday: str | None = None
+    opens_at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
+    closes_at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
+
+
+class CostOption(Record):
+    """HSDS cost_option: `amount: 0` means free."""
+
+    option: Text | None = None
+    amount: float | None = Field(default=None, ge=0)
+    currency: str = "USD"
+
+
+class Accreditation(StrEnum):
+    """Accreditations a family can filter by."""
+
+    DOJ_RECOGNIZED = "doj-recognized-organization"
+    DOJ_ACCREDITED_REPRESENTATIVE = "doj-accredited-representative"
+    LAW_SCHOOL_CLINIC = "law-school-clinic"
+    LICENSED_ATTORNEYS = "licensed-attorneys"
+
+
+class Location(Record):
+    """HSDS location; `confidential: true` keeps its street address out of every output."""
+
+    id: Id
+    name: str | None = None
+    address: Address | None = None
+    confidential: bool = False
+    description: Text | None = None
+    phones: list[Phone] = []
+    schedules: list[Schedule] = []
+    verification: Verification | None = None
+
+
+class Service(Record):
+    """HSDS service."""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+    url: Url | None = None
+    email: Email | None = None
+    topics: list[Id] = []
+    audiences: list[Id] = []
+    languages: list[LanguageTag] = []
+    """Languages the service is offered in (HSDS language)."""
+    cost_options: list[CostOption] = []
+    fees_description: Text | None = None
+    eligibility_description: Text | None = None
+    accreditations: list[Accreditation] = []
+    schedules: list[Schedule] = []
+    phones: list[Phone] = []
+    locations: list[Id] = []
+    """Ids of this organization's locations where the service is offered."""
+    verification: Verification | None = None
+
+
+class Organization(Record):
+    """HSDS organization, with its locations and services: one file per organization."""
+
+    id: Id
+    name: str
+    alternate_name: str | None = None
+    description: Text | None = None
+    url: Url | None = None
+    email: Email | None = None
+    phones: list[Phone] = []
+    locations: list[Location] = []
+    services: list[Service] = []
+    verification: Verification
+
+
+class Topic(Record):
+    """A subject families look for: legal help, know your rights, report discrimination …"""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+
+
+class Audience(Record):
+    """Who an item is for: families, staff and partners …"""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+
+
+class LanguageEntry(Record):
+    """A served language; names are needed only where CLDR has none (Karen, Hmong …)."""
+
+    tag: LanguageTag
+    name: str | None = None
+    """The language's name in itself (endonym)."""
+    english_name: str | None = None
+
+
+class HubFact(Record):
+    """A figure the hub states, stored with its date and source."""
+
+    id: Id
+    text: Text
+    as_of: dt.date
+    source: Url | None = None
+
+
+class Home(Record):
+    """The home page of each language: what to do first."""
+
+    intro: Text
+    first_steps: list[Text] = Field(min_length=1)
+
+
+class Hub(Record):
+    """hub.yaml: the hub's settings."""
+
+    name: Text
+    district: str
+    base_url: Url
+    country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+    """Two-letter region used to read phone numbers written without +."""
+    source_language: LanguageTag
+    languages: list[LanguageEntry] = Field(min_length=1)
+    """Languages served, in the order the chooser shows them: a tag, or a tag with names."""
+    phone: PhoneNumber
+    """The number families call, with free interpretation."""
+    phone_label: Text
+    interpretation: Text
+    """How to ask for free interpretation on that number."""
+    home: Home
+    facts: list[HubFact] = []
+    review_every_days: int = Field(default=90, ge=1, le=3650)
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _tags_as_entries(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"tag": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+DocumentKind = Literal["letter", "guide", "page"]
+
+
+class Document(Record):
+    """Front matter of a Markdown document; its body is translated block by block."""
+
+    id: Id
+    title: Text
+    kind: DocumentKind = "guide"
+    summary: Text | None = None
+    order: int = 100
+    """Position in the navigation: lower comes first."""
+    audiences: list[Id] = []
+    topics: list[Id] = []
+    resources: list[Id] = []
+    """Resources listed after the text."""
+    author: str | None = None
+    author_title: Text | None = None
+    date: dt.date | None = None
+    verification: Verification | None = None
+
+
+class Resource(Record):
+    """A guide, poster, fact sheet or web page from another publisher."""
+
+    id: Id
+    title: Text
+    publisher: str
+    kind: Literal["poster", "guide", "fact-sheet", "webpage", "toolkit", "policy"]
+    url: Url
+    description: Text | None = None
+    audiences: list[Id] = []
+    topics: list[Id] = []
+    languages: list[LanguageTag] = []
+    """Languages the publisher offers it in."""
+    languages_note: Text | None = None
+    verification: Verification
+
+
+class Resources(Record):
+    """resources.yaml."""
+
+    resources: list[Resource] = []
+
+
+class Channel(Record):
+    """A way to report discrimination."""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+    url: Url | None = None
+    emails: list[Email] = []
+    phones: list[Phone] = []
+    verification: Verification
+
+
+class Reporting(Record):
+    """reporting.yaml: how to report discrimination."""
+
+    intro: Markdown
+    channels: list[Channel] = Field(min_length=1)
+
+
+class Topics(Record):
+    """topics.yaml."""
+
+    topics: list[Topic] = Field(min_length=1)
+
+
+class Audiences(Record):
+    """audiences.yaml."""
+
+    audiences: list[Audience] = Field(min_length=1)
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """Names a content author may write for `model`."""
+    return list(model.model_fields)
+
+
+def translatable_kind(metadata: list[Any]) -> str | None:
+    """The Translatable kind of a field, from its metadata, or None."""
+    for item in metadata:
+        if isinstance(item, Translatable):
+            return item.kind
+    return None

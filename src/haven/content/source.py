@@ -1,0 +1,149 @@
+"""YAML and Markdown files read with the line of every value, so errors can point at it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false are booleans, so `no` (Norwegian) stays text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class SourceSyntaxError(Exception):
+    """The file is not valid YAML; carries the line and a plain explanation."""
+
+    def __init__(self, line: int, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+@dataclass
+class Located:
+    """Parsed data plus the 1-based line of each value, keyed by its path in the data."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    duplicates: list[tuple[Path_, int]] = field(default_factory=list)
+    line_offset: int = 0
+
+    def line_of(self, path: Path_) -> int:
+        """The line of the deepest part of `path` that the file has."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line + self.line_offset
+        return 1 + self.line_offset
+
+
+MAX_DEPTH = 50
+
+
+def parse_yaml(text: str) -> Located:
+    """Parse YAML text, recording the line of every mapping key and sequence item."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or "this is not valid YAML"
+        raise SourceSyntaxError(
+            line,
+            f"the YAML cannot be read ({problem})",
+            "check the indentation and put text containing ': ' or '#' in quotes",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SourceSyntaxError(1, f"the YAML cannot be read ({exc})", "check the file") from None
+    finally:
+        loader.dispose()
+    located = Located(data=None)
+    if node is None:
+        located.data = {}
+        return located
+    located.data = _convert(node, (), located, loader, 0)
+    return located
+
+
+def _convert(node: yaml.Node, path: Path_, out: Located, loader: _Loader, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise SourceSyntaxError(
+            node.start_mark.line + 1,
+            f"the data is nested more than {MAX_DEPTH} levels deep",
+            "flatten it: no Haven field needs more than a few levels",
+        )
+    out.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SourceSyntaxError(
+                    key_node.start_mark.line + 1,
+                    "a field name must be plain text",
+                    "write the field name as a single word followed by ':'",
+                )
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                out.duplicates.append((child, key_node.start_mark.line + 1))
+            out.lines[child] = key_node.start_mark.line + 1
+            result[key] = _convert(value_node, child, out, loader, depth + 1)
+            out.lines[child] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, (*path, index), out, loader, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise SourceSyntaxError(
+            node.start_mark.line + 1,
+            f"the value {node.value!r} cannot be read ({exc})",
+            "put it in quotes to use it as text",
+        ) from None
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+@dataclass
+class MarkdownFile:
+    """A Markdown document: its front matter (located) and its body, with the body's first line."""
+
+    meta: Located
+    body: str
+    body_line: int
+
+
+def parse_markdown(text: str) -> MarkdownFile:
+    """Split `---` front matter from the Markdown body."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise SourceSyntaxError(
+            1,
+            "the document has no front matter",
+            "start the file with a line '---', the fields (id, title …), and another '---'",
+        )
+    meta = parse_yaml(match.group(1) or "")
+    meta.line_offset = 1
+    body = text[match.end():]
+    body_line = text[: match.end()].count("\n") + 1
+    return MarkdownFile(meta=meta, body=body, body_line=body_line)

@@ -1,0 +1,464 @@
+"""Step 2, validate: check loaded data against the schema and across files, all at once.
+
+Every problem found, in any file, is collected; if there is one or more, a single
+ContentError lists them all as `file:line: what is wrong — how to fix it`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from haven.content.load import RawContent
+from haven.content.schema import (
+    Audience,
+    Audiences,
+    Document,
+    Hub,
+    Organization,
+    Reporting,
+    Resource,
+    Resources,
+    Topic,
+    Topics,
+)
+from haven.content.source import Located, Path_
+from haven.errors import ContentError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+RESERVED_PAGE_IDS = {"help", "report", "resources", "assets", "index"}
+
+
+@dataclass
+class DocumentSource:
+    """A validated document: front matter, Markdown body and where the body starts."""
+
+    meta: Document
+    body: str
+    file: str
+    body_line: int
+
+
+@dataclass
+class Content:
+    """A hub's whole content, typed and checked: the input of the model step."""
+
+    root: Path
+    hub: Hub
+    topics: list[Topic]
+    audiences: list[Audience]
+    resources: list[Resource]
+    reporting: Reporting | None
+    organizations: list[Organization]
+    documents: list[DocumentSource]
+    catalogs: dict[str, Path]
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)
+    """`(kind, id)` → "file:line", for translators' references in the catalogs."""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def validate(raw: RawContent) -> Content:
+    """Turn raw files into typed content, or raise ContentError with every problem."""
+    checker = _Checker(raw)
+    content = checker.run()
+    if checker.problems or content is None:
+        raise ContentError(checker.problems)
+    return content
+
+
+class _Checker:
+    def __init__(self, raw: RawContent) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = list(raw.problems)
+        self.origins: dict[tuple[str, str], str] = {}
+
+    def run(self) -> Content | None:
+        raw = self.raw
+        for name, located in raw.files.items():
+            self._refuse_status_fields(name, located)
+        for name, document in raw.documents.items():
+            self._refuse_status_fields(name, document.meta)
+
+        hub = self._model("hub.yaml", Hub, context={})
+        context = {"country": hub.country if hub else "US"}
+        topics = self._model("topics.yaml", Topics, context)
+        audiences = self._model("audiences.yaml", Audiences, context)
+        resources = self._model("resources.yaml", Resources, context)
+        reporting = self._model("reporting.yaml", Reporting, context)
+        organizations: list[tuple[str, Organization]] = []
+        for name in sorted(raw.files):
+            if name.startswith("directory/"):
+                org = self._model(name, Organization, context)
+                if org:
+                    organizations.append((name, org))
+        documents: list[DocumentSource] = []
+        for name in sorted(raw.documents):
+            source = raw.documents[name]
+            meta = self._validate(name, source.meta, Document, context)
+            if meta:
+                documents.append(DocumentSource(meta, source.body, name, source.body_line))
+
+        if hub is None:
+            return None
+        self._check_languages(hub)
+        topic_ids = self._unique("topics.yaml", ("topics",), [t.id for t in topics.topics] if topics else [], "topic")
+        audience_ids = self._unique(
+            "audiences.yaml", ("audiences",), [a.id for a in audiences.audiences] if audiences else [], "audience"
+        )
+        resource_ids = self._unique(
+            "resources.yaml", ("resources",), [r.id for r in resources.resources] if resources else [], "resource"
+        )
+        if resources:
+            for index, res in enumerate(resources.resources):
+                path: Path_ = ("resources", index)
+                self._refs("resources.yaml", (*path, "topics"), res.topics, topic_ids, "topic", "topics.yaml")
+                self._refs("resources.yaml", (*path, "audiences"), res.audiences, audience_ids, "audience", "audiences.yaml")
+                self._origin("resource", res.id, "resources.yaml", path)
+        if reporting:
+            self._unique("reporting.yaml", ("channels",), [c.id for c in reporting.channels], "channel")
+            self._origin("reporting", "intro", "reporting.yaml", ("intro",))
+            for index, channel in enumerate(reporting.channels):
+                self._origin("channel", channel.id, "reporting.yaml", ("channels", index))
+        self._check_organizations(organizations, topic_ids, audience_ids)
+        self._check_documents(documents, topic_ids, audience_ids, resource_ids)
+        for name in ("topics.yaml", "audiences.yaml"):
+            kind = name.removesuffix("s.yaml")
+            located = raw.files.get(name)
+            items = (topics.topics if kind == "topic" and topics else audiences.audiences if audiences else [])
+            for index, item in enumerate(items):
+                self._origin(kind, item.id, name, (f"{kind}s", index))
+        self._origin("hub", "hub", "hub.yaml", ())
+        if located := raw.files.get("hub.yaml"):
+            del located
+        warnings = self._catalog_warnings(hub)
+        return Content(
+            root=raw.root,
+            hub=hub,
+            topics=topics.topics if topics else [],
+            audiences=audiences.audiences if audiences else [],
+            resources=resources.resources if resources else [],
+            reporting=reporting,
+            organizations=[org for _, org in organizations],
+            documents=sorted(documents, key=lambda d: (d.meta.order, d.meta.id)),
+            catalogs=raw.catalogs,
+            origins=self.origins,
+            warnings=warnings,
+        )
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _model(self, name: str, model: type[M], context: dict[str, Any]) -> M | None:
+        located = self.raw.files.get(name)
+        if located is None:
+            return None
+        return self._validate(name, located, model, context)
+
+    def _validate(self, name: str, located: Located, model: type[M], context: dict[str, Any]) -> M | None:
+        for path, line in located.duplicates:
+            self.problems.append(
+                Problem(name, line + located.line_offset, f"'{path[-1]}' appears twice here",
+                        "keep one of them: the second would silently replace the first")
+            )
+        if not isinstance(located.data, dict):
+            self.problems.append(
+                Problem(name, located.line_of(()), "the file should hold fields (name: value), "
+                        "not a single value or a list", "see docs/authoring.md for its fields")
+            )
+            return None
+        try:
+            return model.model_validate(located.data, context=context)
+        except ValidationError as exc:
+            self._report(name, located, model, exc)
+            return None
+
+    def _report(self, name: str, located: Located, model: type[BaseModel], exc: ValidationError) -> None:
+        seen: set[tuple[Path_, str]] = set()
+        for error in exc.errors():
+            path = _data_path(located.data, error["loc"])
+            message, hint = _describe(error, path, model)
+            key = (path, message)
+            if key in seen:
+                continue
+            seen.add(key)
+            self.problems.append(Problem(name, located.line_of(path), message, hint))
+
+    # -- refusals ---------------------------------------------------------------------------
+
+    def _refuse_status_fields(self, name: str, located: Located) -> None:
+        for path, key in _keys(located.data, ()):
+            if is_status_field(key):
+                self.problems.append(
+                    Problem(
+                        name,
+                        located.line_of(path),
+                        f"'{key}' would record immigration or citizenship status, and Haven "
+                        "refuses any such field",
+                        "remove it: schools must not ask for or publish a family's status "
+                        "(Plyler v. Doe), and a hub that stores it can put children at risk",
+                    )
+                )
+
+    # -- cross-file checks -------------------------------------------------------------------
+
+    def _check_languages(self, hub: Hub) -> None:
+        tags = [entry.tag for entry in hub.languages]
+        self._unique("hub.yaml", ("languages",), tags, "language", field="tag")
+        if hub.source_language not in tags:
+            self.problems.append(
+                Problem("hub.yaml", self._line("hub.yaml", ("source_language",)),
+                        f"the source language '{hub.source_language}' is not among the languages served",
+                        "add it to languages (usually first)")
+            )
+
+    def _check_organizations(
+        self, organizations: list[tuple[str, Organization]], topic_ids: set[str], audience_ids: set[str]
+    ) -> None:
+        seen_orgs: dict[str, str] = {}
+        seen_services: dict[str, str] = {}
+        seen_locations: dict[str, str] = {}
+        for name, org in organizations:
+            self._first("organization", org.id, name, ("id",), seen_orgs)
+            self._origin("organization", org.id, name, ())
+            location_ids = set()
+            for index, location in enumerate(org.locations):
+                self._first("location", location.id, name, ("locations", index, "id"), seen_locations)
+                location_ids.add(location.id)
+                self._origin("location", location.id, name, ("locations", index))
+            for index, service in enumerate(org.services):
+                path: Path_ = ("services", index)
+                self._first("service", service.id, name, (*path, "id"), seen_services)
+                self._origin("service", service.id, name, path)
+                self._refs(name, (*path, "topics"), service.topics, topic_ids, "topic", "topics.yaml")
+                self._refs(name, (*path, "audiences"), service.audiences, audience_ids, "audience", "audiences.yaml")
+                self._refs(name, (*path, "locations"), service.locations, location_ids, "location",
+                           "this organization's locations")
+
+    def _check_documents(
+        self, documents: list[DocumentSource], topic_ids: set[str], audience_ids: set[str], resource_ids: set[str]
+    ) -> None:
+        seen: dict[str, str] = {}
+        for doc in documents:
+            meta = doc.meta
+            self._first("document", meta.id, doc.file, ("id",), seen)
+            if meta.id in RESERVED_PAGE_IDS:
+                self.problems.append(
+                    Problem(doc.file, self._line(doc.file, ("id",)),
+                            f"the id '{meta.id}' is taken by one of the hub's own pages",
+                            f"choose another id (not {', '.join(sorted(RESERVED_PAGE_IDS))})")
+                )
+            self._origin("document", meta.id, doc.file, ())
+            self._refs(doc.file, ("topics",), meta.topics, topic_ids, "topic", "topics.yaml")
+            self._refs(doc.file, ("audiences",), meta.audiences, audience_ids, "audience", "audiences.yaml")
+            self._refs(doc.file, ("resources",), meta.resources, resource_ids, "resource", "resources.yaml")
+
+    def _catalog_warnings(self, hub: Hub) -> list[Problem]:
+        served = {entry.tag for entry in hub.languages}
+        return [
+            Problem(f"translations/{tag}.po", 0, f"'{tag}' is not a language this hub serves",
+                    "add it to languages in hub.yaml, or remove the file")
+            for tag in sorted(self.raw.catalogs) if tag not in served
+        ]
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _line(self, name: str, path: Path_) -> int:
+        located = self.raw.files.get(name) or (
+            self.raw.documents[name].meta if name in self.raw.documents else None
+        )
+        return located.line_of(path) if located else 0
+
+    def _origin(self, kind: str, ident: str, name: str, path: Path_) -> None:
+        self.origins.setdefault((kind, ident), f"{name}:{self._line(name, path)}")
+
+    def _unique(self, name: str, path: Path_, ids: list[str], kind: str, field: str = "id") -> set[str]:
+        seen: set[str] = set()
+        for index, ident in enumerate(ids):
+            if ident in seen:
+                self.problems.append(
+                    Problem(name, self._line(name, (*path, index, field)),
+                            f"the {kind} '{ident}' is listed twice", "remove one, or give it another id")
+                )
+            seen.add(ident)
+        return seen
+
+    def _first(self, kind: str, ident: str, name: str, path: Path_, seen: dict[str, str]) -> None:
+        line = self._line(name, path)
+        if ident in seen:
+            self.problems.append(
+                Problem(name, line, f"the {kind} id '{ident}' is already used in {seen[ident]}",
+                        "give each one its own id")
+            )
+        else:
+            seen[ident] = f"{name}:{line}"
+
+    def _refs(self, name: str, path: Path_, refs: Iterable[str], known: set[str], kind: str, where: str) -> None:
+        for index, ref in enumerate(refs):
+            if ref in known:
+                continue
+            close = difflib.get_close_matches(ref, sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"add it to {where} or remove it here"
+            self.problems.append(
+                Problem(name, self._line(name, (*path, index)), f"there is no {kind} '{ref}'", hint)
+            )
+
+
+_STATUS_WORDS = {
+    "immigration", "immigrant", "migration", "migratory", "legal", "visa", "residency",
+    "residence", "documentation", "asylum", "refugee", "daca", "tps", "parole",
+}
+_STATUS_TOKENS = {"citizen", "citizenship", "undocumented", "documented", "alien", "nationality",
+                  "noncitizen", "illegal", "deportable", "deportation"}
+_STATUS_JOINED = ("immigrationstatus", "citizenship", "legalstatus", "visastatus", "undocumented",
+                  "aliennumber", "migratorystatus", "immigrantstatus", "residencystatus")
+
+
+def is_status_field(key: str) -> bool:
+    """Whether a field name is about immigration or citizenship status, by any obvious name."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
+    normal = re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
+    tokens = set(normal.split("_"))
+    joined = normal.replace("_", "")
+    if tokens & _STATUS_TOKENS or any(word in joined for word in _STATUS_JOINED):
+        return True
+    if normal in ("a_number", "anumber", "uscis_number", "green_card", "visa_type", "i_94"):
+        return True
+    return bool(tokens & {"status", "type", "number"} and tokens & _STATUS_WORDS)
+
+
+def _keys(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*path, key), str(key)
+            yield from _keys(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _keys(value, (*path, index))
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path_:
+    """The part of a pydantic error location that names real keys and indexes of the data."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and part not in current and not _is_validator_tag(part):
+            path.append(part)
+            current = None
+    return tuple(path)
+
+
+def _is_validator_tag(part: str) -> bool:
+    return "[" in part or part in {"str", "int", "float", "bool", "date"} or part[:1].isupper()
+
+
+_KIND_WORDS = {
+    "string_type": ("text", "put the value in quotes"),
+    "int_type": ("a whole number", "write digits only, like 90"),
+    "int_parsing": ("a whole number", "write digits only, like 90"),
+    "int_from_float": ("a whole number", "write digits only, like 90"),
+    "float_type": ("a number", "write digits only, like 0 or 25.50"),
+    "float_parsing": ("a number", "write digits only, like 0 or 25.50"),
+    "bool_type": ("true or false", "write true or false"),
+    "bool_parsing": ("true or false", "write true or false"),
+    "date_type": ("a date", "write it as YYYY-MM-DD, like 2025-01-20"),
+    "date_parsing": ("a date", "write it as YYYY-MM-DD, like 2025-01-20"),
+    "date_from_datetime_parsing": ("a date", "write it as YYYY-MM-DD, like 2025-01-20"),
+    "date_from_datetime_inexact": ("a date", "write it as YYYY-MM-DD, with no time"),
+    "list_type": ("a list", "write each item on its own line, starting with '- '"),
+    "model_type": ("a group of fields", "write the fields indented under it, each as 'name: value'"),
+    "model_attributes_type": ("a group of fields", "write the fields indented under it, each as 'name: value'"),
+    "dict_type": ("a group of fields", "write the fields indented under it, each as 'name: value'"),
+}
+
+
+def _describe(error: Any, path: Path_, root: type[BaseModel]) -> tuple[str, str]:
+    kind = error["type"]
+    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "the file")
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(root, path[:-1])
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"remove it; the fields here are: {', '.join(allowed)}"
+        return f"unknown field '{name}'", hint
+    if kind == "missing":
+        return f"'{name}' is missing", f"add '{name}:' here (docs/authoring.md describes it)"
+    if kind in _KIND_WORDS:
+        what, hint = _KIND_WORDS[kind]
+        return f"'{name}' should be {what}, not {_show(value)}", hint
+    if kind in ("literal_error", "enum"):
+        expected = error.get("ctx", {}).get("expected", "")
+        options = re.findall(r"'([^']*)'", expected)
+        close = difflib.get_close_matches(str(value), options, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(options)}"
+        return f"{_show(value)} is not a valid {name}", hint
+    if kind == "value_error":
+        text = str(error.get("ctx", {}).get("error", error["msg"]))
+        what, _, hint = text.partition(" — ")
+        return what, hint or "correct the value"
+    if kind == "too_short":
+        return f"'{name}' needs at least one item", "add an item on a line starting with '- '"
+    if kind == "string_pattern_mismatch":
+        return f"{_show(value)} is not in the form '{name}' needs", _pattern_hint(name)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{_show(value)} is out of range for '{name}'", error["msg"].lower()
+    return f"'{name}': {error['msg']}", "see docs/authoring.md"
+
+
+def _pattern_hint(name: str) -> str:
+    if name in ("opens_at", "closes_at"):
+        return "write the time as HH:MM on a 24-hour clock, like 09:00 or 17:30"
+    if name == "country":
+        return "write the two-letter country code in capitals, like US"
+    return "see docs/authoring.md for the form"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def _fields_at(root: type[BaseModel], path: Path_) -> list[str]:
+    """The field names a content author may write at `path` below the model `root`."""
+    model: type[BaseModel] | None = root
+    for part in path:
+        if model is None:
+            break
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _model_in(info.annotation) if info else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _model_in(typing.get_args(annotation)[0])
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found:
+                return found
+    return None

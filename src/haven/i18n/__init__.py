@@ -1,0 +1,1 @@
+"""Languages, translatable segments and their gettext PO catalogs."""

@@ -1,0 +1,169 @@
+"""gettext PO catalogs: one per language, keyed by segment id (msgctxt).
+
+States, from the PO file:
+- reviewed: a person checked it (flag `reviewed`);
+- translated: translated, not yet reviewed;
+- machine: a machine draft (flag `machine`; the provider in an extracted comment);
+- outdated: `#, fuzzy`, or its msgid no longer matches the source (not published as current);
+- missing: no msgstr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
+
+from haven.errors import TranslationError
+from haven.i18n.segments import Segment
+
+FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+REVIEWED, MACHINE = "reviewed", "machine"
+
+
+class State(StrEnum):
+    REVIEWED = "reviewed"
+    TRANSLATED = "translated"
+    MACHINE = "machine"
+    OUTDATED = "outdated"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One translation as the catalog holds it."""
+
+    source: str
+    text: str
+    state: State
+
+
+def read_catalog(path: Path) -> dict[str, Entry]:
+    """Entries by segment id; a catalog that cannot be read is a TranslationError."""
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, abort_invalid=True)
+    except Exception as exc:  # Babel raises several kinds for a broken file
+        raise TranslationError(
+            f"{path.name}: this translation file cannot be read ({exc}) — check it with "
+            f"'msgfmt --check {path.name}', or restore it from git"
+        ) from None
+    entries: dict[str, Entry] = {}
+    for message in catalog:
+        if not message.id or not message.context or not isinstance(message.id, str):
+            continue
+        text = message.string if isinstance(message.string, str) else ""
+        entries[message.context] = Entry(message.id, text, _state(message, text))
+    return entries
+
+
+def _state(message: Message, text: str) -> State:
+    if not text:
+        return State.MISSING
+    if message.fuzzy:
+        return State.OUTDATED
+    if MACHINE in message.flags:
+        return State.MACHINE
+    if REVIEWED in message.flags:
+        return State.REVIEWED
+    return State.TRANSLATED
+
+
+def update_catalog(path: Path, language: str, segments: Iterable[Segment]) -> dict[str, int]:
+    """Bring `path` in step with the segments, keeping every translation.
+
+    A changed source marks its translation fuzzy and keeps the old source as `#| msgid`;
+    a moved segment (same text, new id) keeps its translation; a removed one becomes obsolete.
+    """
+    old = _read_existing(path)
+    by_id = {m.context: m for m in old if m.id and m.context}
+    by_source: dict[str, Message] = {}
+    for message in old:
+        if message.id and message.string and not message.fuzzy:
+            by_source.setdefault(str(message.id), message)
+    new = Catalog(locale=None, creation_date=FIXED_DATE, fuzzy=False)
+    counts = {"new": 0, "changed": 0, "kept": 0, "obsolete": 0}
+    used: set[str] = set()
+    for segment in segments:
+        previous = by_id.get(segment.id)
+        message = Message(
+            segment.source,
+            context=segment.id,
+            locations=[(segment.origin_file, segment.origin_line)] if segment.origin_file else [],
+            auto_comments=[segment.note] if segment.note else [],
+            flags=["python-brace-format"] if segment.kind == "ui" and "{" in segment.source else [],
+        )
+        if previous is not None:
+            used.add(segment.id)
+            message.string = previous.string
+            message.user_comments = list(previous.user_comments)
+            message.flags |= {f for f in previous.flags if f in (REVIEWED, MACHINE, "fuzzy")}
+            message.auto_comments += [c for c in previous.auto_comments if c.startswith("machine:")]
+            if previous.id != segment.source:
+                if previous.string:
+                    message.flags.add("fuzzy")
+                    message.flags.discard(REVIEWED)
+                    message.previous_id = [str(previous.id)]
+                counts["changed"] += 1
+            else:
+                message.previous_id = list(previous.previous_id) if message.fuzzy else []
+                counts["kept"] += 1
+        elif segment.source in by_source:
+            moved = by_source[segment.source]
+            message.string = moved.string
+            message.flags |= {f for f in moved.flags if f in (REVIEWED, MACHINE)}
+            counts["kept"] += 1
+        else:
+            counts["new"] += 1
+        new[message.id] = message
+    for context, message in by_id.items():
+        if context not in used and message.string:
+            new.obsolete[(message.id, context)] = message
+            counts["obsolete"] += 1
+    _write(path, language, new, old)
+    return counts
+
+
+def _read_existing(path: Path) -> Catalog:
+    if not path.exists():
+        return Catalog(locale=None, creation_date=FIXED_DATE)
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def header(language: str, old: Catalog | None = None) -> str:
+    """The PO header: what translators' tools and msgfmt expect, with no changing dates."""
+    fields = {
+        "Project-Id-Version": "Haven hub",
+        "PO-Revision-Date": "2000-01-01 00:00+0000",
+        "Last-Translator": "none yet",
+        "Language-Team": f"{language} translators",
+    }
+    if old is not None:
+        for key, value in old.mime_headers:
+            if key in ("Last-Translator", "Language-Team", "PO-Revision-Date") and value:
+                fields[key] = value
+    fields |= {
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    lines = "".join(f'"{key}: {value}\\n"\n' for key, value in fields.items())
+    return 'msgid ""\nmsgstr ""\n' + lines + "\n"
+
+
+def _write(path: Path, language: str, catalog: Catalog, old: Catalog) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, include_previous=True, omit_header=True)
+    data = header(language, old if path.exists() else None).encode() + buffer.getvalue()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".po.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

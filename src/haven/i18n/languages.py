@@ -1,0 +1,86 @@
+"""What Haven knows about a language: its name in itself, in English, and its direction.
+
+CLDR (through Babel) knows most languages; for those it lacks (S'gaw Karen, Hmong,
+Chuukese …) the hub's own endonym table below, or names in hub.yaml, fill in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError
+
+Direction = Literal["ltr", "rtl"]
+
+# Languages CLDR lacks, or that libraries get wrong: tag → (endonym, English name, direction).
+ENDONYMS: dict[str, tuple[str, str, Direction]] = {
+    "ksw": ("ကညီကျိာ်", "S'gaw Karen", "ltr"),
+    "hmn": ("Hmoob", "Hmong", "ltr"),
+    "chk": ("Chuuk", "Chuukese", "ltr"),
+    "mh": ("Kajin M̧ajeļ", "Marshallese", "ltr"),
+    "cnh": ("Laiholh", "Hakha Chin", "ltr"),
+    "mam": ("Qyool Mam", "Mam", "ltr"),
+    "kri": ("Krio", "Krio", "ltr"),
+    "prs": ("دری", "Dari", "rtl"),
+}
+
+# Tags a district uses that CLDR knows under another name.
+CLDR_ALIASES = {"prs": "fa_AF", "tl": "fil"}
+
+RTL_FALLBACK = {"ar", "fa", "ps", "ur", "ckb", "he", "yi", "dv", "ug", "sd", "prs"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """A served language, named as its readers name it."""
+
+    tag: str
+    """The BCP 47 tag the district uses, kept as written (prs stays prs)."""
+    endonym: str
+    english_name: str
+    direction: Direction
+    cldr: str | None
+    """The Babel locale used for CLDR data (dates), or None where CLDR has none."""
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+@cache
+def cldr_locale(tag: str) -> Locale | None:
+    """Babel's locale for a tag, through the alias table; None when CLDR lacks it."""
+    identifier = CLDR_ALIASES.get(tag, tag.replace("-", "_"))
+    try:
+        return Locale.parse(identifier)
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+@cache
+def language(tag: str, endonym: str | None = None, english_name: str | None = None) -> Language:
+    """Describe `tag`; names given by the hub win over the tables."""
+    own = ENDONYMS.get(tag)
+    locale = cldr_locale(tag)
+    if own:
+        name, english, direction = own
+    elif locale is not None:
+        name = _capitalize(locale.get_display_name(locale) or tag)
+        english = locale.get_display_name("en") or tag
+        direction = "rtl" if locale.text_direction == "rtl" else "ltr"
+    else:
+        name, english = tag, tag
+        direction = "rtl" if tag.split("-")[0] in RTL_FALLBACK else "ltr"
+    return Language(
+        tag=tag,
+        endonym=endonym or name,
+        english_name=english_name or english,
+        direction=direction,
+        cldr=str(locale) if locale is not None else None,
+    )
+
+
+def _capitalize(name: str) -> str:
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,154 @@
+"""Step 4, translate: the content of one language, every string marked with its language.
+
+Each translatable string becomes an `LStr`: the text shown, the language it is really in
+(the source language when the translation is missing or outdated) and its state, so that
+pages can mark fallbacks with `lang` and label machine drafts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from haven.content.schema import Document
+from haven.content.validate import Content
+from haven.i18n.catalog import Entry, State, read_catalog
+from haven.i18n.segments import Segment, extract, map_record, markdown_blocks
+from haven.i18n.ui import UI_STRINGS, segment_id
+
+PUBLISHED = {State.REVIEWED, State.TRANSLATED, State.MACHINE}
+
+
+class LStr(str):
+    """Text that knows which language it is in and how far it can be trusted."""
+
+    lang: str
+    state: State
+
+    def __new__(cls, text: str, lang: str, state: State) -> LStr:
+        value = super().__new__(cls, text)
+        value.lang = lang
+        value.state = state
+        return value
+
+
+@dataclass
+class LocalDocument:
+    meta: Document
+    blocks: list[LStr]
+
+
+@dataclass
+class Localized:
+    """One language's view of the whole content."""
+
+    lang: str
+    hub: Any
+    topics: list[Any]
+    audiences: list[Any]
+    resources: list[Any]
+    reporting: Any
+    organizations: list[Any]
+    documents: list[LocalDocument]
+    ui: dict[str, LStr]
+    states: dict[str, State] = field(default_factory=dict)
+    """State of every content segment in this language, by segment id."""
+
+
+def content_segments(content: Content) -> list[Segment]:
+    """Every segment of the hub, UI strings included, in a stable order."""
+    segments: list[Segment] = []
+
+    def add(kind: str, ident: str, found: Any) -> None:
+        origin = content.origins.get((kind, ident), "")
+        file, _, line = origin.rpartition(":")
+        for seg_id, seg_kind, text in found:
+            segments.append(Segment(seg_id, text, seg_kind, file, int(line or 0)))
+
+    add("hub", "hub", extract(content.hub, "hub"))
+    for topic in content.topics:
+        add("topic", topic.id, extract(topic, "topic"))
+    for audience in content.audiences:
+        add("audience", audience.id, extract(audience, "audience"))
+    for doc in content.documents:
+        add("document", doc.meta.id, extract(doc.meta, "document"))
+        for n, (line, text) in enumerate(markdown_blocks(doc.body)):
+            segments.append(Segment(f"document:{doc.meta.id}:body.{n}", text, "markdown",
+                                    doc.file, doc.body_line + line))
+    for resource in content.resources:
+        add("resource", resource.id, extract(resource, "resource"))
+    if content.reporting:
+        add("reporting", "intro", extract(content.reporting, "reporting"))
+    for org in content.organizations:
+        add("organization", org.id, extract(org, "organization"))
+    for key, text in UI_STRINGS.items():
+        segments.append(Segment(segment_id(key), text, "ui", note="Interface text"))
+    return segments
+
+
+@cache
+def bundled_catalog(lang: str) -> dict[str, Entry]:
+    """Haven's own translations of its interface strings, if it ships them for `lang`."""
+    resource = resources.files("haven.i18n") / "locale" / f"{lang}.po"
+    if not resource.is_file():
+        return {}
+    with resources.as_file(resource) as path:
+        return read_catalog(Path(path))
+
+
+def localize(content: Content, lang: str, catalog: dict[str, Entry]) -> Localized:
+    """The content as readers of `lang` see it."""
+    source = content.hub.source_language
+    states: dict[str, State] = {}
+
+    def pick(seg_id: str, kind: str, text: str) -> LStr:
+        if lang == source:
+            return LStr(text, source, State.REVIEWED)
+        entry = catalog.get(seg_id)
+        state = _state(entry, text)
+        states[seg_id] = state
+        if entry is not None and state in PUBLISHED:
+            return LStr(entry.text, lang, state)
+        return LStr(text, source, state)
+
+    bundled = bundled_catalog(lang)
+    ui: dict[str, LStr] = {}
+    for key, text in UI_STRINGS.items():
+        ident = segment_id(key)
+        entry = catalog.get(ident)
+        if entry is None or _state(entry, text) not in PUBLISHED:
+            entry = bundled.get(ident) or entry
+        if lang == "en":
+            ui[key] = LStr(text, "en", State.REVIEWED)
+            continue
+        state = _state(entry, text)
+        ui[key] = LStr(entry.text, lang, state) if entry and state in PUBLISHED else LStr(text, "en", state)
+
+    documents = []
+    for doc in content.documents:
+        blocks = [pick(f"document:{doc.meta.id}:body.{n}", "markdown", text)
+                  for n, (_, text) in enumerate(markdown_blocks(doc.body))]
+        documents.append(LocalDocument(map_record(doc.meta, "document", pick), blocks))
+    return Localized(
+        lang=lang,
+        hub=map_record(content.hub, "hub", pick),
+        topics=[map_record(t, "topic", pick) for t in content.topics],
+        audiences=[map_record(a, "audience", pick) for a in content.audiences],
+        resources=[map_record(r, "resource", pick) for r in content.resources],
+        reporting=map_record(content.reporting, "reporting", pick) if content.reporting else None,
+        organizations=[map_record(o, "organization", pick) for o in content.organizations],
+        documents=documents,
+        ui=ui,
+        states=states,
+    )
+
+
+def _state(entry: Entry | None, source: str) -> State:
+    if entry is None:
+        return State.MISSING
+    if entry.state is not State.MISSING and entry.source != source:
+        return State.OUTDATED
+    return entry.state

@@ -1,0 +1,71 @@
+"""The interface's own strings. Each is a segment `ui:<key>` in every language's catalog.
+
+Placeholders in braces ({date}, {phone} …) are filled in at render time; translators keep them.
+"""
+
+from __future__ import annotations
+
+UI_STRINGS: dict[str, str] = {
+    "skip": "Skip to main content",
+    "home": "Home",
+    "menu": "Pages",
+    "find_help": "Find free help",
+    "report": "Report discrimination",
+    "resources": "Guides and posters",
+    "languages": "Languages",
+    "choose_language": "Choose your language",
+    "call": "Call",
+    "call_us": "Questions? Call us",
+    "free": "Free",
+    "cost": "Cost",
+    "hours": "Hours",
+    "address": "Address",
+    "address_withheld": "Address given by phone",
+    "website": "Website",
+    "email": "E-mail",
+    "phone": "Phone",
+    "phone_textphone": "TTY/TDD",
+    "phone_text": "Text",
+    "phone_fax": "Fax",
+    "services": "Services",
+    "languages_spoken": "Languages spoken",
+    "topics": "Topics",
+    "all_topics": "All topics",
+    "organizations": "Organizations",
+    "last_checked": "Last checked {date}",
+    "status_unverified": "Not yet confirmed. Call before you go.",
+    "status_needs_review": "Under review",
+    "status_moved": "Moved: the link here is the new address.",
+    "status_superseded": "No longer in force since {date}.",
+    "old_address": "Old address",
+    "source": "Source",
+    "what_to_do_first": "What to do first",
+    "not_translated": "Part of this page is not translated into {language} yet and is shown in {source}. "
+    "For free help in your language, call {phone}.",
+    "machine_translation": "Automatic translation, not yet checked by a person.",
+    "from_author": "{author}, {title}",
+    "publisher": "Publisher",
+    "available_in": "Available in",
+    "open_resource": "Open it on the publisher's site",
+    "leaves_site": "This link leaves this site.",
+    "kind_poster": "Poster",
+    "kind_guide": "Guide",
+    "kind_fact-sheet": "Fact sheet",
+    "kind_webpage": "Web page",
+    "kind_toolkit": "Toolkit",
+    "kind_policy": "Policy",
+    "acc_doj-recognized-organization": "DOJ-recognized organization",
+    "acc_doj-accredited-representative": "DOJ-accredited representative",
+    "acc_law-school-clinic": "Law school clinic",
+    "acc_licensed-attorneys": "Licensed attorneys",
+    "privacy": "This site collects nothing about you: no cookies, no tracking, no forms.",
+    "help_intro": "Free legal and community help. Call before you go.",
+    "ways_to_report": "Ways to report",
+    "nothing_here": "Nothing is listed here yet.",
+    "interpretation": "Interpretation",
+}
+
+
+def segment_id(key: str) -> str:
+    """The catalog id (msgctxt) of a UI string."""
+    return f"ui:{key}"

@@ -1,0 +1,89 @@
+"""Step 6, write: publish a whole site at once, or not at all.
+
+Files go into a temporary folder beside the output; only when every file is written is it
+swapped in for the old site, under a lock so that two builds cannot interleave. A build that
+fails leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from haven.errors import OutputError
+
+MARKER = ".haven-site"
+"""A file in every built site: Haven only ever replaces a folder that holds it (or an empty one)."""
+
+
+def publish(files: Mapping[str, bytes], output: Path) -> None:
+    """Write `files` (relative posix paths → bytes) as the new content of `output`."""
+    output = output.absolute()
+    parent = output.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _check_replaceable(output)
+    staging = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=parent))
+    try:
+        for name, data in files.items():
+            target = staging / _safe(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        (staging / MARKER).write_text("Built by Haven. This folder is replaced on each build.\n")
+        os.chmod(staging, 0o755)
+        with _lock(parent / f".haven-lock-{output.name}"):
+            _check_replaceable(output)
+            _swap(staging, output)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _safe(name: str) -> Path:
+    """A relative path that cannot climb out of the site folder."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise OutputError(f"refusing to write {name!r} outside the site folder")
+    return Path(*path.parts)
+
+
+def _check_replaceable(output: Path) -> None:
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise OutputError(
+            f"{output} exists and is not a folder — choose another --output, or remove it"
+        )
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
+        raise OutputError(
+            f"{output} already holds files that Haven did not build, and Haven never deletes "
+            "work it did not make — choose an empty or new folder with --output"
+        )
+
+
+def _swap(staging: Path, output: Path) -> None:
+    old = None
+    if output.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
+        old.rmdir()
+        output.rename(old)
+    try:
+        staging.rename(output)
+    except OSError:
+        if old is not None:
+            old.rename(output)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

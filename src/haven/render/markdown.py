@@ -1,0 +1,42 @@
+"""Markdown to HTML: CommonMark with raw HTML off, so content can never inject markup."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def _safe_link(url: str) -> bool:
+    """Only web, e-mail and phone links, or links within the hub."""
+    scheme, colon, _ = url.partition(":")
+    return not colon or "/" in scheme or scheme.lower() in ("http", "https", "mailto", "tel")
+
+
+_md.validateLink = _safe_link  # type: ignore[method-assign]
+
+
+def _link_open(renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if href.startswith(("http://", "https://")):
+        token.attrSet("rel", "noreferrer")
+    return str(renderer.renderToken(tokens, idx, options, env))
+
+
+_md.add_render_rule("link_open", _link_open)
+
+
+@lru_cache(maxsize=8192)
+def render_markdown(text: str, shift_headings: int = 1) -> str:
+    """HTML for a Markdown block; headings move down `shift_headings` levels (the page has the h1)."""
+    tokens = _md.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + shift_headings, 6)
+            token.tag = f"h{level}"
+    return str(_md.renderer.render(tokens, _md.options, {}))
