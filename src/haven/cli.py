@@ -117,7 +117,9 @@ def translate_group() -> None:
 
 @translate_group.command("update")
 @CONTENT
-def translate_update(content_dir: Path | None) -> None:
+@click.option("--language", "-l", "languages", multiple=True, metavar="TAG",
+              help="Only this language (repeat for several). Default: every served language.")
+def translate_update(content_dir: Path | None, languages: tuple[str, ...]) -> None:
     """Bring every language's catalog in step with the content.
 
     New text is added; changed text is marked fuzzy with the previous source kept
@@ -132,7 +134,7 @@ def translate_update(content_dir: Path | None) -> None:
     content = validate(load(root))
     segments = content_segments(content)
     for entry in content.hub.languages:
-        if entry.tag == content.hub.source_language:
+        if entry.tag == content.hub.source_language or (languages and entry.tag not in languages):
             continue
         path = root / "translations" / f"{entry.tag}.po"
         counts = update_catalog(path, entry.tag, segments)

@@ -61,14 +61,8 @@ def parse_yaml(text: str) -> Located:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or "this is not valid YAML"
-        raise SourceSyntaxError(
-            line,
-            f"the YAML cannot be read ({problem})",
-            "check the indentation and put text containing ': ' or '#' in quotes",
-        ) from None
+        line, message, hint = _explain(exc)
+        raise SourceSyntaxError(line, message, hint) from None
     except yaml.YAMLError as exc:
         raise SourceSyntaxError(1, f"the YAML cannot be read ({exc})", "check the file") from None
     finally:
@@ -79,6 +73,36 @@ def parse_yaml(text: str) -> Located:
         return located
     located.data = _convert(node, (), located, loader, 0)
     return located
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> tuple[int, str, str]:
+    """The line, a plain-words message and a hint for a YAML syntax error."""
+    problem = exc.problem or "this is not valid YAML"
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark or mark
+    line = mark.line + 1 if mark else 1
+    start = opened.line + 1 if opened else line
+    if "quoted scalar" in context and "end of stream" in problem:
+        return (start, "the YAML cannot be read: the quoted text that starts on this line "
+                "is never closed", "add the closing quote (\" or ') at the end of the text")
+    if "flow sequence" in context and "expected ','" in problem:
+        return (start, "the YAML cannot be read: the list in [ ] that starts on this line "
+                "is never closed", "add the closing ']' at the end of the list")
+    if "flow mapping" in context and "expected ','" in problem:
+        return (start, "the YAML cannot be read: the group in { } that starts on this line "
+                "is never closed", "add the closing '}'")
+    if "'\\t'" in problem:
+        return (line, "the YAML cannot be read: this line has a tab character",
+                "indent with spaces only: YAML does not allow tabs")
+    if problem.startswith("expected <block end>"):
+        return (line, "the YAML cannot be read: this line is indented differently from "
+                "the lines above it", "line it up, with spaces, with the fields it belongs with")
+    if problem.startswith("mapping values are not allowed"):
+        return (line, "the YAML cannot be read: there is a ': ' that does not start a field",
+                "put text containing ': ' in quotes, or check the indentation of this line")
+    return (line, f"the YAML cannot be read ({problem})",
+            "check the indentation and put text containing ': ' or '#' in quotes")
 
 
 def _convert(node: yaml.Node, path: Path_, out: Located, loader: _Loader, depth: int) -> Any:
@@ -136,13 +160,23 @@ class MarkdownFile:
 def parse_markdown(text: str) -> MarkdownFile:
     """Split `---` front matter from the Markdown body."""
     match = FRONT_MATTER.match(text)
+    if not match and re.match(r"\A---[ \t]*\n", text):
+        raise SourceSyntaxError(
+            1,
+            "the front matter that starts here is never closed",
+            "add a line '---' after the fields (id, title …), before the text",
+        )
     if not match:
         raise SourceSyntaxError(
             1,
             "the document has no front matter",
             "start the file with a line '---', the fields (id, title …), and another '---'",
         )
-    meta = parse_yaml(match.group(1) or "")
+    try:
+        meta = parse_yaml(match.group(1) or "")
+    except SourceSyntaxError as exc:
+        exc.line += 1  # the front matter starts on the file's second line
+        raise
     meta.line_offset = 1
     body = text[match.end():]
     body_line = text[: match.end()].count("\n") + 1

@@ -107,15 +107,14 @@ class _Checker:
             if meta:
                 documents.append(DocumentSource(meta, source.body, name, source.body_line))
 
-        if hub is None:
-            return None
-        self._check_languages(hub)
-        topic_ids = self._unique("topics.yaml", ("topics",), [t.id for t in topics.topics] if topics else [], "topic")
-        audience_ids = self._unique(
-            "audiences.yaml", ("audiences",), [a.id for a in audiences.audiences] if audiences else [], "audience"
+        if hub is not None:
+            self._check_languages(hub)
+        topic_ids = self._known_ids("topics.yaml", "topics", [t.id for t in topics.topics] if topics else None, "topic")
+        audience_ids = self._known_ids(
+            "audiences.yaml", "audiences", [a.id for a in audiences.audiences] if audiences else None, "audience"
         )
-        resource_ids = self._unique(
-            "resources.yaml", ("resources",), [r.id for r in resources.resources] if resources else [], "resource"
+        resource_ids = self._known_ids(
+            "resources.yaml", "resources", [r.id for r in resources.resources] if resources else None, "resource"
         )
         if resources:
             for index, res in enumerate(resources.resources):
@@ -139,6 +138,8 @@ class _Checker:
         self._origin("hub", "hub", "hub.yaml", ())
         if located := raw.files.get("hub.yaml"):
             del located
+        if hub is None:
+            return None  # every other problem has still been found and is reported with it
         warnings = self._catalog_warnings(hub)
         return Content(
             root=raw.root,
@@ -182,8 +183,20 @@ class _Checker:
 
     def _report(self, name: str, located: Located, model: type[BaseModel], exc: ValidationError) -> None:
         seen: set[tuple[Path_, str]] = set()
-        for error in exc.errors():
-            path = _data_path(located.data, error["loc"])
+        errors = [(error, _data_path(located.data, error["loc"])) for error in exc.errors()]
+        # A misspelt field also makes the real one "missing": report only the misspelling.
+        suggested = {
+            (path[:-1], close[0])
+            for error, path in errors
+            if error["type"] == "extra_forbidden" and path
+            for close in [difflib.get_close_matches(str(path[-1]), _fields_at(model, path[:-1]), n=1, cutoff=0.6)]
+            if close
+        }
+        for error, path in errors:
+            if error["type"] == "missing" and path and (path[:-1], path[-1]) in suggested:
+                continue
+            if error["type"] == "extra_forbidden" and path and is_status_field(str(path[-1])):
+                continue  # already refused, with the reason, by _refuse_status_fields
             message, hint = _describe(error, path, model)
             key = (path, message)
             if key in seen:
@@ -220,7 +233,8 @@ class _Checker:
             )
 
     def _check_organizations(
-        self, organizations: list[tuple[str, Organization]], topic_ids: set[str], audience_ids: set[str]
+        self, organizations: list[tuple[str, Organization]], topic_ids: set[str] | None,
+        audience_ids: set[str] | None,
     ) -> None:
         seen_orgs: dict[str, str] = {}
         seen_services: dict[str, str] = {}
@@ -243,7 +257,8 @@ class _Checker:
                            "this organization's locations")
 
     def _check_documents(
-        self, documents: list[DocumentSource], topic_ids: set[str], audience_ids: set[str], resource_ids: set[str]
+        self, documents: list[DocumentSource], topic_ids: set[str] | None, audience_ids: set[str] | None,
+        resource_ids: set[str] | None,
     ) -> None:
         seen: dict[str, str] = {}
         for doc in documents:
@@ -290,6 +305,22 @@ class _Checker:
             seen.add(ident)
         return seen
 
+    def _known_ids(self, name: str, key: str, ids: list[str] | None, kind: str) -> set[str] | None:
+        """The ids `name` defines; None when the file exists but could not be read.
+
+        When the file holds an error its ids are taken from the raw data, so that one
+        mistake there does not also turn every reference to it elsewhere into an error.
+        """
+        if ids is not None:
+            return self._unique(name, (key,), ids, kind)
+        located = self.raw.files.get(name)
+        if located is None:
+            return None if (self.raw.root / name).exists() else set()
+        items = located.data.get(key) if isinstance(located.data, dict) else None
+        if not isinstance(items, list):
+            return None
+        return {str(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
+
     def _first(self, kind: str, ident: str, name: str, path: Path_, seen: dict[str, str]) -> None:
         line = self._line(name, path)
         if ident in seen:
@@ -300,7 +331,11 @@ class _Checker:
         else:
             seen[ident] = f"{name}:{line}"
 
-    def _refs(self, name: str, path: Path_, refs: Iterable[str], known: set[str], kind: str, where: str) -> None:
+    def _refs(
+        self, name: str, path: Path_, refs: Iterable[str], known: set[str] | None, kind: str, where: str
+    ) -> None:
+        if known is None:
+            return  # the file that defines them could not be read: that problem is reported
         for index, ref in enumerate(refs):
             if ref in known:
                 continue

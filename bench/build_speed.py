@@ -1,0 +1,211 @@
+"""How fast Haven builds a large hub: clean builds of a synthetic, fully translated hub.
+
+    python bench/build_speed.py [--languages 20] [--organizations 100] [--runs 5]
+
+The hub is generated once (bench/make_synthetic_hub.py) into a temporary folder. Each run is a
+clean build (the output folder removed first) of `haven.build.build(content, output)`, timed
+inside a fresh Python process, as `haven build` runs: Haven's caches (Markdown, dates, phone
+numbers, language names, compiled templates) start empty every time, and the time of starting
+Python and importing Haven is reported apart. `--in-process` runs all builds in this process
+instead, so that later runs profit from warm caches (as a preview server rebuilding would).
+
+Printed: each run, the median, pages built (BuildReport.total_pages), pages per second at the
+median, peak RSS, and the time of each pipeline step (load, validate, build_model, translate,
+render, publish, summarize) for one more run that calls the steps of haven.build one by one.
+`--profile` adds a cProfile of one build, sorted by cumulative time.
+
+Target: at least 2,000 pages per second for 20 languages × 100 organizations on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TARGET_PAGES_PER_SECOND = 2000
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MiB (ru_maxrss is in KiB on Linux)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+# -- what one run does (in a child process unless --in-process) --------------------------------
+
+
+def timed_build(content: Path, output: Path) -> dict[str, Any]:
+    """One clean build through haven.build.build()."""
+    from haven.build import build
+
+    if output.exists():
+        shutil.rmtree(output)
+    started = time.perf_counter()
+    report = build(content, output)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "pages": report.total_pages, "files": report.files,
+            "warnings": len(report.warnings), "rss_mb": _peak_rss_mb()}
+
+
+def timed_steps(content: Path, output: Path) -> dict[str, Any]:
+    """One clean build, calling the pipeline's steps one by one, as build() does."""
+    from haven import build as pipeline
+
+    if output.exists():
+        shutil.rmtree(output)
+    steps: dict[str, float] = {}
+
+    def step(name: str, func: Any, *args: Any) -> Any:
+        started = time.perf_counter()
+        result = func(*args)
+        steps[name] = time.perf_counter() - started
+        return result
+
+    raw = step("load", pipeline.load, content)
+    checked = step("validate", pipeline.validate, raw)
+    site = step("build_model", pipeline.build_model, checked)
+    views = step("translate", pipeline.translate, checked, site)
+    files = step("render", pipeline.render, site, views)
+    step("publish", pipeline.publish, files, output)
+    report = step("summarize", pipeline.summarize, site, files, output, sum(steps.values()))
+    return {"steps": steps, "pages": report.total_pages, "files": len(files),
+            "bytes": sum(len(data) for data in files.values()), "rss_mb": _peak_rss_mb()}
+
+
+def profiled_build(content: Path, output: Path, top: int) -> dict[str, Any]:
+    import cProfile
+    import io
+    import pstats
+
+    from haven.build import build
+
+    if output.exists():
+        shutil.rmtree(output)
+    profile = cProfile.Profile()
+    profile.enable()
+    build(content, output)
+    profile.disable()
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(top)
+    return {"profile": text.getvalue()}
+
+
+def child(mode: str, content: Path, output: Path, top: int) -> None:
+    """Entry point of a child process: import Haven (timed), do one run, print JSON."""
+    started = time.perf_counter()
+    import haven.build  # noqa: F401  (the import is what is timed)
+
+    imported = time.perf_counter() - started
+    if mode == "build":
+        result = timed_build(content, output)
+    elif mode == "steps":
+        result = timed_steps(content, output)
+    else:
+        result = profiled_build(content, output, top)
+    result["import_seconds"] = imported
+    print(json.dumps(result))
+
+
+def in_child(mode: str, content: Path, output: Path, top: int = 30) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
+               str(content), str(output), "--top", str(top)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"the {mode} run failed (exit status {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the benchmark ------------------------------------------------------------------------------
+
+
+def generate(content: Path, languages: int, organizations: int, seed: int) -> None:
+    """Generate the hub in a child process, so that its memory does not count as the build's."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(HERE / "make_synthetic_hub.py"), str(content),
+                    "--languages", str(languages), "--organizations", str(organizations),
+                    "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+    print(f"generated {languages} languages × {organizations} organizations in "
+          f"{time.perf_counter() - started:.1f} s ({content})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--languages", type=int, default=20)
+    parser.add_argument("--organizations", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--content", type=Path,
+                        help="build this content folder instead of generating one")
+    parser.add_argument("--keep", type=Path, help="generate the hub into this folder and keep it")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run every build in this process (warm caches after the first run)")
+    parser.add_argument("--no-steps", action="store_true", help="skip the per-step timing")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print a cProfile of one build (fresh process), by cumulative time")
+    parser.add_argument("--top", type=int, default=30, help="lines of the profile (default 30)")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "CONTENT", "OUTPUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        mode, content, output = args.child
+        child(mode, Path(content), Path(output), args.top)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
+        work = Path(tmp)
+        if args.content:
+            content = args.content
+            print(f"content: {content}")
+        else:
+            content = args.keep or work / "content"
+            generate(content, args.languages, args.organizations, args.seed)
+        output = work / "site"
+
+        print(f"{args.runs} clean build(s), "
+              f"{'in this process' if args.in_process else 'each in a fresh Python process'}:")
+        runs = []
+        for n in range(1, args.runs + 1):
+            result = timed_build(content, output) if args.in_process else in_child("build", content, output)
+            runs.append(result)
+            extra = "" if args.in_process else f"  (+ {result['import_seconds']:.2f} s importing haven)"
+            print(f"  run {n}: {result['seconds']:.3f} s, {result['pages']} pages, "
+                  f"{result['pages'] / result['seconds']:,.0f} pages/s{extra}")
+
+        median = statistics.median(r["seconds"] for r in runs)
+        pages = runs[-1]["pages"]
+        rate = pages / median
+        peak = max(r["rss_mb"] for r in runs)
+        print()
+        print(f"median:       {median:.3f} s")
+        print(f"pages built:  {pages} ({runs[-1]['files']} files, {runs[-1]['warnings']} warning(s))")
+        print(f"pages/s:      {rate:,.0f} at the median "
+              f"(target ≥ {TARGET_PAGES_PER_SECOND:,}: {'met' if rate >= TARGET_PAGES_PER_SECOND else 'NOT met'})")
+        print(f"peak RSS:     {peak:,.0f} MiB")
+
+        if not args.no_steps:
+            result = timed_steps(content, output) if args.in_process else in_child("steps", content, output)
+            total = sum(result["steps"].values())
+            print()
+            print(f"time per step (one more clean build, {result['bytes'] / 1e6:.1f} MB written):")
+            for name, seconds in result["steps"].items():
+                print(f"  {name:<12} {seconds:7.3f} s  {100 * seconds / total:5.1f} %")
+            print(f"  {'total':<12} {total:7.3f} s")
+
+        if args.profile:
+            print()
+            print(in_child("profile", content, output, args.top)["profile"])
+
+
+if __name__ == "__main__":
+    main()

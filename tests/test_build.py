@@ -1,0 +1,144 @@
+"""Build behaviour: atomic publication, concurrent builds, the preview server."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import haven.output
+from haven.build import build
+from haven.errors import ContentError, OutputError
+from haven.output import MARKER
+from haven.scaffold import create
+from haven.serve import make_server, rebuild, watch
+
+
+@pytest.fixture()
+def hub(tmp_path: Path) -> Path:
+    folder = tmp_path / "hub"
+    create(folder)
+    return folder
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_failure_mid_write_leaves_previous_site_intact(hub: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    build(hub, out)
+    before = _snapshot(out)
+    (hub / "hub.yaml").write_text((hub / "hub.yaml").read_text().replace(
+        "Every child has the right", "Changed, every child has the right"))
+
+    real_write = Path.write_bytes
+    calls = {"n": 0}
+
+    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(haven.output.Path, "write_bytes", failing_write)
+    with pytest.raises(OSError):
+        build(hub, out)
+    monkeypatch.undo()
+    assert calls["n"] == 5
+    assert _snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".haven-new")]
+
+
+def test_invalid_content_publishes_nothing(hub: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(hub, out)
+    before = _snapshot(out)
+    (hub / "topics.yaml").write_text("topics:\n  - id: Bad Id\n    name: x\n")
+    with pytest.raises(ContentError):
+        build(hub, out)
+    assert _snapshot(out) == before
+
+
+def test_concurrent_builds_never_mix(hub: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    other = tmp_path / "other"
+    create(other)
+    (other / "hub.yaml").write_text((other / "hub.yaml").read_text().replace(
+        "Our District — Protecting", "Second Hub — Protecting"))
+    errors: list[BaseException] = []
+
+    def run(folder: Path) -> None:
+        try:
+            for _ in range(4):
+                build(folder, out)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in (hub, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    files = _snapshot(out)
+    assert MARKER in files
+    homes = [files[name] for name in files if name.endswith("index.html")]
+    from_second = [b"Second Hub" in h for h in homes]
+    assert all(from_second) or not any(from_second), "pages of two builds were mixed"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".haven-new", ".haven-old"))]
+
+
+def test_output_folder_of_someone_elses_files_is_refused(hub: Path, tmp_path: Path) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "budget.xlsx").write_bytes(b"precious")
+    with pytest.raises(OutputError, match="did not build"):
+        build(hub, out)
+    assert (out / "budget.xlsx").read_bytes() == b"precious"
+
+
+def test_preview_server_serves_on_loopback_and_rebuilds(hub: Path, tmp_path: Path) -> None:
+    from rich.console import Console
+
+    out = tmp_path / "site"
+    console = Console(file=open(tmp_path / "log.txt", "w"))
+    assert rebuild(hub, out, console) is not None
+    server = make_server(out, 0)
+    assert server.server_address[0] == "127.0.0.1"
+    stop = threading.Event()
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    watcher = threading.Thread(target=watch, args=(hub, lambda: rebuild(hub, out, console), stop, 0.1),
+                               daemon=True)
+    serving.start()
+    watcher.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        with urllib.request.urlopen(f"{base}/en/") as response:
+            assert response.status == 200
+            assert b"Every child has the right" in response.read()
+            assert response.headers["Referrer-Policy"] == "no-referrer"
+        (hub / "hub.yaml").write_text((hub / "hub.yaml").read_text().replace(
+            "Every child has the right", "Each and every child has the right"))
+        deadline = time.monotonic() + 10
+        body = b""
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{base}/en/") as response:
+                body = response.read()
+            if b"Each and every child" in body:
+                break
+            time.sleep(0.1)
+        assert b"Each and every child" in body
+        # A broken edit keeps the last good site.
+        (hub / "hub.yaml").write_text("name: [unclosed\n")
+        time.sleep(0.6)
+        with urllib.request.urlopen(f"{base}/en/") as response:
+            assert b"Each and every child" in response.read()
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
