@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -50,10 +51,11 @@ def timed_build(content: Path, output: Path) -> dict[str, Any]:
 
     if output.exists():
         shutil.rmtree(output)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = build(content, output)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "pages": report.total_pages, "files": report.files,
+    return {"seconds": seconds, "cpu": time.process_time() - cpu,
+            "pages": report.total_pages, "files": report.files,
             "warnings": len(report.warnings), "rss_mb": _peak_rss_mb()}
 
 
@@ -65,10 +67,13 @@ def timed_steps(content: Path, output: Path) -> dict[str, Any]:
         shutil.rmtree(output)
     steps: dict[str, float] = {}
 
+    cpu: dict[str, float] = {}
+
     def step(name: str, func: Any, *args: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = func(*args)
         steps[name] = time.perf_counter() - started
+        cpu[name] = time.process_time() - cpu_started
         return result
 
     raw = step("load", pipeline.load, content)
@@ -78,7 +83,7 @@ def timed_steps(content: Path, output: Path) -> dict[str, Any]:
     files = step("render", pipeline.render, site, views)
     step("publish", pipeline.publish, files, output)
     report = step("summarize", pipeline.summarize, site, files, output, sum(steps.values()))
-    return {"steps": steps, "pages": report.total_pages, "files": len(files),
+    return {"steps": steps, "cpu": cpu, "pages": report.total_pages, "files": len(files),
             "bytes": sum(len(data) for data in files.values()), "rss_mb": _peak_rss_mb()}
 
 
@@ -179,28 +184,35 @@ def main(argv: list[str] | None = None) -> None:
             result = timed_build(content, output) if args.in_process else in_child("build", content, output)
             runs.append(result)
             extra = "" if args.in_process else f"  (+ {result['import_seconds']:.2f} s importing haven)"
-            print(f"  run {n}: {result['seconds']:.3f} s, {result['pages']} pages, "
+            print(f"  run {n}: {result['seconds']:.3f} s ({result['cpu']:.3f} s CPU), {result['pages']} pages, "
                   f"{result['pages'] / result['seconds']:,.0f} pages/s{extra}")
 
         median = statistics.median(r["seconds"] for r in runs)
+        median_cpu = statistics.median(r["cpu"] for r in runs)
         pages = runs[-1]["pages"]
         rate = pages / median
         peak = max(r["rss_mb"] for r in runs)
         print()
-        print(f"median:       {median:.3f} s")
+        print(f"median:       {median:.3f} s wall, {median_cpu:.3f} s CPU")
         print(f"pages built:  {pages} ({runs[-1]['files']} files, {runs[-1]['warnings']} warning(s))")
         print(f"pages/s:      {rate:,.0f} at the median "
               f"(target ≥ {TARGET_PAGES_PER_SECOND:,}: {'met' if rate >= TARGET_PAGES_PER_SECOND else 'NOT met'})")
         print(f"peak RSS:     {peak:,.0f} MiB")
+        load = os.getloadavg()[0]
+        if load > 0.5:
+            print(f"note: 1-minute load average {load:.1f}: other processes share the CPU, so "
+                  "wall times are noisy; CPU times are steadier")
 
         if not args.no_steps:
             result = timed_steps(content, output) if args.in_process else in_child("steps", content, output)
             total = sum(result["steps"].values())
             print()
             print(f"time per step (one more clean build, {result['bytes'] / 1e6:.1f} MB written):")
+            print(f"  {'step':<12} {'wall':>8}  {'share':>6}  {'CPU':>8}")
             for name, seconds in result["steps"].items():
-                print(f"  {name:<12} {seconds:7.3f} s  {100 * seconds / total:5.1f} %")
-            print(f"  {'total':<12} {total:7.3f} s")
+                print(f"  {name:<12} {seconds:7.3f} s  {100 * seconds / total:5.1f} %  "
+                      f"{result['cpu'][name]:7.3f} s")
+            print(f"  {'total':<12} {total:7.3f} s  {'':>6}  {sum(result['cpu'].values()):7.3f} s")
 
         if args.profile:
             print()

@@ -368,7 +368,8 @@ class Document(Record):
     topics: list[Id] = []
     resources: list[Id] = []
     """Resources listed after the text."""
-    author: str | None = None
+    author: Text | None = None
+    """The signer as the letter shows them, title included (translatable: "Dr." may be "Dra.")."""
     author_title: Text | None = None
     date: dt.date | None = None
     verification: Verification | None = None

@@ -15,13 +15,21 @@ class _Loader(yaml.SafeLoader):
     """YAML 1.2 booleans: only true/false are booleans, so `no` (Norwegian) stays text."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+_FastBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_FastBase):  # type: ignore[valid-type,misc]
+    """The same rules on libyaml's parser, when present; errors are re-read by _Loader."""
+
+
+for _cls in (_Loader, _FastLoader):
+    _cls.yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+    }
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
 
 
 class SourceSyntaxError(Exception):
@@ -57,22 +65,29 @@ MAX_DEPTH = 50
 
 def parse_yaml(text: str) -> Located:
     """Parse YAML text, recording the line of every mapping key and sequence item."""
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        return _compose(_FastLoader, text)
+    except yaml.YAMLError:
+        pass
+    try:
+        return _compose(_Loader, text)  # the pure-Python parser explains errors in more detail
     except yaml.MarkedYAMLError as exc:
         line, message, hint = _explain(exc)
         raise SourceSyntaxError(line, message, hint) from None
     except yaml.YAMLError as exc:
         raise SourceSyntaxError(1, f"the YAML cannot be read ({exc})", "check the file") from None
+
+
+def _compose(loader_class: type[yaml.SafeLoader], text: str) -> Located:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        located = Located(data={})
+        if node is not None:
+            located.data = _convert(node, (), located, loader, 0)
+        return located
     finally:
         loader.dispose()
-    located = Located(data=None)
-    if node is None:
-        located.data = {}
-        return located
-    located.data = _convert(node, (), located, loader, 0)
-    return located
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> tuple[int, str, str]:
@@ -84,28 +99,33 @@ def _explain(exc: yaml.MarkedYAMLError) -> tuple[int, str, str]:
     line = mark.line + 1 if mark else 1
     start = opened.line + 1 if opened else line
     if "quoted scalar" in context and "end of stream" in problem:
-        return (start, "the YAML cannot be read: the quoted text that starts on this line "
-                "is never closed", "add the closing quote (\" or ') at the end of the text")
+        return (start,
+                "the YAML cannot be read: the quoted text that starts on this line is never closed",
+                "add the closing quote (\" or ') at the end of the text")
     if "flow sequence" in context and "expected ','" in problem:
-        return (start, "the YAML cannot be read: the list in [ ] that starts on this line "
-                "is never closed", "add the closing ']' at the end of the list")
+        return (start,
+                "the YAML cannot be read: the list in [ ] that starts on this line is never closed",
+                "add the closing ']' at the end of the list")
     if "flow mapping" in context and "expected ','" in problem:
-        return (start, "the YAML cannot be read: the group in { } that starts on this line "
-                "is never closed", "add the closing '}'")
+        return (start,
+                "the YAML cannot be read: the group in { } that starts on this line is never closed",
+                "add the closing '}'")
     if "'\\t'" in problem:
         return (line, "the YAML cannot be read: this line has a tab character",
                 "indent with spaces only: YAML does not allow tabs")
     if problem.startswith("expected <block end>"):
-        return (line, "the YAML cannot be read: this line is indented differently from "
-                "the lines above it", "line it up, with spaces, with the fields it belongs with")
+        return (line,
+                "the YAML cannot be read: this line is indented differently from the lines above it",
+                "line it up, with spaces, with the fields it belongs with")
     if problem.startswith("mapping values are not allowed"):
-        return (line, "the YAML cannot be read: there is a ': ' that does not start a field",
+        return (line,
+                "the YAML cannot be read: there is a ': ' that does not start a field",
                 "put text containing ': ' in quotes, or check the indentation of this line")
     return (line, f"the YAML cannot be read ({problem})",
             "check the indentation and put text containing ': ' or '#' in quotes")
 
 
-def _convert(node: yaml.Node, path: Path_, out: Located, loader: _Loader, depth: int) -> Any:
+def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise SourceSyntaxError(
             node.start_mark.line + 1,

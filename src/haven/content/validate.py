@@ -129,15 +129,14 @@ class _Checker:
                 self._origin("channel", channel.id, "reporting.yaml", ("channels", index))
         self._check_organizations(organizations, topic_ids, audience_ids)
         self._check_documents(documents, topic_ids, audience_ids, resource_ids)
-        for name in ("topics.yaml", "audiences.yaml"):
-            kind = name.removesuffix("s.yaml")
-            located = raw.files.get(name)
-            items = (topics.topics if kind == "topic" and topics else audiences.audiences if audiences else [])
-            for index, item in enumerate(items):
-                self._origin(kind, item.id, name, (f"{kind}s", index))
+        listed = [
+            ("topic", [t.id for t in topics.topics] if topics else []),
+            ("audience", [a.id for a in audiences.audiences] if audiences else []),
+        ]
+        for kind, ids in listed:
+            for index, ident in enumerate(ids):
+                self._origin(kind, ident, f"{kind}s.yaml", (f"{kind}s", index))
         self._origin("hub", "hub", "hub.yaml", ())
-        if located := raw.files.get("hub.yaml"):
-            del located
         if hub is None:
             return None  # every other problem has still been found and is reported with it
         warnings = self._catalog_warnings(hub)

@@ -42,7 +42,7 @@ UI_STRINGS: dict[str, str] = {
     "what_to_do_first": "What to do first",
     "not_translated": "Part of this page is not translated into {language} yet and is shown in {source}. "
     "For free help in your language, call {phone}.",
-    "machine_translation": "Automatic translation, not yet checked by a person.",
+    "machine_translation": "Some text on this page is an automatic translation, not yet checked by a person.",
     "from_author": "{author}, {title}",
     "publisher": "Publisher",
     "available_in": "Available in",

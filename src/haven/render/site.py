@@ -82,11 +82,12 @@ class Renderer:
         nav = [p for p in site.pages if p.key == "home" or p.key.startswith("document:")
                or p.key in ("help", "report", "resources")]
         files: dict[str, bytes] = {}
+        ui_cache: dict[str, tuple[Markup, bool, bool]] = {}
         for page in site.pages:
             path = f"{lang.tag}/{page.path}index.html"
             state = PageState(lang, site.source, path)
-            common = dict(site=site, L=view, hub=view.hub, ui_text=view.ui, r=state, page=page,
-                          lang=lang, lookup=lookup, nav=nav)
+            common = dict(site=site, L=view, hub=view.hub, ui_text=view.ui, ui_cache=ui_cache,
+                          r=state, page=page, lang=lang, lookup=lookup, nav=nav)
             main = self.templates[page.template].render(common)
             title = _title(page, view, lookup)
             html = self.layout.render(common, main=Markup(main), title=title)
@@ -144,14 +145,24 @@ def _markdown(ctx: Context, value: Any) -> Markup:
 @pass_context
 def _ui(ctx: Context, key: str, **values: Any) -> Markup:
     """An interface string, with {placeholders} filled by escaped values."""
-    value: LStr = ctx["ui_text"][key] if "ui_text" in ctx else LStr(key, "en", State.REVIEWED)
+    value: LStr = ctx["ui_text"][key]
+    state: PageState = ctx["r"]
+    if not values:  # the common case: the same markup on every page of a language
+        cache: dict[str, tuple[Markup, bool, bool]] = ctx["ui_cache"]
+        if key not in cache:
+            scratch = PageState(state.lang, state.source, state.path)
+            html = _mark(scratch, value, Markup(escape(str(value))), block=False)
+            cache[key] = (html, scratch.fallback, scratch.machine)
+        html, fallback, machine = cache[key]
+        state.fallback |= fallback
+        state.machine |= machine
+        return html
     text = Markup(escape(str(value)))
-    if values:
-        try:
-            text = text.format(**values)
-        except (KeyError, IndexError, ValueError):
-            text = Markup(escape(str(value)))
-    return _mark(ctx["r"], value, text, block=False)
+    try:
+        text = text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        pass
+    return _mark(state, value, text, block=False)
 
 
 @pass_context
