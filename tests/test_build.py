@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import urllib.request
@@ -106,7 +107,7 @@ def test_preview_server_serves_on_loopback_and_rebuilds(hub: Path, tmp_path: Pat
     from rich.console import Console
 
     out = tmp_path / "site"
-    console = Console(file=open(tmp_path / "log.txt", "w"))
+    console = Console(file=io.StringIO())
     assert rebuild(hub, out, console) is not None
     server = make_server(out, 0)
     assert server.server_address[0] == "127.0.0.1"
@@ -142,3 +143,16 @@ def test_preview_server_serves_on_loopback_and_rebuilds(hub: Path, tmp_path: Pat
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+def test_strict_build_with_a_warning_publishes_nothing(hub: Path, tmp_path: Path) -> None:
+    from haven.errors import StrictError
+
+    (hub / "translations").mkdir()
+    (hub / "translations" / "fr.po").write_text('msgid ""\nmsgstr ""\n"Language: fr\\n"\n')
+    out = tmp_path / "site"
+    with pytest.raises(StrictError, match="fr.po"):
+        build(hub, out, strict=True)
+    assert not out.exists()
+    assert build(hub, out).warnings
+    assert (out / "index.html").is_file()

@@ -46,7 +46,15 @@ from haven.content.source import parse_markdown, parse_yaml
 from haven.i18n.catalog import MACHINE, REVIEWED, State
 
 GUIDE_PATH = Path(__file__).resolve().parents[1] / "docs" / "authoring.md"
-ROOTS: tuple[type[BaseModel], ...] = (Hub, Topics, Audiences, Resources, Reporting, Organization, Document)
+ROOTS: tuple[type[BaseModel], ...] = (
+    Hub,
+    Topics,
+    Audiences,
+    Resources,
+    Reporting,
+    Organization,
+    Document,
+)
 
 # Which heading holds each model's description: a piece of the heading's text.
 # A model added to the schema must be added here, with its own section in the guide.
@@ -108,9 +116,9 @@ MODELS = _reachable_models()
 
 
 def _translatable(annotation: Any) -> bool:
-    if typing.get_origin(annotation) is typing.Annotated:
-        if translatable_kind(list(annotation.__metadata__)):
-            return True
+    annotated = typing.get_origin(annotation) is typing.Annotated
+    if annotated and translatable_kind(list(annotation.__metadata__)):
+        return True
     if typing.get_origin(annotation) in (list, typing.Union, types.UnionType, typing.Annotated):
         return any(_translatable(arg) for arg in typing.get_args(annotation))
     return False
@@ -267,7 +275,9 @@ def test_every_model_has_a_section() -> None:
 def test_each_section_describes_its_own_fields(model: type[BaseModel]) -> None:
     name = model.__name__
     if name not in MODEL_SECTIONS:
-        pytest.fail(f"model {name} has no entry in MODEL_SECTIONS (see test_every_model_has_a_section)")
+        pytest.fail(
+            f"model {name} has no entry in MODEL_SECTIONS (see test_every_model_has_a_section)"
+        )
     section = section_of(name)
     where = f"docs/authoring.md:{section.line} ({section.title})"
     not_named = [field for field in model.model_fields if f"`{field}`" not in section.text]
@@ -278,7 +288,9 @@ def test_each_section_describes_its_own_fields(model: type[BaseModel]) -> None:
     no_row = [field for field in model.model_fields if field not in rows]
     assert not no_row, f"{where}: the field table of model {name} has no row for {no_row}"
     unknown = sorted(set(rows) - set(model.model_fields) - _shared_section_fields(name))
-    assert not unknown, f"{where}: the table lists fields that model {name} does not have: {unknown}"
+    assert not unknown, (
+        f"{where}: the table lists fields that model {name} does not have: {unknown}"
+    )
     wrong = []
     for field, info in model.model_fields.items():
         row = rows[field]
@@ -287,7 +299,9 @@ def test_each_section_describes_its_own_fields(model: type[BaseModel]) -> None:
         if "needed" in row and needed != info.is_required():
             wrong.append(f"`{field}` is {'needed' if info.is_required() else 'optional'}")
         if "translated" in row and translated != is_translated(info):
-            wrong.append(f"`{field}` is {'translated' if is_translated(info) else 'not translated'}")
+            wrong.append(
+                f"`{field}` is {'translated' if is_translated(info) else 'not translated'}"
+            )
     assert not wrong, f"{where}: the table of model {name} is wrong: " + "; ".join(wrong)
 
 
@@ -311,8 +325,12 @@ def test_every_allowed_value_is_named() -> None:
     for enum in (Status, Accreditation):
         for member in enum:
             values.setdefault(member.value, set()).add(enum.__name__)
-    missing = {value: sorted(where) for value, where in values.items() if f"`{value}`" not in GUIDE.text}
-    assert not missing, f"docs/authoring.md does not name these allowed values (in backticks): {missing}"
+    missing = {
+        value: sorted(where) for value, where in values.items() if f"`{value}`" not in GUIDE.text
+    }
+    assert not missing, (
+        f"docs/authoring.md does not name these allowed values (in backticks): {missing}"
+    )
 
 
 def test_translation_flags_and_states_are_named() -> None:
@@ -341,7 +359,9 @@ def test_yaml_snippet_parses(fence: Fence) -> None:
 @pytest.mark.parametrize("fence", CHECKED_FENCES, ids=lambda f: f"line{f.line}")
 def test_checked_snippet_is_valid_content(fence: Fence) -> None:
     marker = re.fullmatch(r"<!--\s*check:\s*(\w+)(?:\s+in\s+(\w+))?\s*-->", fence.marker)
-    assert marker, f"docs/authoring.md:{fence.line - 1}: write the marker as <!-- check: Model [in field] -->"
+    assert marker, (
+        f"docs/authoring.md:{fence.line - 1}: write the marker as <!-- check: Model [in field] -->"
+    )
     name, key = marker.groups()
     assert name in MODELS_BY_NAME, f"docs/authoring.md:{fence.line - 1}: there is no model {name}"
     model = MODELS_BY_NAME[name]
@@ -356,13 +376,17 @@ def test_checked_snippet_is_valid_content(fence: Fence) -> None:
         try:
             model.model_validate(item, context={"country": "US"})
         except ValidationError as exc:
-            pytest.fail(f"docs/authoring.md:{fence.line}: this example is not a valid {name}:\n{exc}")
+            pytest.fail(
+                f"docs/authoring.md:{fence.line}: this example is not a valid {name}:\n{exc}"
+            )
 
 
 def test_every_file_has_a_checked_example() -> None:
     checked = {re.findall(r"check:\s*(\w+)", fence.marker)[0] for fence in CHECKED_FENCES}
     missing = [root.__name__ for root in ROOTS if root.__name__ not in checked]
-    assert not missing, f"docs/authoring.md has no checked example (<!-- check: … -->) for {missing}"
+    assert not missing, (
+        f"docs/authoring.md has no checked example (<!-- check: … -->) for {missing}"
+    )
     statuses = {
         value
         for fence in CHECKED_FENCES
@@ -378,10 +402,14 @@ def test_every_file_has_a_checked_example() -> None:
 
 def _named_commands() -> list[tuple[str, str | None]]:
     spans = re.findall(r"`([^`\n]+)`", GUIDE.prose)
-    spans += [fence.body for fence in GUIDE.fences if fence.lang in ("text", "console", "sh", "bash", "")]
+    spans += [
+        fence.body for fence in GUIDE.fences if fence.lang in ("text", "console", "sh", "bash", "")
+    ]
     found = []
     for span in spans:
-        for match in re.finditer(r"(?<![\w/.-])haven\s+([a-z][a-z0-9-]*)(?:[ \t]+([a-z][a-z0-9-]*))?", span):
+        for match in re.finditer(
+            r"(?<![\w/.-])haven\s+([a-z][a-z0-9-]*)(?:[ \t]+([a-z][a-z0-9-]*))?", span
+        ):
             found.append((match.group(1), match.group(2)))
     return found
 
@@ -401,9 +429,9 @@ def test_named_commands_exist() -> None:
 def test_main_commands_are_explained() -> None:
     named = set(_named_commands())
     for expected in [("init", None), ("build", None), ("serve", None), ("translate", "update")]:
-        assert any(n == expected[0] and (expected[1] is None or s == expected[1]) for n, s in named), (
-            f"docs/authoring.md never shows `haven {' '.join(p for p in expected if p)}`"
-        )
+        assert any(
+            n == expected[0] and (expected[1] is None or s == expected[1]) for n, s in named
+        ), f"docs/authoring.md never shows `haven {' '.join(p for p in expected if p)}`"
 
 
 # -- real messages ------------------------------------------------------------------------
@@ -485,16 +513,19 @@ def test_error_example_is_what_haven_prints(tmp_path: Path) -> None:
     assert len(blocks) == 1, "docs/authoring.md should show one example of a build's problems"
     shown = [line for line in blocks[0].body.split("\n") if line.strip()]
     output = _build_output(_write(tmp_path / "hub", ERROR_HUB), tmp_path)
-    printed = [line for line in output.split("\n") if line.strip()]
-    assert printed == shown, (
-        f"docs/authoring.md:{blocks[0].line}: the example differs from what Haven prints:\n"
-        + "\n".join(printed)
+    flat = "".join(output.split())  # however the terminal wrapped it
+    differ = [line for line in shown if "".join(line.split()) not in flat]
+    assert not differ, (
+        f"docs/authoring.md:{blocks[0].line}: these lines of the example are not what Haven "
+        f"prints: {differ}\nHaven prints:\n{output}"
     )
 
 
 def test_refusal_example_is_what_haven_prints(tmp_path: Path) -> None:
     shown = [
-        line for fence in GUIDE.fences for line in fence.body.split("\n")
+        line
+        for fence in GUIDE.fences
+        for line in fence.body.split("\n")
         if "would record immigration or citizenship status" in line
     ]
     assert shown, "docs/authoring.md should show the message Haven gives for a status field"
@@ -503,7 +534,39 @@ def test_refusal_example_is_what_haven_prints(tmp_path: Path) -> None:
     output = _build_output(_write(tmp_path / "hub", files), tmp_path)
     for line in shown:
         message = re.sub(r"^\S+:\d+: ", "", line)
-        assert message in output, f"Haven no longer prints the guide's refusal message:\n{output}"
+        assert "".join(message.split()) in "".join(output.split()), (
+            f"Haven no longer prints the guide's refusal message:\n{output}"
+        )
+
+
+# Interface sentences the guide quotes as what families see, with the sample values it uses.
+QUOTED_UI = {
+    "last_checked": {"date": "1 March 2025"},
+    "status_superseded": {"date": "20 January 2025"},
+    "status_moved": {},
+    "status_unverified": {},
+    "status_needs_review": {},
+    "address_withheld": {},
+    "phone_textphone": {},
+    "phone_text": {},
+    "phone_fax": {},
+    "call": {},
+    "machine_translation": {},
+}
+
+
+@pytest.mark.parametrize("key", sorted(QUOTED_UI))
+def test_quoted_interface_text_is_current(key: str) -> None:
+    from haven.i18n.ui import UI_STRINGS
+
+    assert key in UI_STRINGS, (
+        f"the interface string {key!r} no longer exists: update QUOTED_UI and the guide"
+    )
+    expected = UI_STRINGS[key].format(**QUOTED_UI[key])
+    flat = " ".join(GUIDE.text.split())
+    assert expected in flat, (
+        f"docs/authoring.md should quote what families see for {key!r}: {expected!r}"
+    )
 
 
 # -- links --------------------------------------------------------------------------------

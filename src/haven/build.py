@@ -15,7 +15,7 @@ from pathlib import Path
 
 from haven.content.load import load
 from haven.content.validate import Content, validate
-from haven.errors import Problem
+from haven.errors import Problem, StrictError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.translate import Localized, localize
 from haven.model import Site, build_model
@@ -51,17 +51,23 @@ def example_content() -> Path:
     return Path(str(resources.files("haven") / "examples" / "hartford"))
 
 
-def build(content_dir: Path, output: Path, progress: Progress | None = None) -> BuildReport:
-    """Build the hub in `content_dir` into `output`, atomically."""
+def build(content_dir: Path, output: Path, progress: Progress | None = None,
+          strict: bool = False) -> BuildReport:
+    """Build the hub in `content_dir` into `output`, atomically.
+
+    With `strict`, any warning stops the build before anything is published.
+    """
     started = time.perf_counter()
     raw = load(content_dir)
     content = validate(raw)
     site = build_model(content)
     views = translate(content, site)
     files = render(site, views, progress)
+    report = summarize(site, files, output, content.warnings)
+    if strict and report.warnings:
+        raise StrictError(report.warnings)
     publish(files, output)
-    report = summarize(site, files, output, time.perf_counter() - started)
-    report.warnings = content.warnings + report.warnings
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -86,7 +92,8 @@ def render(site: Site, views: list[Localized], progress: Progress | None = None)
     return dict(sorted(files.items()))
 
 
-def summarize(site: Site, files: dict[str, bytes], output: Path, seconds: float) -> BuildReport:
+def summarize(site: Site, files: dict[str, bytes], output: Path,
+              warnings: list[Problem]) -> BuildReport:
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
     pages = {lang.tag: 0 for lang in site.languages}
     html = [name for name in files if name.endswith(".html")]
@@ -99,9 +106,9 @@ def summarize(site: Site, files: dict[str, bytes], output: Path, seconds: float)
     candidates = sorted(html, key=lambda name: len(files[name]), reverse=True)[:25]
     sizes = {name: len(zlib.compress(files[name], 9)) + css for name in candidates}
     heaviest = max(sizes.items(), key=lambda item: (item[1], item[0]))
-    warnings = [
+    warnings = warnings + [
         Problem(name, 0, f"the page weighs {size:,} bytes compressed, over the {PAGE_BUDGET:,}-byte "
                 "budget for a cheap phone", "shorten its text or split it into two pages")
         for name, size in sorted(sizes.items()) if size > PAGE_BUDGET
     ]
-    return BuildReport(output, pages, heaviest, seconds, len(files), warnings)
+    return BuildReport(output, pages, heaviest, 0.0, len(files), warnings)

@@ -53,3 +53,14 @@ def relative(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+class StrictError(HavenError):
+    """--strict was given and the build has warnings: nothing was published."""
+
+    def __init__(self, warnings: list[Problem]) -> None:
+        self.warnings = warnings
+        lines = "\n".join(str(w) for w in warnings)
+        super().__init__(
+            f"{len(warnings)} warning(s), and --strict was given; nothing was published.\n{lines}"
+        )

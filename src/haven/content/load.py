@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haven.content.source import Located, MarkdownFile, SourceSyntaxError, parse_markdown, parse_yaml
+from haven.content.source import (
+    Located,
+    MarkdownFile,
+    SourceSyntaxError,
+    parse_markdown,
+    parse_yaml,
+)
 from haven.errors import Problem, relative
 
 SINGLE_FILES = ("hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml")

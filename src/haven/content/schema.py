@@ -8,8 +8,8 @@ No model has, or may ever have, a field for immigration or citizenship status.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit

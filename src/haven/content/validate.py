@@ -386,7 +386,7 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path_:
         if isinstance(current, dict) and part in current:
             path.append(part)
             current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):  # noqa: SIM114
             path.append(part)
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str) and part not in current and not _is_validator_tag(part):

@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 from haven.errors import TranslationError
 from haven.i18n.segments import Segment
 
-FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 REVIEWED, MACHINE = "reviewed", "machine"
 
 
@@ -49,7 +49,7 @@ def read_catalog(path: Path) -> dict[str, Entry]:
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
-    except Exception as exc:  # Babel raises several kinds for a broken file
+    except Exception as exc:  # noqa: BLE001 - Babel raises several kinds for a broken file
         raise TranslationError(
             f"{path.name}: this translation file cannot be read ({exc}) — check it with "
             f"'msgfmt --check {path.name}', or restore it from git"
@@ -124,7 +124,7 @@ def update_catalog(path: Path, language: str, segments: Iterable[Segment]) -> di
         new[message.id] = message
     for context, message in by_id.items():
         if context not in used and message.string:
-            new.obsolete[(message.id, context)] = message
+            new.obsolete[(str(message.id), str(context))] = message
             counts["obsolete"] += 1
     _write(path, language, new, old)
     return counts

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from haven.content.schema import Document
 from haven.content.validate import Content
@@ -28,7 +28,7 @@ class LStr(str):
     lang: str
     state: State
 
-    def __new__(cls, text: str, lang: str, state: State) -> LStr:
+    def __new__(cls, text: str, lang: str, state: State) -> Self:
         value = super().__new__(cls, text)
         value.lang = lang
         value.state = state

@@ -86,8 +86,9 @@ class Renderer:
         for page in site.pages:
             path = f"{lang.tag}/{page.path}index.html"
             state = PageState(lang, site.source, path)
-            common = dict(site=site, L=view, hub=view.hub, ui_text=view.ui, ui_cache=ui_cache,
-                          r=state, page=page, lang=lang, lookup=lookup, nav=nav)
+            common = {"site": site, "L": view, "hub": view.hub, "ui_text": view.ui,
+                      "ui_cache": ui_cache, "r": state, "page": page, "lang": lang,
+                      "lookup": lookup, "nav": nav}
             main = self.templates[page.template].render(common)
             title = _title(page, view, lookup)
             html = self.layout.render(common, main=Markup(main), title=title)
