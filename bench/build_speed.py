@@ -54,9 +54,14 @@ def timed_build(content: Path, output: Path) -> dict[str, Any]:
     started, cpu = time.perf_counter(), time.process_time()
     report = build(content, output)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "cpu": time.process_time() - cpu,
-            "pages": report.total_pages, "files": report.files,
-            "warnings": len(report.warnings), "rss_mb": _peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        "cpu": time.process_time() - cpu,
+        "pages": report.total_pages,
+        "files": report.files,
+        "warnings": len(report.warnings),
+        "rss_mb": _peak_rss_mb(),
+    }
 
 
 STEPS = ("load", "validate", "build_model", "translate", "render", "summarize", "publish")
@@ -85,9 +90,12 @@ def timed_steps(content: Path, output: Path) -> dict[str, Any]:
             if name == "render" and isinstance(result, dict):
                 out["bytes"] = sum(len(data) for data in result.values())
             return result
+
         return wrapper
 
-    originals = {name: getattr(pipeline, name) for name in STEPS if callable(getattr(pipeline, name, None))}
+    originals = {
+        name: getattr(pipeline, name) for name in STEPS if callable(getattr(pipeline, name, None))
+    }
     for name, func in originals.items():
         setattr(pipeline, name, timed(name, func))
     try:
@@ -95,9 +103,14 @@ def timed_steps(content: Path, output: Path) -> dict[str, Any]:
     finally:
         for name, func in originals.items():
             setattr(pipeline, name, func)
-    return {"steps": {n: steps[n] for n in STEPS if n in steps}, "cpu": cpu,
-            "pages": report.total_pages, "files": report.files, "bytes": out.get("bytes", 0),
-            "rss_mb": _peak_rss_mb()}
+    return {
+        "steps": {n: steps[n] for n in STEPS if n in steps},
+        "cpu": cpu,
+        "pages": report.total_pages,
+        "files": report.files,
+        "bytes": out.get("bytes", 0),
+        "rss_mb": _peak_rss_mb(),
+    }
 
 
 def profiled_build(content: Path, output: Path, top: int) -> dict[str, Any]:
@@ -135,13 +148,22 @@ def child(mode: str, content: Path, output: Path, top: int) -> None:
 
 
 def in_child(mode: str, content: Path, output: Path, top: int = 30) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-               str(content), str(output), "--top", str(top)]
-    done = subprocess.run(command, capture_output=True, text=True)
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        mode,
+        str(content),
+        str(output),
+        "--top",
+        str(top),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"the {mode} run failed (exit status {done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 # -- the benchmark ------------------------------------------------------------------------------
@@ -150,11 +172,25 @@ def in_child(mode: str, content: Path, output: Path, top: int = 30) -> dict[str,
 def generate(content: Path, languages: int, organizations: int, seed: int) -> None:
     """Generate the hub in a child process, so that its memory does not count as the build's."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(HERE / "make_synthetic_hub.py"), str(content),
-                    "--languages", str(languages), "--organizations", str(organizations),
-                    "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
-    print(f"generated {languages} languages × {organizations} organizations in "
-          f"{time.perf_counter() - started:.1f} s ({content})")
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "make_synthetic_hub.py"),
+            str(content),
+            "--languages",
+            str(languages),
+            "--organizations",
+            str(organizations),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    print(
+        f"generated {languages} languages × {organizations} organizations in "
+        f"{time.perf_counter() - started:.1f} s ({content})"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -163,16 +199,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--organizations", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--content", type=Path,
-                        help="build this content folder instead of generating one")
+    parser.add_argument(
+        "--content", type=Path, help="build this content folder instead of generating one"
+    )
     parser.add_argument("--keep", type=Path, help="generate the hub into this folder and keep it")
-    parser.add_argument("--in-process", action="store_true",
-                        help="run every build in this process (warm caches after the first run)")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run every build in this process (warm caches after the first run)",
+    )
     parser.add_argument("--no-steps", action="store_true", help="skip the per-step timing")
-    parser.add_argument("--profile", action="store_true",
-                        help="also print a cProfile of one build (fresh process), by cumulative time")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print a cProfile of one build (fresh process), by cumulative time",
+    )
     parser.add_argument("--top", type=int, default=30, help="lines of the profile (default 30)")
-    parser.add_argument("--child", nargs=3, metavar=("MODE", "CONTENT", "OUTPUT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("MODE", "CONTENT", "OUTPUT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
 
     if args.child:
@@ -190,15 +235,26 @@ def main(argv: list[str] | None = None) -> None:
             generate(content, args.languages, args.organizations, args.seed)
         output = work / "site"
 
-        print(f"{args.runs} clean build(s), "
-              f"{'in this process' if args.in_process else 'each in a fresh Python process'}:")
+        print(
+            f"{args.runs} clean build(s), "
+            f"{'in this process' if args.in_process else 'each in a fresh Python process'}:"
+        )
         runs = []
         for n in range(1, args.runs + 1):
-            result = timed_build(content, output) if args.in_process else in_child("build", content, output)
+            result = (
+                timed_build(content, output)
+                if args.in_process
+                else in_child("build", content, output)
+            )
             runs.append(result)
-            extra = "" if args.in_process else f"  (+ {result['import_seconds']:.2f} s importing haven)"
-            print(f"  run {n}: {result['seconds']:.3f} s ({result['cpu']:.3f} s CPU), {result['pages']} pages, "
-                  f"{result['pages'] / result['seconds']:,.0f} pages/s{extra}")
+            extra = (
+                "" if args.in_process else f"  (+ {result['import_seconds']:.2f} s importing haven)"
+            )
+            seconds, pages = result["seconds"], result["pages"]
+            print(
+                f"  run {n}: {seconds:.3f} s ({result['cpu']:.3f} s CPU), "
+                f"{pages} pages, {pages / seconds:,.0f} pages/s{extra}"
+            )
 
         median = statistics.median(r["seconds"] for r in runs)
         median_cpu = statistics.median(r["cpu"] for r in runs)
@@ -207,24 +263,37 @@ def main(argv: list[str] | None = None) -> None:
         peak = max(r["rss_mb"] for r in runs)
         print()
         print(f"median:       {median:.3f} s wall, {median_cpu:.3f} s CPU")
-        print(f"pages built:  {pages} ({runs[-1]['files']} files, {runs[-1]['warnings']} warning(s))")
-        print(f"pages/s:      {rate:,.0f} at the median "
-              f"(target ≥ {TARGET_PAGES_PER_SECOND:,}: {'met' if rate >= TARGET_PAGES_PER_SECOND else 'NOT met'})")
+        print(
+            f"pages built:  {pages} ({runs[-1]['files']} files, {runs[-1]['warnings']} warning(s))"
+        )
+        verdict = "met" if rate >= TARGET_PAGES_PER_SECOND else "NOT met"
+        print(
+            f"pages/s:      {rate:,.0f} at the median "
+            f"(target ≥ {TARGET_PAGES_PER_SECOND:,}: {verdict})"
+        )
         print(f"peak RSS:     {peak:,.0f} MiB")
         load = os.getloadavg()[0]
         if load > 0.5:
-            print(f"note: 1-minute load average {load:.1f}: other processes share the CPU, so "
-                  "wall times are noisy; CPU times are steadier")
+            print(
+                f"note: 1-minute load average {load:.1f}: other processes share the CPU, so "
+                "wall times are noisy; CPU times are steadier"
+            )
 
         if not args.no_steps:
-            result = timed_steps(content, output) if args.in_process else in_child("steps", content, output)
+            result = (
+                timed_steps(content, output)
+                if args.in_process
+                else in_child("steps", content, output)
+            )
             total = sum(result["steps"].values())
             print()
             print(f"time per step (one more clean build, {result['bytes'] / 1e6:.1f} MB written):")
             print(f"  {'step':<12} {'wall':>8}  {'share':>6}  {'CPU':>8}")
             for name, seconds in result["steps"].items():
-                print(f"  {name:<12} {seconds:7.3f} s  {100 * seconds / total:5.1f} %  "
-                      f"{result['cpu'][name]:7.3f} s")
+                print(
+                    f"  {name:<12} {seconds:7.3f} s  {100 * seconds / total:5.1f} %  "
+                    f"{result['cpu'][name]:7.3f} s"
+                )
             print(f"  {'total':<12} {total:7.3f} s  {'':>6}  {sum(result['cpu'].values()):7.3f} s")
 
         if args.profile:

@@ -25,7 +25,6 @@ import random
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -38,16 +37,90 @@ from babel.messages.pofile import write_po
 # Real BCP 47 tags, English first (the source language). Every one is known to langcodes
 # and, except the last four (which Haven names from its own table), to CLDR.
 LANGUAGES = [
-    "en", "es", "fr", "pt", "zh-Hans", "zh-Hant", "ar", "vi", "ht", "so", "sw", "ne", "my",
-    "ru", "uk", "pl", "fa", "ur", "bn", "pa", "am", "ti", "tl", "ko", "ja", "de", "it", "tr",
-    "ps", "prs", "hi", "gu", "ta", "te", "ml", "mr", "km", "lo", "th", "ro", "el", "hu", "cs",
-    "sk", "bg", "sr", "hr", "bs", "sq", "mk", "hy", "ka", "az", "uz", "kk", "ky", "tg", "mn",
-    "he", "yo", "ig", "ha", "om", "rw", "ln", "mg", "zu", "xh", "af", "nl", "sv", "da", "nb",
-    "fi", "id", "ms", "ksw", "hmn", "chk", "mh",
+    "en",
+    "es",
+    "fr",
+    "pt",
+    "zh-Hans",
+    "zh-Hant",
+    "ar",
+    "vi",
+    "ht",
+    "so",
+    "sw",
+    "ne",
+    "my",
+    "ru",
+    "uk",
+    "pl",
+    "fa",
+    "ur",
+    "bn",
+    "pa",
+    "am",
+    "ti",
+    "tl",
+    "ko",
+    "ja",
+    "de",
+    "it",
+    "tr",
+    "ps",
+    "prs",
+    "hi",
+    "gu",
+    "ta",
+    "te",
+    "ml",
+    "mr",
+    "km",
+    "lo",
+    "th",
+    "ro",
+    "el",
+    "hu",
+    "cs",
+    "sk",
+    "bg",
+    "sr",
+    "hr",
+    "bs",
+    "sq",
+    "mk",
+    "hy",
+    "ka",
+    "az",
+    "uz",
+    "kk",
+    "ky",
+    "tg",
+    "mn",
+    "he",
+    "yo",
+    "ig",
+    "ha",
+    "om",
+    "rw",
+    "ln",
+    "mg",
+    "zu",
+    "xh",
+    "af",
+    "nl",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "id",
+    "ms",
+    "ksw",
+    "hmn",
+    "chk",
+    "mh",
 ]
 SOURCE = "en"
 
-VOCABULARY = """
+_VOCABULARY_TEXT = """
 family families child children school schools right rights help free legal lawyer clinic
 office call visit appointment language interpreter community service services support
 advice question questions answer information safe welcome teacher student students parent
@@ -58,10 +131,15 @@ staff partner partners library center health housing food work worker workers wa
 protect protection privacy private report discrimination complaint office civil public
 education district principal nurse counselor bus lunch class classroom learn read write
 english spanish french portuguese translation translated trusted confidential nearby
-""".split()
+"""
+VOCABULARY = _VOCABULARY_TEXT.split()
 
 TOPICS = [
-    ("legal-help", "Free legal help", "Lawyers and accredited representatives who help at no cost."),
+    (
+        "legal-help",
+        "Free legal help",
+        "Lawyers and accredited representatives who help at no cost.",
+    ),
     ("know-your-rights", "Know your rights", "What the law says about school, work and home."),
     ("report-discrimination", "Report discrimination", "Where to report unfair treatment."),
     ("health", "Health care", "Clinics that see every child, with or without insurance."),
@@ -73,13 +151,25 @@ AUDIENCES = [
     ("staff-and-partners", "Staff and partners", "School staff and community partners."),
 ]
 ACCREDITATIONS = [
-    "doj-recognized-organization", "doj-accredited-representative", "law-school-clinic",
+    "doj-recognized-organization",
+    "doj-accredited-representative",
+    "law-school-clinic",
     "licensed-attorneys",
 ]
 RESOURCE_KINDS = ["poster", "guide", "fact-sheet", "webpage", "toolkit", "policy"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-STREETS = ["Main St", "Park St", "Broad St", "Albany Ave", "Franklin Ave", "Wethersfield Ave",
-           "Capitol Ave", "Farmington Ave", "Asylum Ave", "Washington St"]
+STREETS = [
+    "Main St",
+    "Park St",
+    "Broad St",
+    "Albany Ave",
+    "Franklin Ave",
+    "Wethersfield Ave",
+    "Capitol Ave",
+    "Farmington Ave",
+    "Asylum Ave",
+    "Washington St",
+]
 ASSURED = dt.date(2025, 10, 1)
 
 
@@ -104,13 +194,15 @@ class Words:
         return " ".join(out)
 
     def title(self, low: int = 2, high: int = 4) -> str:
-        return " ".join(self.rng.choice(VOCABULARY) for _ in range(self.rng.randint(low, high))).capitalize()
+        return " ".join(
+            self.rng.choice(VOCABULARY) for _ in range(self.rng.randint(low, high))
+        ).capitalize()
 
 
 class Phones:
     """Fictional US numbers (555-0100 … 555-0199) that phonenumbers accepts as valid."""
 
-    AREAS = ["860", "203", "959", "475"]
+    AREAS = ("860", "203", "959", "475")
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -151,12 +243,14 @@ def hub_yaml(languages: list[str], phones: Phones, words: Words) -> dict[str, An
             "intro": "Every child has the right to go to school. You are welcome here.",
             "first_steps": [words.sentence() for _ in range(4)],
         },
-        "facts": [{
-            "id": "spoken-languages",
-            "text": f"Our families speak more than {len(languages)} languages.",
-            "as_of": dt.date(2025, 1, 31),
-            "source": "https://families.example.org/facts",
-        }],
+        "facts": [
+            {
+                "id": "spoken-languages",
+                "text": f"Our families speak more than {len(languages)} languages.",
+                "as_of": dt.date(2025, 1, 31),
+                "source": "https://families.example.org/facts",
+            }
+        ],
         "review_every_days": 90,
     }
 
@@ -179,13 +273,16 @@ def resources_yaml(rng: random.Random, words: Words, languages: list[str]) -> di
         }
         if n == 8:
             resource["verification"] = {
-                "status": "moved", "assured_date": ASSURED, "assurer": "Benchmark editors",
+                "status": "moved",
+                "assured_date": ASSURED,
+                "assurer": "Benchmark editors",
                 "previous_url": f"https://old.example.org/guides/{n + 1}",
                 "note": words.sentence(),
             }
         if n == 9:
             resource["verification"] = {
-                "status": "superseded", "superseded_on": dt.date(2025, 1, 20),
+                "status": "superseded",
+                "superseded_on": dt.date(2025, 1, 20),
                 "note": words.sentence(),
             }
         resources.append(resource)
@@ -196,19 +293,23 @@ def reporting_yaml(rng: random.Random, words: Words, phones: Phones) -> dict[str
     intro = "\n\n".join(words.text(45) for _ in range(3)) + "\n"
     channels = []
     for n in range(3):
-        channels.append({
-            "id": f"channel-{n + 1}",
-            "name": words.title(3, 5),
-            "description": words.text(25),
-            "url": f"https://report{n + 1}.example.org/",
-            "emails": [f"report{n + 1}@example.org"],
-            "phones": [{"number": phones.next(), "description": words.sentence(3, 6)}],
-            "verification": current(rng),
-        })
+        channels.append(
+            {
+                "id": f"channel-{n + 1}",
+                "name": words.title(3, 5),
+                "description": words.text(25),
+                "url": f"https://report{n + 1}.example.org/",
+                "emails": [f"report{n + 1}@example.org"],
+                "phones": [{"number": phones.next(), "description": words.sentence(3, 6)}],
+                "verification": current(rng),
+            }
+        )
     return {"intro": intro, "channels": channels}
 
 
-def document(rng: random.Random, words: Words, ident: str, title: str, kind: str, order: int) -> str:
+def document(
+    rng: random.Random, words: Words, ident: str, title: str, kind: str, order: int
+) -> str:
     meta: dict[str, Any] = {
         "id": ident,
         "title": title,
@@ -221,16 +322,27 @@ def document(rng: random.Random, words: Words, ident: str, title: str, kind: str
         "verification": current(rng),
     }
     if kind == "letter":
-        meta |= {"author": "Dana Example", "author_title": "Superintendent", "date": dt.date(2025, 9, 1)}
-    blocks = [words.text(50), f"## {words.title()}", words.text(60),
-              "\n".join(f"- {words.sentence(4, 9)}" for _ in range(5)),
-              f"## {words.title()}", words.text(60), words.text(50)]
+        meta |= {
+            "author": "Dana Example",
+            "author_title": "Superintendent",
+            "date": dt.date(2025, 9, 1),
+        }
+    blocks = [
+        words.text(50),
+        f"## {words.title()}",
+        words.text(60),
+        "\n".join(f"- {words.sentence(4, 9)}" for _ in range(5)),
+        f"## {words.title()}",
+        words.text(60),
+        words.text(50),
+    ]
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{front}---\n" + "\n\n".join(blocks) + "\n"
 
 
-def organization(rng: random.Random, words: Words, phones: Phones, n: int,
-                 languages: list[str]) -> dict[str, Any]:
+def organization(
+    rng: random.Random, words: Words, phones: Phones, n: int, languages: list[str]
+) -> dict[str, Any]:
     ident = f"org-{n:04d}"
     location = {
         "id": f"{ident}-main",
@@ -243,8 +355,14 @@ def organization(rng: random.Random, words: Words, phones: Phones, n: int,
         },
         "description": words.sentence(),
         "phones": [{"number": phones.next()}],
-        "schedules": [{"description": "Monday to Friday, 9 AM to 5 PM", "byday": "MO,TU,WE,TH,FR",
-                       "opens_at": "09:00", "closes_at": "17:00"}],
+        "schedules": [
+            {
+                "description": "Monday to Friday, 9 AM to 5 PM",
+                "byday": "MO,TU,WE,TH,FR",
+                "opens_at": "09:00",
+                "closes_at": "17:00",
+            }
+        ],
         "verification": current(rng),
     }
     services = []
@@ -260,8 +378,9 @@ def organization(rng: random.Random, words: Words, phones: Phones, n: int,
             "topics": topics,
             "audiences": [AUDIENCES[rng.randint(0, 1)][0]],
             "languages": sorted(rng.sample(languages, min(len(languages), rng.randint(2, 5)))),
-            "cost_options": [{"amount": 0}] if free else [
-                {"option": "Sliding scale by income", "amount": rng.choice([25, 50, 100])}],
+            "cost_options": [{"amount": 0}]
+            if free
+            else [{"option": "Sliding scale by income", "amount": rng.choice([25, 50, 100])}],
             "eligibility_description": words.sentence(),
             "accreditations": sorted(rng.sample(ACCREDITATIONS, rng.randint(0, 2))),
             "schedules": [{"description": f"{rng.choice(WEEKDAYS)} mornings, by appointment"}],
@@ -272,9 +391,10 @@ def organization(rng: random.Random, words: Words, phones: Phones, n: int,
         if not free:
             service["fees_description"] = words.sentence()
         services.append(service)
+    kind = rng.choice(["Legal Aid", "Center", "Clinic", "Alliance", "Network"])
     return {
         "id": ident,
-        "name": f"{words.title(2, 3)} {rng.choice(['Legal Aid', 'Center', 'Clinic', 'Alliance', 'Network'])} {n}",
+        "name": f"{words.title(2, 3)} {kind} {n}",
         "description": words.text(150),
         "url": f"https://{ident}.example.org/",
         "email": f"info@{ident}.example.org",
@@ -287,28 +407,40 @@ def organization(rng: random.Random, words: Words, phones: Phones, n: int,
 
 def dump(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"
+    )
 
 
 def write_content(root: Path, languages: list[str], organizations: int, seed: int) -> None:
     rng = random.Random(seed)
     words, phones = Words(rng), Phones(rng)
     dump(root / "hub.yaml", hub_yaml(languages, phones, words))
-    dump(root / "topics.yaml", {"topics": [{"id": i, "name": n, "description": d} for i, n, d in TOPICS]})
-    dump(root / "audiences.yaml", {"audiences": [{"id": i, "name": n, "description": d} for i, n, d in AUDIENCES]})
+    dump(
+        root / "topics.yaml",
+        {"topics": [{"id": i, "name": n, "description": d} for i, n, d in TOPICS]},
+    )
+    dump(
+        root / "audiences.yaml",
+        {"audiences": [{"id": i, "name": n, "description": d} for i, n, d in AUDIENCES]},
+    )
     dump(root / "resources.yaml", resources_yaml(rng, words, languages))
     dump(root / "reporting.yaml", reporting_yaml(rng, words, phones))
     documents = root / "documents"
     documents.mkdir(parents=True, exist_ok=True)
-    for order, (ident, title, kind) in enumerate([
-        ("letter", "A message to our families", "letter"),
-        ("know-your-rights", "Know your rights", "guide"),
-        ("staff-protocol", "What staff do", "page"),
-    ]):
+    for order, (ident, title, kind) in enumerate(
+        [
+            ("letter", "A message to our families", "letter"),
+            ("know-your-rights", "Know your rights", "guide"),
+            ("staff-protocol", "What staff do", "page"),
+        ]
+    ):
         text = document(rng, words, ident, title, kind, (order + 1) * 10)
         (documents / f"{ident}.md").write_text(text, encoding="utf-8")
     for n in range(1, organizations + 1):
-        dump(root / "directory" / f"org-{n:04d}.yaml", organization(rng, words, phones, n, languages))
+        dump(
+            root / "directory" / f"org-{n:04d}.yaml", organization(rng, words, phones, n, languages)
+        )
 
 
 # -- translations ------------------------------------------------------------------------------
@@ -345,21 +477,35 @@ def write_catalogs(root: Path, languages: list[str]) -> int:
     segments = content_segments(content)
     folder = root / "translations"
     folder.mkdir(parents=True, exist_ok=True)
-    fixed = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    fixed = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     for tag in languages:
         if tag == SOURCE:
             continue
-        catalog = Catalog(locale=None, project="Synthetic hub", version="1",
-                          creation_date=fixed, revision_date=fixed,
-                          last_translator="Benchmark <bench@example.org>",
-                          language_team=f"{tag} <bench@example.org>", fuzzy=False,
-                          header_comment="# Synthetic stand-in translations for Haven's benchmarks "
-                                         "(bench/make_synthetic_hub.py): not real translations.")
+        catalog = Catalog(
+            locale=None,
+            project="Synthetic hub",
+            version="1",
+            creation_date=fixed,
+            revision_date=fixed,
+            last_translator="Benchmark <bench@example.org>",
+            language_team=f"{tag} <bench@example.org>",
+            fuzzy=False,
+            header_comment="# Synthetic stand-in translations for Haven's benchmarks "
+            "(bench/make_synthetic_hub.py): not real translations.",
+        )
         for segment in segments:
-            flags = ["python-brace-format"] if segment.kind == "ui" and "{" in segment.source else []
-            catalog.add(segment.source, translate_text(segment.source, tag), context=segment.id,
-                        locations=[(segment.origin_file, segment.origin_line)] if segment.origin_file else [],
-                        flags=flags)
+            flags = (
+                ["python-brace-format"] if segment.kind == "ui" and "{" in segment.source else []
+            )
+            catalog.add(
+                segment.source,
+                translate_text(segment.source, tag),
+                context=segment.id,
+                locations=[(segment.origin_file, segment.origin_line)]
+                if segment.origin_file
+                else [],
+                flags=flags,
+            )
         with (folder / f"{tag}.po").open("wb") as handle:
             write_po(handle, catalog, width=100)
         _set_language_header(folder / f"{tag}.po", tag)
@@ -369,7 +515,9 @@ def write_catalogs(root: Path, languages: list[str]) -> int:
 def _set_language_header(path: Path, tag: str) -> None:
     """Babel writes no Language header without a locale it knows; add it (msgfmt wants it)."""
     text = path.read_text(encoding="utf-8")
-    text = text.replace('"MIME-Version: 1.0\\n"\n', f'"Language: {tag}\\n"\n"MIME-Version: 1.0\\n"\n', 1)
+    text = text.replace(
+        '"MIME-Version: 1.0\\n"\n', f'"Language: {tag}\\n"\n"MIME-Version: 1.0\\n"\n', 1
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -401,8 +549,10 @@ def verify(root: Path) -> None:
             print(f"msgfmt --check {po.name}: ok")
     with tempfile.TemporaryDirectory() as tmp:
         report = build(root, Path(tmp) / "site")
-        print(f"built {report.total_pages} pages, {report.files} files, "
-              f"{len(report.warnings)} warning(s), in {report.seconds:.2f} s")
+        print(
+            f"built {report.total_pages} pages, {report.files} files, "
+            f"{len(report.warnings)} warning(s), in {report.seconds:.2f} s"
+        )
         for warning in report.warnings:
             print(f"  warning: {warning}")
         bad = []
@@ -414,26 +564,37 @@ def verify(root: Path) -> None:
             if f'lang="{SOURCE}"' in html or 'class="notice"' in html:
                 bad.append(str(relative))
         if bad:
-            raise SystemExit(f"{len(bad)} translated page(s) show source-language text, "
-                             f"e.g. {', '.join(bad[:5])}")
+            raise SystemExit(
+                f"{len(bad)} translated page(s) show source-language text, "
+                f"e.g. {', '.join(bad[:5])}"
+            )
         print("no translated page shows source-language text or a fallback notice")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dir", type=Path, help="folder to write (replaced if it is a content folder)")
-    parser.add_argument("--languages", type=int, default=20, help=f"1 to {len(LANGUAGES)} (default 20)")
+    parser.add_argument(
+        "dir", type=Path, help="folder to write (replaced if it is a content folder)"
+    )
+    parser.add_argument(
+        "--languages", type=int, default=20, help=f"1 to {len(LANGUAGES)} (default 20)"
+    )
     parser.add_argument("--organizations", type=int, default=100, help="default 100")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--verify", action="store_true",
-                        help="check one catalog with msgfmt, build, and check no page falls back")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="check one catalog with msgfmt, build, and check no page falls back",
+    )
     args = parser.parse_args(argv)
     segments = make_hub(args.dir, args.languages, args.organizations, args.seed)
-    print(f"wrote {args.dir}: {args.languages} languages, {args.organizations} organizations, "
-          f"{segments} segments per catalog")
+    print(
+        f"wrote {args.dir}: {args.languages} languages, {args.organizations} organizations, "
+        f"{segments} segments per catalog"
+    )
     if args.verify:
         verify(args.dir)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

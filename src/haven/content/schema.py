@@ -129,7 +129,9 @@ PhoneNumber = Annotated[str, AfterValidator(_check_phone)]
 class Record(BaseModel):
     """Base of every content record: unknown fields are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True
+    )
 
 
 class Status(StrEnum):

@@ -12,7 +12,7 @@ Path_ = tuple[str | int, ...]
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false are booleans, so `no` (Norwegian) stays text."""
+    """YAML 1.2 booleans and integers: `no` (Norwegian), 06103 (a ZIP code) and 17:30 stay text."""
 
 
 _FastBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,8 +27,16 @@ for _cls in (_Loader, _FastLoader):
         key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
     }
+    _cls.yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+        for key, resolvers in _cls.yaml_implicit_resolvers.items()
+    }
     _cls.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    # Only plain decimal integers: a ZIP code like 06103 or a time like 17:30 stays text.
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")
     )
 
 

@@ -88,7 +88,9 @@ class _Checker:
         for name, document in raw.documents.items():
             self._refuse_status_fields(name, document.meta)
 
-        hub = self._model("hub.yaml", Hub, context={})
+        hub_data = raw.files["hub.yaml"].data if "hub.yaml" in raw.files else {}
+        country = hub_data.get("country", "US") if isinstance(hub_data, dict) else "US"
+        hub = self._model("hub.yaml", Hub, context={"country": str(country)})
         context = {"country": hub.country if hub else "US"}
         topics = self._model("topics.yaml", Topics, context)
         audiences = self._model("audiences.yaml", Audiences, context)

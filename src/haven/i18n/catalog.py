@@ -92,6 +92,8 @@ def update_catalog(path: Path, language: str, segments: Iterable[Segment]) -> di
     used: set[str] = set()
     for segment in segments:
         previous = by_id.get(segment.id)
+        if previous is not None and previous.id != segment.source and segment.source in by_source:
+            previous = None  # the text moved here from another id: reuse its translation as is
         message = Message(
             segment.source,
             context=segment.id,
@@ -99,8 +101,9 @@ def update_catalog(path: Path, language: str, segments: Iterable[Segment]) -> di
             auto_comments=[segment.note] if segment.note else [],
             flags=["python-brace-format"] if segment.kind == "ui" and "{" in segment.source else [],
         )
-        if previous is not None:
+        if segment.id in by_id:
             used.add(segment.id)
+        if previous is not None:
             message.string = previous.string
             message.user_comments = list(previous.user_comments)
             message.flags |= {f for f in previous.flags if f in (REVIEWED, MACHINE, "fuzzy")}

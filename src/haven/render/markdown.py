@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md.disable("image")  # a picture from another site would be a request to another host
 
 
 def _safe_link(url: str) -> bool:
@@ -33,10 +34,9 @@ _md.add_render_rule("link_open", _link_open)
 
 @lru_cache(maxsize=8192)
 def render_markdown(text: str, shift_headings: int = 1) -> str:
-    """HTML for a Markdown block; headings move down `shift_headings` levels (the page has the h1)."""
+    """HTML for a Markdown block; `#` becomes h2, since the page's title is its only h1."""
     tokens = _md.parse(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + shift_headings, 6)
-            token.tag = f"h{level}"
+            token.tag = f"h{max(int(token.tag[1]), 1 + shift_headings)}"
     return str(_md.renderer.render(tokens, _md.options, {}))

@@ -1,0 +1,69 @@
+"""PO catalogs kept in step with the content, checked with GNU gettext's own msgfmt."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from haven.content.load import load
+from haven.content.validate import validate
+from haven.i18n.catalog import State, _write, read_catalog, update_catalog
+from haven.i18n.translate import content_segments
+from haven.scaffold import create
+
+
+def _update(hub: Path) -> dict[str, int]:
+    return update_catalog(hub / "translations" / "es.po", "es", content_segments(validate(load(hub))))
+
+
+def _translate(po: Path, strings: dict[str, str]) -> None:
+    catalog = read_po(po.open("rb"))
+    for message in catalog:
+        if message.context in strings:
+            message.string = strings[message.context]
+            message.flags.add("reviewed")
+    _write(po, "es", catalog, catalog)
+
+
+def test_a_paragraph_inserted_above_keeps_the_translations_below(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    create(hub)
+    _update(hub)
+    po = hub / "translations" / "es.po"
+    _translate(po, {"document:welcome:body.0": "Queridas familias:",
+                    "document:welcome:body.2": "Llámenos si tiene preguntas. La interpretación es gratis."})
+    letter = hub / "documents" / "welcome.md"
+    letter.write_text(letter.read_text().replace("Dear families,", "A new opening line.\n\nDear families,"))
+    _update(hub)
+    entries = read_catalog(po)
+    assert entries["document:welcome:body.1"].text == "Queridas familias:"
+    assert entries["document:welcome:body.1"].state is State.REVIEWED
+    assert entries["document:welcome:body.3"].state is State.REVIEWED
+    assert entries["document:welcome:body.0"].state in (State.OUTDATED, State.MISSING)
+
+
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed")
+def test_bundled_and_example_catalogs_pass_msgfmt_check() -> None:
+    root = Path(__file__).parent.parent / "src" / "haven"
+    catalogs = sorted(root.glob("i18n/locale/*.po")) + sorted(root.glob("examples/*/translations/*.po"))
+    assert len(catalogs) >= 2
+    for po in catalogs:
+        result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"{po}: {result.stderr}"
+
+
+def test_example_catalog_is_in_step_with_the_content(tmp_path: Path) -> None:
+    from haven.build import example_content
+
+    hub = tmp_path / "hartford"
+    shutil.copytree(example_content(), hub)
+    counts = _update(hub)
+    assert counts["new"] == 0 and counts["changed"] == 0 and counts["obsolete"] == 0
+    states = read_catalog(hub / "translations" / "es.po")
+    letter = [e for k, e in states.items() if k.startswith("document:superintendent-letter:body.")]
+    assert letter and all(e.state is State.REVIEWED for e in letter)
