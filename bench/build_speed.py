@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
         if load > 0.5:
             print(
                 f"note: 1-minute load average {load:.1f}: other processes share the CPU, so "
-                "wall times are noisy; CPU times are steadier"
+                "times are noisy (CPU times too, on a virtual machine); rerun on an idle machine"
             )
 
         if not args.no_steps:

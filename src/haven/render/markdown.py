@@ -33,10 +33,10 @@ _md.add_render_rule("link_open", _link_open)
 
 
 @lru_cache(maxsize=8192)
-def render_markdown(text: str, shift_headings: int = 1) -> str:
+def render_markdown(text: str) -> str:
     """HTML for a Markdown block; `#` becomes h2, since the page's title is its only h1."""
     tokens = _md.parse(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{max(int(token.tag[1]), 1 + shift_headings)}"
+            token.tag = f"h{max(int(token.tag[1]), 2)}"
     return str(_md.renderer.render(tokens, _md.options, {}))
