@@ -15,7 +15,7 @@ from haven.build import build
 from haven.errors import ContentError, OutputError
 from haven.output import MARKER
 from haven.scaffold import create
-from haven.serve import make_server, rebuild, watch
+from haven.serve import make_server, rebuild, snapshot, watch
 
 
 @pytest.fixture()
@@ -79,6 +79,7 @@ def test_concurrent_builds_never_mix(hub: Path, tmp_path: Path) -> None:
                 build(folder, out)
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
+            raise
 
     threads = [threading.Thread(target=run, args=(f,)) for f in (hub, other)]
     for t in threads:
@@ -113,8 +114,9 @@ def test_preview_server_serves_on_loopback_and_rebuilds(hub: Path, tmp_path: Pat
     assert server.server_address[0] == "127.0.0.1"
     stop = threading.Event()
     serving = threading.Thread(target=server.serve_forever, daemon=True)
-    watcher = threading.Thread(target=watch, args=(hub, lambda: rebuild(hub, out, console), stop, 0.1),
-                               daemon=True)
+    watcher = threading.Thread(
+        target=watch, args=(hub, lambda: rebuild(hub, out, console), stop, snapshot(hub), 0.1),
+        daemon=True)
     serving.start()
     watcher.start()
     try:

@@ -26,7 +26,6 @@ def publish(files: Mapping[str, bytes], output: Path) -> None:
     output = output.absolute()
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
-    _check_replaceable(output)
     staging = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=parent))
     try:
         for name, data in files.items():
@@ -36,7 +35,7 @@ def publish(files: Mapping[str, bytes], output: Path) -> None:
         (staging / MARKER).write_text("Built by Haven. This folder is replaced on each build.\n")
         os.chmod(staging, 0o755)
         with _lock(parent / f".haven-lock-{output.name}"):
-            _check_replaceable(output)
+            _check_replaceable(output)  # only under the lock: another build may be mid-swap
             _swap(staging, output)
     finally:
         if staging.exists():

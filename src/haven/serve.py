@@ -54,9 +54,8 @@ def rebuild(content: Path, output: Path, console: Console) -> BuildReport | None
 
 
 def watch(content: Path, on_change: Callable[[], None], stop: threading.Event,
-          interval: float = 0.5) -> None:
-    """Call `on_change` whenever a file under `content` is added, removed or edited."""
-    seen = snapshot(content)
+          seen: tuple[tuple[str, int, int], ...], interval: float = 0.5) -> None:
+    """Call `on_change` whenever a file under `content` differs from the snapshot `seen`."""
     while not stop.wait(interval):
         now = snapshot(content)
         if now != seen:
@@ -71,11 +70,13 @@ def make_server(output: Path, port: int) -> ThreadingHTTPServer:
 
 def serve(content: Path, output: Path, port: int, console: Console) -> None:
     """Build, serve on 127.0.0.1:`port`, and rebuild on change until Ctrl+C."""
+    seen = snapshot(content)  # before building, so that an edit made meanwhile is rebuilt too
     rebuild(content, output, console)
     server = make_server(output, port)
     stop = threading.Event()
     watcher = threading.Thread(
-        target=watch, args=(content, lambda: rebuild(content, output, console), stop), daemon=True
+        target=watch, args=(content, lambda: rebuild(content, output, console), stop, seen),
+        daemon=True,
     )
     watcher.start()
     console.print(f"Previewing on http://{HOST}:{server.server_port}/ — only this computer can "
