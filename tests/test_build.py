@@ -77,7 +77,7 @@ def test_concurrent_builds_never_mix(hub: Path, tmp_path: Path) -> None:
         try:
             for _ in range(4):
                 build(folder, out)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
             raise
 
