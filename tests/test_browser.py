@@ -81,6 +81,7 @@ def test_keyboard_reaches_a_visible_skip_link_first(browser: object, base_url: s
         assert focused["href"] == "#main"
         assert focused["w"] > 0 and focused["h"] > 0
         page.keyboard.press("Enter")
+        page.wait_for_function("location.hash === '#main'", timeout=5000)
         assert page.url.endswith("#main")
         page.keyboard.press("Tab")
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")

@@ -8,6 +8,8 @@ from haven.content.schema import Organization, Service
 from haven.content.validate import Content
 from haven.i18n.languages import Language, language
 
+NAV_KINDS = ("home", "document", "help", "report", "resources")
+
 
 @dataclass(frozen=True)
 class Page:
@@ -27,6 +29,11 @@ class Site:
     source: Language
     pages: list[Page]
     services_by_topic: dict[str, list[tuple[Organization, Service]]] = field(default_factory=dict)
+
+    @property
+    def nav(self) -> list[Page]:
+        """The pages every page links to: home, the documents, help, report, resources."""
+        return [p for p in self.pages if p.key.partition(":")[0] in NAV_KINDS]
 
     def language(self, tag: str) -> Language:
         return next(lang for lang in self.languages if lang.tag == tag)

@@ -22,14 +22,11 @@ class _FastLoader(_FastBase):  # type: ignore[valid-type,misc]
     """The same rules on libyaml's parser, when present; errors are re-read by _Loader."""
 
 
+_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int"}
 for _cls in (_Loader, _FastLoader):
     _cls.yaml_implicit_resolvers = {
-        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
-    }
-    _cls.yaml_implicit_resolvers = {
-        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
-        for key, resolvers in _cls.yaml_implicit_resolvers.items()
+        key: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     _cls.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")

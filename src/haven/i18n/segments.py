@@ -11,7 +11,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from markdown_it import MarkdownIt
@@ -133,8 +133,17 @@ _BLOCK_OPENERS = {"paragraph_open", "heading_open", "bullet_list_open", "ordered
                   "blockquote_open", "fence", "code_block", "table_open", "html_block"}
 
 
-def markdown_blocks(body: str) -> list[tuple[int, str]]:
-    """Top-level blocks of a Markdown body as (first line, source text): one segment each."""
+def body_segment_id(document_id: str, index: int) -> str:
+    """The segment id of a document's `index`-th Markdown block."""
+    return f"document:{document_id}:body.{index}"
+
+
+@lru_cache(maxsize=1024)
+def markdown_blocks(body: str) -> tuple[tuple[int, str], ...]:
+    """Top-level blocks of a Markdown body as (first line, source text): one segment each.
+
+    Cached: every language of a build splits the same bodies.
+    """
     lines = body.split("\n")
     blocks = []
     for token in _md.parse(body):
@@ -143,4 +152,4 @@ def markdown_blocks(body: str) -> list[tuple[int, str]]:
             text = "\n".join(lines[start:end]).strip()
             if text:
                 blocks.append((start, text))
-    return blocks
+    return tuple(blocks)

@@ -16,7 +16,7 @@ from typing import Any, Self
 from haven.content.schema import Document
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
-from haven.i18n.segments import Segment, extract, map_record, markdown_blocks
+from haven.i18n.segments import Segment, body_segment_id, extract, map_record, markdown_blocks
 from haven.i18n.ui import UI_STRINGS, segment_id
 
 PUBLISHED = {State.REVIEWED, State.TRANSLATED, State.MACHINE}
@@ -76,7 +76,7 @@ def content_segments(content: Content) -> list[Segment]:
     for doc in content.documents:
         add("document", doc.meta.id, extract(doc.meta, "document"))
         for n, (line, text) in enumerate(markdown_blocks(doc.body)):
-            segments.append(Segment(f"document:{doc.meta.id}:body.{n}", text, "markdown",
+            segments.append(Segment(body_segment_id(doc.meta.id, n), text, "markdown",
                                     doc.file, doc.body_line + line))
     for resource in content.resources:
         add("resource", resource.id, extract(resource, "resource"))
@@ -116,20 +116,20 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry]) -> Localize
 
     bundled = bundled_catalog(lang)
     ui: dict[str, LStr] = {}
-    for key, text in UI_STRINGS.items():
+    for key, text in UI_STRINGS.items():  # interface strings are written in English
         ident = segment_id(key)
         entry = catalog.get(ident)
-        if entry is None or _state(entry, text) not in PUBLISHED:
+        if _state(entry, text) not in PUBLISHED:  # the hub's own catalog may override Haven's
             entry = bundled.get(ident) or entry
-        if lang == "en":
-            ui[key] = LStr(text, "en", State.REVIEWED)
-            continue
-        state = _state(entry, text)
-        ui[key] = LStr(entry.text, lang, state) if entry and state in PUBLISHED else LStr(text, "en", state)
+        state = State.REVIEWED if lang == "en" else _state(entry, text)
+        if lang != "en" and entry is not None and state in PUBLISHED:
+            ui[key] = LStr(entry.text, lang, state)
+        else:
+            ui[key] = LStr(text, "en", state)
 
     documents = []
     for doc in content.documents:
-        blocks = [pick(f"document:{doc.meta.id}:body.{n}", "markdown", text)
+        blocks = [pick(body_segment_id(doc.meta.id, n), "markdown", text)
                   for n, (_, text) in enumerate(markdown_blocks(doc.body))]
         documents.append(LocalDocument(map_record(doc.meta, "document", pick), blocks))
     return Localized(

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from haven.content.schema import Phone
 from haven.i18n.catalog import State
-from haven.i18n.languages import Language
+from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr
 from haven.model import Page, Site
 from haven.render.markdown import render_markdown
@@ -79,8 +79,11 @@ class Renderer:
             "organization": {o.id: o for o in view.organizations},
             "document": {d.meta.id: d for d in view.documents},
         }
-        nav = [p for p in site.pages if p.key == "home" or p.key.startswith("document:")
-               or p.key in ("help", "report", "resources")]
+        nav = site.nav
+
+        def label(page: Page) -> str:
+            return _label(page, view, lookup)
+
         files: dict[str, bytes] = {}
         ui_cache: dict[str, tuple[Markup, bool, bool]] = {}
         for page in site.pages:
@@ -88,27 +91,25 @@ class Renderer:
             state = PageState(lang, site.source, path)
             common = {"site": site, "L": view, "hub": view.hub, "ui_text": view.ui,
                       "ui_cache": ui_cache, "r": state, "page": page, "lang": lang,
-                      "lookup": lookup, "nav": nav}
+                      "lookup": lookup, "nav": nav, "label": label}
             main = self.templates[page.template].render(common)
-            title = _title(page, view, lookup)
+            title = str(view.hub.name if page.key == "home" else label(page))
             html = self.layout.render(common, main=Markup(main), title=title)
             files[path] = html.encode()
         return files
 
 
-def _title(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> str:
+UI_LABELS = {"home": "home", "help": "find_help", "report": "report", "resources": "resources"}
+
+
+def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> str:
+    """A page's name in navigation, links and its title (an LStr where translated)."""
     kind = page.key.partition(":")[0]
-    if kind == "home":
-        return str(view.hub.name)
-    if kind == "document":
-        return str(lookup["document"][page.record].meta.title)
-    if kind in ("topic", "resource"):
-        record = lookup[kind][page.record]
-        return str(getattr(record, "name", None) or record.title)
-    if kind == "organization":
-        return str(lookup[kind][page.record].name)
-    keys = {"help": "find_help", "report": "report", "resources": "resources"}
-    return str(view.ui[keys[kind]])
+    if kind in UI_LABELS:
+        return view.ui[UI_LABELS[kind]]
+    record = lookup[kind][page.record]
+    label: str = record.meta.title if kind == "document" else getattr(record, "name", None) or record.title
+    return label
 
 
 def _mark(state: PageState, value: Any, html: Markup, block: bool) -> Markup:
@@ -221,8 +222,6 @@ def _language_name(ctx: Context, tag: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _name_in(tag: str, page_locale: str | None) -> str:
-    from haven.i18n.languages import cldr_locale, language
-
     target = cldr_locale(tag)
     if target is not None and page_locale is not None:
         name = target.get_display_name(page_locale)
