@@ -6,9 +6,12 @@ nothing else, so this file is the map of the system (docs/architecture.md says t
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -61,8 +64,8 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     raw = load(content_dir)
     content = validate(raw)
     site = build_model(content)
-    views = translate(content, site)
-    files = render(site, views, progress)
+    translations = translate(content, site)
+    files = render(site, translations, progress)
     report = summarize(site, files, output, content.warnings)
     if strict and report.warnings:
         raise StrictError(report.warnings)
@@ -71,25 +74,76 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     return report
 
 
-def translate(content: Content, site: Site) -> list[Localized]:
-    """Every served language's view of the content, through its PO catalog."""
-    views = []
-    for lang in site.languages:
-        path = content.catalogs.get(lang.tag)
+@dataclass(frozen=True)
+class Translation:
+    """One language's translate step, run where that language is rendered.
+
+    Languages are independent once the content is valid, so `render` may run each
+    language's translation and rendering in a process of its own.
+    """
+
+    content: Content
+    lang: str
+
+    def view(self) -> Localized:
+        path = self.content.catalogs.get(self.lang)
         catalog: dict[str, Entry] = read_catalog(path) if path else {}
-        views.append(localize(content, lang.tag, catalog))
-    return views
+        return localize(self.content, self.lang, catalog)
 
 
-def render(site: Site, views: list[Localized], progress: Progress | None = None) -> dict[str, bytes]:
+def translate(content: Content, site: Site) -> list[Translation]:
+    """Every served language's view of the content, through its PO catalog."""
+    return [Translation(content, lang.tag) for lang in site.languages]
+
+
+def render(site: Site, translations: list[Translation],
+           progress: Progress | None = None) -> dict[str, bytes]:
     """Every file of the site, by its path in the output folder."""
     renderer = Renderer(site)
     files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css()}
-    for done, view in enumerate(views, start=1):
-        files.update(renderer.language(view))
+    for done, pages in enumerate(_per_language(site, translations), start=1):
+        files.update(pages)
         if progress:
-            progress(done, len(views))
+            progress(done, len(translations))
     return dict(sorted(files.items()))
+
+
+_JOB: tuple[Site, list[Translation]] | None = None
+"""What forked workers render: set just before the pool starts, inherited by fork."""
+_RENDERER: Renderer | None = None
+
+
+def _render_language(index: int) -> dict[str, bytes]:
+    global _RENDERER
+    assert _JOB is not None
+    site, translations = _JOB
+    if _RENDERER is None or _RENDERER.site is not site:
+        _RENDERER = Renderer(site)
+    return _RENDERER.language(translations[index].view())
+
+
+def _per_language(site: Site, translations: list[Translation]) -> Iterator[dict[str, bytes]]:
+    """Each language's pages, in order: on every core when the build runs in the main thread.
+
+    Forking is safe only from the main thread (a build in the preview's watcher thread or in
+    a test's threads renders in-process), and is worth it only for several languages.
+    """
+    global _JOB
+    workers = min(os.cpu_count() or 1, len(translations))
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or len(translations) < 4 or not forkable or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        renderer = Renderer(site)
+        for translation in translations:
+            yield renderer.language(translation.view())
+        return
+    _JOB = (site, translations)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_render_language, range(len(translations)))
+    finally:
+        _JOB = None
 
 
 def summarize(site: Site, files: dict[str, bytes], output: Path,

@@ -84,7 +84,7 @@ def _has_model(annotation: Any) -> bool:
 
 def record_prefix(record: BaseModel, prefix: str) -> str:
     """Records with their own id start their own segment ids: `service:<id>`."""
-    ident = getattr(record, "id", None)
+    ident = record.__dict__.get("id") if "id" in type(record).model_fields else None
     if isinstance(ident, str):
         return f"{type(record).__name__.lower()}:{ident}"
     return prefix

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import phonenumbers
 from babel.dates import format_date
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
-from jinja2.runtime import Context
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from haven.content.schema import Phone
@@ -27,13 +28,44 @@ CSS_PATH = "assets/haven.css"
 
 @dataclass
 class PageState:
-    """What rendering one page noticed: text shown in another language, machine drafts."""
+    """The page being rendered, and what rendering it noticed.
+
+    Filters and globals read it through `_PAGE` (a context variable, so concurrent builds in
+    threads stay apart) instead of Jinja's context: macros can then be imported once, without
+    context, and called cheaply.
+    """
 
     lang: Language
     source: Language
     path: str
+    ui: dict[str, LStr] = field(default_factory=dict)
+    ui_cache: dict[str, tuple[Markup, bool, bool]] = field(default_factory=dict)
+    region: str = "US"
     fallback: bool = False
+    """Some text is shown in the source language, not the page's."""
     machine: bool = False
+    """Some text is an unreviewed machine draft."""
+
+    @property
+    def depth(self) -> int:
+        """How many folders down from the site's root the page is."""
+        return self.path.count("/")
+
+    def sibling(self, path: str) -> PageState:
+        """A fresh state for another page of the same language."""
+        return PageState(self.lang, self.source, path, self.ui, self.ui_cache, self.region)
+
+
+_PAGE: ContextVar[PageState] = ContextVar("haven_page")
+
+
+@contextmanager
+def _rendering(state: PageState) -> Iterator[PageState]:
+    token = _PAGE.set(state)
+    try:
+        yield state
+    finally:
+        _PAGE.reset(token)
 
 
 class Renderer:
@@ -48,12 +80,15 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,
         )
         env.filters.update(t=_text, md=_markdown, date=_date)
         env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, language_name=_language_name)
         env.tests["contains"] = lambda seq, item: item in seq
         self.env = env
         self.layout = env.get_template("layout.html")
+        self.top = env.get_template("_top.html")
+        self.bottom = env.get_template("_bottom.html")
         self.templates = {p.template: env.get_template(p.template) for p in site.pages}
 
     def css(self) -> bytes:
@@ -62,10 +97,12 @@ class Renderer:
     def chooser(self) -> bytes:
         """The root page: every served language, named in itself."""
         site = self.site
-        state = PageState(site.source, site.source, "index.html")
-        html = self.env.get_template("chooser.html").render(
-            site=site, hub=site.content.hub, r=state, languages=site.languages
-        )
+        hub = site.content.hub
+        state = PageState(site.source, site.source, "index.html", region=hub.country)
+        with _rendering(state):
+            html = self.env.get_template("chooser.html").render(
+                site=site, hub=hub, r=state, languages=site.languages
+            )
         return html.encode()
 
     def language(self, view: Localized) -> dict[str, bytes]:
@@ -80,22 +117,36 @@ class Renderer:
             "document": {d.meta.id: d for d in view.documents},
         }
         nav = site.nav
+        nav_keys = {p.key for p in nav}
 
         def label(page: Page) -> str:
             return _label(page, view, lookup)
 
+        base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui, {},
+                         site.content.hub.country)
+        common = {"site": site, "L": view, "hub": view.hub, "ui_text": view.ui, "lang": lang,
+                  "lookup": lookup, "nav": nav, "label": label}
+        # The header, navigation and footer differ only by the page's depth and nav entry.
+        chrome: dict[tuple[int, str], tuple[Markup, Markup, bool, bool]] = {}
         files: dict[str, bytes] = {}
-        ui_cache: dict[str, tuple[Markup, bool, bool]] = {}
         for page in site.pages:
-            path = f"{lang.tag}/{page.path}index.html"
-            state = PageState(lang, site.source, path)
-            common = {"site": site, "L": view, "hub": view.hub, "ui_text": view.ui,
-                      "ui_cache": ui_cache, "r": state, "page": page, "lang": lang,
-                      "lookup": lookup, "nav": nav, "label": label}
-            main = self.templates[page.template].render(common)
-            title = str(view.hub.name if page.key == "home" else label(page))
-            html = self.layout.render(common, main=Markup(main), title=title)
-            files[path] = html.encode()
+            state = base.sibling(f"{lang.tag}/{page.path}index.html")
+            current = page.key if page.key in nav_keys else ""
+            with _rendering(state):
+                key = (state.depth, current)
+                if key not in chrome:
+                    scratch = state.sibling(state.path)
+                    with _rendering(scratch):
+                        top = Markup(self.top.render(common, page=page, r=scratch))
+                        bottom = Markup(self.bottom.render(common, page=page, r=scratch))
+                    chrome[key] = (top, bottom, scratch.fallback, scratch.machine)
+                top, bottom, fallback, machine = chrome[key]
+                state.fallback, state.machine = fallback, machine
+                main = self.templates[page.template].render(common, page=page, r=state)
+                title = str(view.hub.name if page.key == "home" else label(page))
+                html = self.layout.render(common, page=page, r=state, main=Markup(main),
+                                          title=title, top=top, bottom=bottom)
+            files[state.path] = html.encode()
         return files
 
 
@@ -120,39 +171,39 @@ def _mark(state: PageState, value: Any, html: Markup, block: bool) -> Markup:
     if value.lang == state.lang.tag:
         return html
     state.fallback = True
-    direction = state.source.direction
-    attrs = Markup(' lang="{}"').format(value.lang)
-    if direction != state.lang.direction:
-        attrs += Markup(' dir="{}"').format(direction)
+    return Markup(_wrapper(value.lang, state.source.direction, state.lang.direction, block)) % html
+
+
+@lru_cache(maxsize=1024)
+def _wrapper(lang: str, direction: str, page_direction: str, block: bool) -> str:
+    """`<span lang="en">%s</span>`: marks text in another language than the page's."""
     tag = "div" if block else "span"
-    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attrs, html)
+    dir_attr = f' dir="{direction}"' if direction != page_direction else ""
+    return f'<{tag} lang="{escape(lang)}"{dir_attr}>%s</{tag}>'
 
 
-@pass_context
-def _text(ctx: Context, value: Any) -> Markup:
+def _text(value: Any) -> Markup:
     """Inline translatable text, marked with its own language when it is not the page's."""
     if value is None:
         return Markup("")
-    return _mark(ctx["r"], value, escape(value), block=False)
+    return _mark(_PAGE.get(), value, escape(value), block=False)
 
 
-@pass_context
-def _markdown(ctx: Context, value: Any) -> Markup:
+def _markdown(value: Any) -> Markup:
     """A Markdown block, marked with its own language when it is not the page's."""
     if value is None:
         return Markup("")
-    return _mark(ctx["r"], value, Markup(render_markdown(str(value))), block=True)
+    return _mark(_PAGE.get(), value, Markup(render_markdown(str(value))), block=True)
 
 
-@pass_context
-def _ui(ctx: Context, key: str, **values: Any) -> Markup:
+def _ui(key: str, **values: Any) -> Markup:
     """An interface string, with {placeholders} filled by escaped values."""
-    value: LStr = ctx["ui_text"][key]
-    state: PageState = ctx["r"]
+    state = _PAGE.get()
+    value = state.ui[key]
     if not values:  # the common case: the same markup on every page of a language
-        cache: dict[str, tuple[Markup, bool, bool]] = ctx["ui_cache"]
+        cache = state.ui_cache
         if key not in cache:
-            scratch = PageState(state.lang, state.source, state.path)
+            scratch = state.sibling(state.path)
             html = _mark(scratch, value, Markup(escape(str(value))), block=False)
             cache[key] = (html, scratch.fallback, scratch.machine)
         html, fallback, machine = cache[key]
@@ -167,11 +218,10 @@ def _ui(ctx: Context, key: str, **values: Any) -> Markup:
     return _mark(state, value, text, block=False)
 
 
-@pass_context
-def _date(ctx: Context, value: dt.date | None) -> str:
+def _date(value: dt.date | None) -> str:
     if value is None:
         return ""
-    return _format_date(value, ctx["r"].lang.cldr)
+    return _format_date(value, _PAGE.get().lang.cldr)
 
 
 @lru_cache(maxsize=4096)
@@ -182,42 +232,40 @@ def _format_date(value: dt.date, locale: str | None) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _phone_parts(number: str, region: str) -> tuple[str, str]:
+def _phone_link(number: str, extension: str, region: str) -> Markup:
     parsed = phonenumbers.parse(number, region)
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return e164, national
-
-
-@pass_context
-def _phone(ctx: Context, value: Phone | str) -> Markup:
-    """A phone number as a tel: link, kept left-to-right inside right-to-left text."""
-    number = value.number if isinstance(value, Phone) else value
-    e164, national = _phone_parts(number, ctx["site"].content.hub.country)
-    ext = value.extension if isinstance(value, Phone) and value.extension else ""
-    href = f"tel:{e164}" + (f";ext={ext}" if ext else "")
-    shown = national + (f" x{ext}" if ext else "")
+    href = f"tel:{e164}" + (f";ext={extension}" if extension else "")
+    shown = national + (f" x{extension}" if extension else "")
     return Markup('<a class="tel" href="{}" dir="ltr">{}</a>').format(href, shown)
 
 
-@pass_context
-def _url(ctx: Context, target: str, lang: str | None = None) -> str:
+def _phone(value: Phone | str) -> Markup:
+    """A phone number as a tel: link, kept left-to-right inside right-to-left text."""
+    if isinstance(value, Phone):
+        return _phone_link(value.number, value.extension or "", _PAGE.get().region)
+    return _phone_link(value, "", _PAGE.get().region)
+
+
+def _url(target: str, lang: str | None = None) -> str:
     """A relative link from the page being rendered to the page `target` of language `lang`.
 
     `target` is a page path inside a language folder ("" for its home, "help/" …); `lang`
     defaults to the page's own language, and "" means the root (the language chooser).
+    Links climb to the language's folder (or the root) and go down from there, so they
+    depend only on how deep the page is: pages of equal depth share their header.
     """
-    state: PageState = ctx["r"]
+    state = _PAGE.get()
     folder = state.lang.tag if lang is None else lang
-    full = posixpath.join(folder, target) if folder else (target or ".")
-    rel = posixpath.relpath(full, posixpath.dirname(state.path) or ".")
-    return "./" if rel == "." else rel + "/"
+    if folder == state.lang.tag and state.depth:
+        return "../" * (state.depth - 1) + target or "./"
+    return "../" * state.depth + (f"{folder}/{target}" if folder else target) or "./"
 
 
-@pass_context
-def _language_name(ctx: Context, tag: str) -> str:
+def _language_name(tag: str) -> str:
     """A language's name in the page's language (CLDR), else in itself."""
-    return _name_in(tag, ctx["r"].lang.cldr)
+    return _name_in(tag, _PAGE.get().lang.cldr)
 
 
 @lru_cache(maxsize=4096)
@@ -230,7 +278,5 @@ def _name_in(tag: str, page_locale: str | None) -> str:
     return language(tag).endonym
 
 
-@pass_context
-def _asset(ctx: Context, name: str) -> str:
-    state: PageState = ctx["r"]
-    return posixpath.relpath(f"assets/{name}", posixpath.dirname(state.path) or ".")
+def _asset(name: str) -> str:
+    return "../" * _PAGE.get().depth + f"assets/{name}"
