@@ -68,24 +68,30 @@ def _rendering(state: PageState) -> Iterator[PageState]:
         _PAGE.reset(token)
 
 
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The templates, compiled once per process (the preview rebuilds many times)."""
+    env = Environment(
+        loader=PackageLoader("haven.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(t=_text, md=_markdown, date=_date)
+    env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, language_name=_language_name)
+    env.tests["contains"] = lambda seq, item: item in seq
+    return env
+
+
 class Renderer:
     """Turns the site model and each language's content into files."""
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        env = Environment(
-            loader=PackageLoader("haven.render", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=False,
-        )
-        env.filters.update(t=_text, md=_markdown, date=_date)
-        env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, language_name=_language_name)
-        env.tests["contains"] = lambda seq, item: item in seq
-        self.env = env
+        self.env = env = environment()
         self.layout = env.get_template("layout.html")
         self.top = env.get_template("_top.html")
         self.bottom = env.get_template("_bottom.html")
