@@ -67,3 +67,68 @@ def test_example_catalog_is_in_step_with_the_content(tmp_path: Path) -> None:
     states = read_catalog(hub / "translations" / "es.po")
     letter = [e for k, e in states.items() if k.startswith("document:superintendent-letter:body.")]
     assert letter and all(e.state is State.REVIEWED for e in letter)
+
+
+TRICKY_PO = r'''msgid ""
+msgstr ""
+"Language: es\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+
+#. machine: libretranslate http://127.0.0.1:5000
+#, machine
+msgctxt "a"
+msgid "Say \"hello\"\n"
+"and a tab\there"
+msgstr "Diga \"hola\"\n"
+"y un tab\taquí \\ barra"
+
+#, fuzzy, reviewed
+#| msgctxt "b"
+#| msgid "Old text"
+msgctxt "b"
+msgid "New text"
+msgstr "Texto viejo"
+
+#, reviewed
+msgctxt "c"
+msgid "Call"
+msgstr "Llame"
+
+msgctxt "d"
+msgid "Missing"
+msgstr ""
+
+#~ msgctxt "gone"
+#~ msgid "Removed"
+#~ msgstr "Quitado"
+'''
+
+
+def test_fast_reader_agrees_with_babel(tmp_path: Path) -> None:
+    from haven.i18n.catalog import _read_plain_po, _read_with_babel
+
+    tricky = tmp_path / "es.po"
+    tricky.write_text(TRICKY_PO, encoding="utf-8")
+    root = Path(__file__).parent.parent / "src" / "haven"
+    paths = [tricky, *root.glob("i18n/locale/*.po"), *root.glob("examples/*/translations/*.po")]
+    for po in paths:
+        fast = _read_plain_po(po.read_text(encoding="utf-8"))
+        assert fast is not None, po
+        assert fast == _read_with_babel(po), po
+    entries = read_catalog(tricky)
+    assert entries["a"].text == 'Diga "hola"\ny un tab\taquí \\ barra'
+    assert entries["a"].state is State.MACHINE
+    assert entries["b"].state is State.OUTDATED
+    assert entries["c"].state is State.REVIEWED
+    assert entries["d"].state is State.MISSING
+    assert "gone" not in entries
+
+
+def test_plural_forms_go_to_babel(tmp_path: Path) -> None:
+    from haven.i18n.catalog import _read_plain_po
+
+    po = tmp_path / "fr.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: fr\\n"\n\nmsgctxt "n"\nmsgid "one"\n'
+                  'msgid_plural "many"\nmsgstr[0] "un"\nmsgstr[1] "plusieurs"\n', encoding="utf-8")
+    assert _read_plain_po(po.read_text()) is None
+    assert read_catalog(po) == {}
