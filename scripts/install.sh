@@ -17,8 +17,10 @@ PYTHON="${PYTHON:-python3}"
 # System packages needed to build and run Haven:
 #   python3-venv, python3-pip  create the virtual environment and install Haven into it
 #   gettext                    msgfmt, used to check translation catalogs
-# Later, for PDF output, add: fonts-noto-core fonts-noto-cjk (several hundred MB, so not yet).
-APT_PACKAGES=(python3-venv python3-pip gettext)
+#   fonts-noto-core, -cjk      real glyphs for every script the hub serves (Arabic, Ethiopic,
+#                              Myanmar, Bengali, Chinese …) when previewing on this machine,
+#                              and the fonts 'haven print' embeds in every PDF
+APT_PACKAGES=(python3-venv python3-pip gettext fonts-noto-core fonts-noto-cjk)
 
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

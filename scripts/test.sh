@@ -20,9 +20,11 @@ PYTHON="${PYTHON:-python3}"
 # System packages the tests need:
 #   chromium                   the browser for accessibility and no-JavaScript tests
 #   fonts-liberation           a small font set so headless chromium renders text (Arial metrics)
+#   fonts-noto-core, -cjk      real glyphs for every script (right-to-left screenshots, chooser)
 #   gettext                    msgfmt, to check that generated PO catalogs compile
+#   poppler-utils              pdftotext, pdftoppm and pdffonts, to read the printed PDFs back
 #   python3-venv, python3-pip  the virtual environment
-APT_PACKAGES=(chromium fonts-liberation gettext python3-venv python3-pip)
+APT_PACKAGES=(chromium fonts-liberation fonts-noto-core fonts-noto-cjk gettext poppler-utils python3-venv python3-pip)
 
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -92,6 +94,11 @@ say "Installing Haven with its test extras into .venv (pip install -e '.[test]')
 # The playwright Python package is installed; its browser download is not used.
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
   "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet -e '.[test]'
+
+# axe-core for the accessibility tests, from the lock file in tests/a11y (no browser download).
+command -v npm >/dev/null 2>&1 || install_system_packages nodejs npm
+say "Installing axe-core for the accessibility tests (npm ci --prefix tests/a11y)"
+npm ci --prefix "$REPO_ROOT/tests/a11y" --no-audit --no-fund --loglevel=error
 
 if [ -x /usr/bin/chromium ]; then
   say "Browser tests will use $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"

@@ -19,6 +19,7 @@ class PageFacts:
     first_link_href: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     text: list[str] = field(default_factory=list)
+    data_blocks: int = 0
 
 
 class _Parser(HTMLParser):
@@ -41,7 +42,9 @@ class _Parser(HTMLParser):
             f.links.append((str(a["href"]), a))
             if f.first_link_href is None:
                 f.first_link_href = a["href"]
-        if tag in ("script", "form", "input", "iframe", "embed", "object", "textarea", "button"):
+        if tag == "script" and a.get("type") == "application/ld+json":
+            f.data_blocks += 1  # structured data for search engines: never executed
+        elif tag in ("script", "form", "input", "iframe", "embed", "object", "textarea", "button"):
             f.forbidden.append(tag)
         if tag in ("img", "source", "audio", "video", "track") and a.get("src"):
             f.subresources.append(str(a["src"]))

@@ -22,7 +22,7 @@ PAGES = ["", "superintendent-letter/", "know-your-rights/", "help/", "help/legal
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("browser") / "site"
-    build(example_content(), out)
+    build(example_content(), out, pdf=False)
     server = make_server(out, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 import urllib.request
@@ -158,3 +159,30 @@ def test_strict_build_with_a_warning_publishes_nothing(hub: Path, tmp_path: Path
     assert not out.exists()
     assert build(hub, out).warnings
     assert (out / "index.html").is_file()
+
+
+def test_build_makes_linked_pdfs_and_reuses_unchanged_ones(hub: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import haven.print.render
+
+    out = tmp_path / "site"
+    build(hub, out)
+    home = (out / "es" / "index.html").read_text()
+    links = [href for href in re.findall(r'href="([^"]+\.pdf)"', home)]
+    assert len(links) == 4  # flyer and rights card, Letter and A4 (no staff page: no poster)
+    for href in links:
+        assert (out / "es" / href).resolve().read_bytes().startswith(b"%PDF-")
+    before = _snapshot(out)
+
+    def no_compiler(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged piece was compiled again")
+
+    monkeypatch.setattr(haven.print.render.typst, "Compiler", no_compiler)
+    build(hub, out)
+    assert _snapshot(out) == before
+    (hub / "hub.yaml").write_text((hub / "hub.yaml").read_text().replace(
+        "Every child has the right", "Each child has the right"))
+    with pytest.raises(AssertionError, match="compiled again"):
+        build(hub, out)
+    assert build(hub, tmp_path / "without", pdf=False).files < len(before)
+    assert not (tmp_path / "without" / "pdf").exists()

@@ -63,6 +63,7 @@ MODEL_SECTIONS: dict[str, str] = {
     "LanguageEntry": "(`languages`)",
     "Home": "(`home`)",
     "HubFact": "(`facts`)",
+    "Outreach": "(`outreach`)",
     "Topics": "topics.yaml",
     "Topic": "topics.yaml",
     "Audiences": "audiences.yaml",

@@ -18,15 +18,16 @@ from tests.sitecheck import PageFacts, parse
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hartford") / "site"
-    build(example_content(), out)
+    build(example_content(), out, pdf=False)
     return out
 
 
 @pytest.fixture(scope="session")
 def pages(site: Path) -> dict[str, PageFacts]:
+    """The public pages (the staff report under _staff/ is checked on its own)."""
     return {
         p.relative_to(site).as_posix(): parse(p.read_text(encoding="utf-8"))
-        for p in sorted(site.rglob("*.html"))
+        for p in sorted(site.rglob("*.html")) if not p.relative_to(site).as_posix().startswith("_staff/")
     }
 
 
@@ -186,8 +187,35 @@ def test_no_status_field_in_any_output(site: Path) -> None:
 
 def test_build_is_deterministic(tmp_path: Path, site: Path) -> None:
     again = tmp_path / "again"
-    build(example_content(), again)
+    build(example_content(), again, pdf=False)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_organization_pages_carry_json_ld(site: Path, pages: dict[str, PageFacts]) -> None:
+    import json
+
+    org_pages = [name for name in pages if "/help/org/" in name]
+    assert org_pages
+    for name in org_pages:
+        assert pages[name].data_blocks == 1, name
+        html = (site / name).read_text()
+        block = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+        data = json.loads(block)
+        assert data["@context"] == "https://schema.org"
+        tag = name.split("/")[0]
+        assert data["@id"].endswith(f"/{tag}/help/org/{name.split('/')[3]}/")
+    for name, facts in pages.items():
+        if "/help/org/" not in name:
+            assert facts.data_blocks == 0, name
+
+
+def test_staff_report_is_built_but_hidden(site: Path, pages: dict[str, PageFacts]) -> None:
+    staff = site / "_staff" / "translations.html"
+    facts = parse(staff.read_text(encoding="utf-8"))
+    assert facts.meta.get("robots", "").startswith("noindex")
+    assert not facts.forbidden
+    for name, page in pages.items():
+        assert not any("_staff" in href for href, _ in page.links), name

@@ -12,6 +12,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,9 +21,11 @@ from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
 from haven.i18n.catalog import Entry, read_catalog
+from haven.i18n.status import STAFF_TRANSLATIONS, render_status_html, status_matrix
 from haven.i18n.translate import Localized, localize
 from haven.model import Site, build_model
 from haven.output import publish
+from haven.print.render import render_pdfs
 from haven.render.site import CSS_PATH, Renderer
 
 PAGE_BUDGET = 14 * 1024
@@ -55,17 +58,18 @@ def example_content() -> Path:
 
 
 def build(content_dir: Path, output: Path, progress: Progress | None = None,
-          strict: bool = False) -> BuildReport:
+          strict: bool = False, pdf: bool = True) -> BuildReport:
     """Build the hub in `content_dir` into `output`, atomically.
 
-    With `strict`, any warning stops the build before anything is published.
+    With `strict`, any warning stops the build before anything is published. With `pdf`,
+    each language's printable pieces are made too (reused from `output` when unchanged).
     """
     started = time.perf_counter()
     raw = load(content_dir)
     content = validate(raw)
     site = build_model(content)
     translations = translate(content, site)
-    files = render(site, translations, progress)
+    files = render(site, translations, progress, pdf_from=output if pdf else None)
     report = summarize(site, files, output, content.warnings)
     if strict and report.warnings:
         raise StrictError(report.warnings)
@@ -96,19 +100,41 @@ def translate(content: Content, site: Site) -> list[Translation]:
     return [Translation(content, lang.tag) for lang in site.languages]
 
 
-def render(site: Site, translations: list[Translation],
-           progress: Progress | None = None) -> dict[str, bytes]:
-    """Every file of the site, by its path in the output folder."""
+def render(site: Site, translations: list[Translation], progress: Progress | None = None,
+           pdf_from: Path | None = None) -> dict[str, bytes]:
+    """Every file of the site, by its path in the output folder.
+
+    With `pdf_from` (the folder of the previous build, which may not exist yet), each
+    language's printable PDFs are made as well.
+    """
     renderer = Renderer(site)
     files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css()}
-    for done, pages in enumerate(_per_language(site, translations), start=1):
-        files.update(pages)
-        if progress:
-            progress(done, len(translations))
+    with _per_language(_Job(site, translations, pdf_from)) as languages:
+        # While the languages render (in other processes when possible), the staff pages.
+        files[STAFF_TRANSLATIONS] = render_status_html(status_matrix(site.content)).encode()
+        for done, pages in enumerate(languages, start=1):
+            files.update(pages)
+            if progress:
+                progress(done, len(translations))
     return dict(sorted(files.items()))
 
 
-_JOB: tuple[Site, list[Translation]] | None = None
+@dataclass(frozen=True)
+class _Job:
+    site: Site
+    translations: list[Translation]
+    pdf_from: Path | None
+
+    def language(self, renderer: Renderer, index: int) -> dict[str, bytes]:
+        """One language's pages (and printable pieces)."""
+        view = self.translations[index].view()
+        printed = {}
+        if self.pdf_from is not None:
+            printed = render_pdfs(self.site, [view], previous=self.pdf_from)
+        return renderer.language(view, printed=sorted(printed)) | printed
+
+
+_JOB: _Job | None = None
 """What forked workers render: set just before the pool starts, inherited by fork."""
 _RENDERER: Renderer | None = None
 
@@ -116,32 +142,32 @@ _RENDERER: Renderer | None = None
 def _render_language(index: int) -> dict[str, bytes]:
     global _RENDERER
     assert _JOB is not None
-    site, translations = _JOB
-    if _RENDERER is None or _RENDERER.site is not site:
-        _RENDERER = Renderer(site)
-    return _RENDERER.language(translations[index].view())
+    if _RENDERER is None or _RENDERER.site is not _JOB.site:
+        _RENDERER = Renderer(_JOB.site)
+    return _JOB.language(_RENDERER, index)
 
 
-def _per_language(site: Site, translations: list[Translation]) -> Iterator[dict[str, bytes]]:
-    """Each language's pages, in order: on every core when the build runs in the main thread.
+@contextmanager
+def _per_language(job: _Job) -> Iterator[Iterator[dict[str, bytes]]]:
+    """Each language's files, in order: on every core when the build runs in the main thread.
 
     Forking is safe only from the main thread (a build in the preview's watcher thread or in
     a test's threads renders in-process), and is worth it only for several languages.
     """
     global _JOB
-    workers = min(os.cpu_count() or 1, len(translations))
+    count = len(job.translations)
+    workers = min(os.cpu_count() or 1, count)
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(translations) < 4 or not forkable or (
+    if workers < 2 or count < 4 or not forkable or (
         threading.current_thread() is not threading.main_thread()
     ):
-        renderer = Renderer(site)
-        for translation in translations:
-            yield renderer.language(translation.view())
+        renderer = Renderer(job.site)
+        yield (job.language(renderer, index) for index in range(count))
         return
-    _JOB = (site, translations)
+    _JOB = job
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_render_language, range(len(translations)))
+            yield pool.imap(_render_language, range(count))
     finally:
         _JOB = None
 
@@ -150,7 +176,7 @@ def summarize(site: Site, files: dict[str, bytes], output: Path,
               warnings: list[Problem]) -> BuildReport:
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
     pages = {lang.tag: 0 for lang in site.languages}
-    html = [name for name in files if name.endswith(".html")]
+    html = [name for name in files if name.endswith(".html") and not name.startswith("_staff/")]
     for name in html:
         tag = name.partition("/")[0]
         if tag in pages:

@@ -38,17 +38,20 @@ def main() -> None:
               default=Path("site"), show_default=True, help="Folder to write the site into.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors: publish nothing and exit with status 1.")
-def build_command(content_dir: Path | None, output: Path, strict: bool) -> None:
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also make the printable flyers, rights cards and posters (PDF).")
+def build_command(content_dir: Path | None, output: Path, strict: bool, pdf: bool) -> None:
     """Build the hub in CONTENT_DIR (default: the bundled Hartford example).
 
     The whole site is written at once: if anything is wrong, nothing is published
     and the previous site stays as it was.
     """
-    report = run_build(content_dir, output, strict)
+    report = run_build(content_dir, output, strict, pdf)
     print_summary(report)
 
 
-def run_build(content_dir: Path | None, output: Path, strict: bool = False) -> BuildReport:
+def run_build(content_dir: Path | None, output: Path, strict: bool = False,
+              pdf: bool = True) -> BuildReport:
     """Build with a progress bar that appears only if the build takes over a second."""
     source = content_dir or example_content()
     started = time.monotonic()
@@ -62,7 +65,7 @@ def run_build(content_dir: Path | None, output: Path, strict: bool = False) -> B
             if task is not None:
                 bar.update(task, completed=done)
 
-        return build(source, output, progress, strict)
+        return build(source, output, progress, strict, pdf)
 
 
 def print_summary(report: BuildReport) -> None:
@@ -138,3 +141,38 @@ def translate_update(content_dir: Path | None, languages: tuple[str, ...]) -> No
         counts = update_catalog(path, entry.tag, segments)
         console.print(f"{path}: {counts['new']} new, {counts['changed']} changed, "
                       f"{counts['kept']} unchanged, {counts['obsolete']} obsolete")
+
+
+from haven.outreach.command import outreach_command
+
+main.add_command(outreach_command)
+
+
+from haven.check.command import check_command
+
+main.add_command(check_command)
+
+
+from haven.i18n.commands import COMMANDS as TRANSLATE_COMMANDS
+
+for _command in TRANSLATE_COMMANDS:
+    translate_group.add_command(_command)
+
+
+# Privacy (issue 5): `haven privacy [SITE_DIR]`.
+from haven.privacy.command import privacy_command
+
+main.add_command(privacy_command)
+
+
+# Open data (issue 6): `haven export hsds|fragment` and `haven import hsds`.
+from haven.opendata.cli import export_group, import_group
+
+main.add_command(export_group)
+main.add_command(import_group)
+
+
+# Printed material (issue 4): `haven print`.
+from haven.print.command import print_command
+
+main.add_command(print_command)

@@ -32,7 +32,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        build(example_content(), site)
+        build(example_content(), site, pdf=False)
         files = selected(site)
     shutil.rmtree(GOLDEN, ignore_errors=True)
     for name, data in files.items():

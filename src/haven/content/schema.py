@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from haven.i18n.languages import Language, language
+
 
 class Translatable:
     """Marks a string field as translatable; `kind` is "text" (one line) or "markdown"."""
@@ -301,6 +303,10 @@ class Audience(Record):
     description: Text | None = None
 
 
+PublishPolicy = Literal["reviewed", "translated", "machine"]
+"""Which translations readers see: reviewed only; or translated too; or machine drafts too."""
+
+
 class LanguageEntry(Record):
     """A served language; names are needed only where CLDR has none (Karen, Hmong …)."""
 
@@ -308,6 +314,13 @@ class LanguageEntry(Record):
     name: str | None = None
     """The language's name in itself (endonym)."""
     english_name: str | None = None
+    publish: PublishPolicy | None = None
+    """This language's publish policy, when it differs from the hub's."""
+
+    @property
+    def language(self) -> Language:
+        """The language with its names and direction: these names, else Haven's tables."""
+        return language(self.tag, self.name, self.english_name)
 
 
 class HubFact(Record):
@@ -324,6 +337,34 @@ class Home(Record):
 
     intro: Text
     first_steps: list[Text] = Field(min_length=1)
+
+
+OUTREACH_PLACEHOLDERS = ("{phone}", "{link}")
+"""What outreach text may contain in braces: the hub's number and its page in the language."""
+
+
+class Outreach(Record):
+    """hub.yaml `outreach`: text messages, e-mail and voice calls (`haven outreach`)."""
+
+    sms: Text | None = None
+    """The text message; {phone} and {link} mark where the number and the link go."""
+    email_subject: Text | None = None
+    email_body: Markdown | None = None
+    voice: Text | None = None
+    """The voice-call script: short sentences; numbers are written out to be read aloud."""
+    sms_segment_budget: int = Field(default=2, ge=1, le=10)
+    """How many SMS segments a text message may take before Haven warns."""
+
+    @field_validator("sms", "email_subject", "email_body", "voice")
+    @classmethod
+    def _known_placeholders(cls, value: str | None) -> str | None:
+        for found in re.findall(r"\{[^{}]*\}", value or ""):
+            if found not in OUTREACH_PLACEHOLDERS:
+                raise ValueError(
+                    f"{found} is not a placeholder Haven knows — write {{phone}} for the hub's "
+                    "number or {link} for the hub's page in the reader's language"
+                )
+        return value
 
 
 class Hub(Record):
@@ -345,12 +386,39 @@ class Hub(Record):
     home: Home
     facts: list[HubFact] = []
     review_every_days: int = Field(default=90, ge=1, le=3650)
+    link_check_every_hours: int = Field(default=24, ge=0, le=8760)
+    """How long `haven check` reuses a link's answer before asking the site again (0: never)."""
+    publish: PublishPolicy = "machine"
+    """Which translations readers see: `reviewed` only, `translated` too, or `machine` drafts too."""
+    translation_threshold: int = Field(default=0, ge=0, le=100)
+    """Percent of a page's text that must be translated (`haven translate status --strict`)."""
+    outreach: Outreach | None = None
+    """Text messages, e-mail and voice calls; without it they are made from `home`."""
+    interpretation_languages: list[LanguageEntry] = []
+    """Languages with no pages, offered by phone: the chooser lists them with the number."""
 
-    @field_validator("languages", mode="before")
+    @field_validator("languages", "interpretation_languages", mode="before")
     @classmethod
     def _tags_as_entries(cls, value: Any) -> Any:
         if isinstance(value, list):
             return [{"tag": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("interpretation_languages")
+    @classmethod
+    def _phone_only(cls, value: list[LanguageEntry], info: ValidationInfo) -> list[LanguageEntry]:
+        served = {entry.tag for entry in info.data.get("languages", [])}
+        seen: set[str] = set()
+        for entry in value:
+            if entry.tag in served:
+                raise ValueError(f"'{entry.tag}' is also in languages — a language is either "
+                                 "served with pages or offered by phone: remove one of the two")
+            if entry.tag in seen:
+                raise ValueError(f"'{entry.tag}' is listed twice — remove one")
+            if entry.publish is not None:
+                raise ValueError(f"'{entry.tag}' has no pages, so publish has no meaning "
+                                 "for it — remove publish")
+            seen.add(entry.tag)
         return value
 
 

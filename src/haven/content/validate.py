@@ -424,6 +424,8 @@ _KIND_WORDS = {
 def _describe(error: Any, path: Path_, root: type[BaseModel]) -> tuple[str, str]:
     kind = error["type"]
     name = next((str(p) for p in reversed(path) if isinstance(p, str)), "the file")
+    if not name.isprintable():  # a field name with a line break or control character
+        name = repr(name)[1:-1]
     value = error.get("input")
     if kind == "extra_forbidden":
         allowed = _fields_at(root, path[:-1])

@@ -157,7 +157,7 @@ def _state(message: Message, text: str) -> State:
     return _flag_state(set(message.flags), text)
 
 
-def update_catalog(path: Path, language: str, segments: Iterable[Segment]) -> dict[str, int]:
+def _merge(path: Path, language: str, segments: Iterable[Segment]) -> dict[str, int]:
     """Bring `path` in step with the segments, keeping every translation.
 
     A changed source marks its translation fuzzy and keeps the old source as `#| msgid`;
@@ -252,3 +252,79 @@ def _write(path: Path, language: str, catalog: Catalog, old: Catalog) -> None:
     tmp = path.with_suffix(".po.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
+
+
+def read_previous_ids(path: Path) -> dict[str, str]:
+    """The previous source (`#| msgid`) of every fuzzy entry, by msgctxt.
+
+    Babel's reader drops `#|` lines; a catalog read with it and written again would lose the
+    diff translators need. Read them here and put them back with `restore_previous_ids`.
+    """
+    from babel.messages.pofile import unescape
+
+    result: dict[str, str] = {}
+    if not path.exists():
+        return result
+    previous: list[str] | None = None
+    context: list[str] | None = None
+    mode = ""
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines() + [""]:
+        line = raw.strip()
+        if not line:
+            if previous is not None and context is not None:
+                result["".join(context)] = "".join(previous)
+            previous, context, mode = None, None, ""
+        elif line.startswith("#| msgid "):
+            previous, mode = [unescape(line[9:].strip())], "previous"
+        elif line.startswith('#| "') and mode == "previous" and previous is not None:
+            previous.append(unescape(line[3:].strip()))
+        elif line.startswith("msgctxt "):
+            context, mode = [unescape(line[8:].strip())], "context"
+        elif line.startswith('"') and mode == "context" and context is not None:
+            context.append(unescape(line))
+        elif not line.startswith("#|"):
+            mode = ""
+    return result
+
+
+def restore_previous_ids(catalog: Catalog, previous: dict[str, str]) -> None:
+    """Give fuzzy entries of a catalog read with Babel their `#| msgid` back."""
+    for message in catalog:
+        if message.fuzzy and message.context in previous and not message.previous_id:
+            message.previous_id = [previous[str(message.context)]]
+
+
+def update_catalog(path: Path, language: str, segments: Iterable[Segment]) -> dict[str, int]:
+    """Bring `path` in step with the segments, keeping every translation and its history.
+
+    `_merge` does the work; this puts back what Babel's reader dropped from the old file:
+
+    - entries already obsolete (`#~`) stay obsolete, or come back when their text returns;
+    - fuzzy entries keep their previous source (`#| msgid`) however often this runs.
+    """
+    segments = list(segments)
+    previous = read_previous_ids(path)
+    old_obsolete = list(_read_existing(path).obsolete.values()) if path.exists() else []
+    counts = _merge(path, language, segments)
+    if not previous and not old_obsolete:
+        return counts
+    catalog = _read_existing(path)
+    restore_previous_ids(catalog, previous | read_previous_ids(path))
+    current = {s.id for s in segments}
+    for message in old_obsolete:
+        if not message.id or not message.context or not message.string:
+            continue
+        if message.context in current:
+            revived = catalog.get(message.id, context=message.context)
+            if revived is not None and not revived.string:
+                revived.string = message.string
+                revived.flags |= {f for f in message.flags if f in (REVIEWED, MACHINE)}
+                revived.auto_comments += [c for c in message.auto_comments
+                                          if c.startswith("machine:")]
+            continue
+        key = (str(message.id), str(message.context))
+        if key not in catalog.obsolete:
+            catalog.obsolete[key] = message
+            counts["obsolete"] += 1
+    _write(path, language, catalog, catalog)
+    return counts

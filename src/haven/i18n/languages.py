@@ -24,6 +24,14 @@ ENDONYMS: dict[str, tuple[str, str, Direction]] = {
     "mam": ("Qyool Mam", "Mam", "ltr"),
     "kri": ("Krio", "Krio", "ltr"),
     "prs": ("دری", "Dari", "rtl"),
+    "tl": ("Tagalog", "Tagalog", "ltr"),  # CLDR would say Filipino (fil)
+    "kac": ("Jinghpaw", "Kachin", "ltr"),
+    "din": ("Thuɔŋjäŋ", "Dinka", "ltr"),
+    "kg": ("Kikongo", "Kongo", "ltr"),
+    "ilo": ("Ilokano", "Ilocano", "ltr"),
+    "kjb": ("Qʼanjobʼal", "Qʼanjobʼal", "ltr"),
+    "jam": ("Patwa", "Jamaican Patois", "ltr"),
+    "kmr": ("Kurmancî", "Kurdish (Kurmanji)", "ltr"),  # CLDR: "Kurdî (kurmancî) (latînî, Türkiye)"
 }
 
 # Tags a district uses that CLDR knows under another name.
@@ -83,4 +91,7 @@ def language(tag: str, endonym: str | None = None, english_name: str | None = No
 
 
 def _capitalize(name: str) -> str:
+    # Georgian has no capital letters in running text: upper() would give Mtavruli (Ქართული).
+    if name[:1] and "\u10d0" <= name[0] <= "\u10ff":
+        return name
     return name[:1].upper() + name[1:]

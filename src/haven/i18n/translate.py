@@ -13,13 +13,32 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Self
 
-from haven.content.schema import Document
+from haven.content.schema import Document, Hub, PublishPolicy
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
 from haven.i18n.segments import Segment, body_segment_id, extract, map_record, markdown_blocks
 from haven.i18n.ui import UI_STRINGS, segment_id
 
-PUBLISHED = {State.REVIEWED, State.TRANSLATED, State.MACHINE}
+POLICIES: dict[str, frozenset[State]] = {
+    "reviewed": frozenset({State.REVIEWED}),
+    "translated": frozenset({State.REVIEWED, State.TRANSLATED}),
+    "machine": frozenset({State.REVIEWED, State.TRANSLATED, State.MACHINE}),
+}
+"""Which translations readers see, by publish policy. Outdated translations are shown too,
+labelled as such with a link to the current source, except under `reviewed`."""
+
+
+def publish_policy(hub: Hub, tag: str) -> PublishPolicy:
+    """The policy of language `tag`: its own `publish`, or else the hub's."""
+    for entry in hub.languages:
+        if entry.tag == tag and entry.publish is not None:
+            return entry.publish
+    return hub.publish
+
+
+def published_states(hub: Hub, tag: str) -> frozenset[State]:
+    """The states whose translations readers of `tag` see as current."""
+    return POLICIES[publish_policy(hub, tag)]
 
 
 class LStr(str):
@@ -102,15 +121,18 @@ def bundled_catalog(lang: str) -> dict[str, Entry]:
 def localize(content: Content, lang: str, catalog: dict[str, Entry]) -> Localized:
     """The content as readers of `lang` see it."""
     source = content.hub.source_language
+    shown = published_states(content.hub, lang)
+    if publish_policy(content.hub, lang) != "reviewed":
+        shown |= {State.OUTDATED}  # shown with a label and a link to the current source
     states: dict[str, State] = {}
 
     def pick(seg_id: str, kind: str, text: str) -> LStr:
         if lang == source:
             return LStr(text, source, State.REVIEWED)
         entry = catalog.get(seg_id)
-        state = _state(entry, text)
+        state = entry_state(entry, text)
         states[seg_id] = state
-        if entry is not None and state in PUBLISHED:
+        if entry is not None and entry.text and state in shown:
             return LStr(entry.text, lang, state)
         return LStr(text, source, state)
 
@@ -119,10 +141,10 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry]) -> Localize
     for key, text in UI_STRINGS.items():  # interface strings are written in English
         ident = segment_id(key)
         entry = catalog.get(ident)
-        if _state(entry, text) not in PUBLISHED:  # the hub's own catalog may override Haven's
+        if entry_state(entry, text) not in shown:  # the hub's own catalog may override Haven's
             entry = bundled.get(ident) or entry
-        state = State.REVIEWED if lang == "en" else _state(entry, text)
-        if lang != "en" and entry is not None and state in PUBLISHED:
+        state = State.REVIEWED if lang == "en" else entry_state(entry, text)
+        if lang != "en" and entry is not None and entry.text and state in shown:
             ui[key] = LStr(entry.text, lang, state)
         else:
             ui[key] = LStr(text, "en", state)
@@ -146,7 +168,8 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry]) -> Localize
     )
 
 
-def _state(entry: Entry | None, source: str) -> State:
+def entry_state(entry: Entry | None, source: str) -> State:
+    """The state of a translation of `source`: outdated when it was made from another text."""
     if entry is None:
         return State.MISSING
     if entry.state is not State.MISSING and entry.source != source:

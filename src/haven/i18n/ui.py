@@ -63,6 +63,15 @@ UI_STRINGS: dict[str, str] = {
     "ways_to_report": "Ways to report",
     "nothing_here": "Nothing is listed here yet.",
     "interpretation": "Interpretation",
+    "print_scan": "Scan the code to read this in your language:",
+    "outdated_translation": "The {source} text has changed since this was translated.",
+    "read_current": "Read the current {source} text",
+    "print_heading": "Print and share",
+    "pdf_flyer": "Flyer",
+    "pdf_card": "Wallet card with your rights",
+    "pdf_poster": "Poster for staff",
+    "paper_letter": "US Letter",
+    "paper_a4": "A4",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr
 from haven.model import Page, Site
+from haven.opendata.jsonld import organization_jsonld
 from haven.render.markdown import render_markdown
 
 CSS_PATH = "assets/haven.css"
@@ -39,12 +40,24 @@ class PageState:
     source: Language
     path: str
     ui: dict[str, LStr] = field(default_factory=dict)
-    ui_cache: dict[str, tuple[Markup, bool, bool]] = field(default_factory=dict)
+    ui_cache: dict[str, tuple[Markup, tuple[bool, bool, bool]]] = field(default_factory=dict)
     region: str = "US"
     fallback: bool = False
     """Some text is shown in the source language, not the page's."""
     machine: bool = False
     """Some text is an unreviewed machine draft."""
+    outdated: bool = False
+    """Some text was translated from an earlier version of the source."""
+
+    @property
+    def noticed(self) -> tuple[bool, bool, bool]:
+        return self.fallback, self.machine, self.outdated
+
+    def notice(self, noticed: tuple[bool, bool, bool]) -> None:
+        """Take in what rendering a cached piece of the page noticed."""
+        self.fallback |= noticed[0]
+        self.machine |= noticed[1]
+        self.outdated |= noticed[2]
 
     @property
     def depth(self) -> int:
@@ -81,7 +94,8 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(t=_text, md=_markdown, date=_date)
-    env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, language_name=_language_name)
+    env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
+                       organization_jsonld=organization_jsonld)
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
@@ -111,8 +125,11 @@ class Renderer:
             )
         return html.encode()
 
-    def language(self, view: Localized) -> dict[str, bytes]:
-        """Every page of one language, by path in the output folder."""
+    def language(self, view: Localized, printed: Sequence[str] = ()) -> dict[str, bytes]:
+        """Every page of one language, by path in the output folder.
+
+        `printed` names the language's PDFs (`pdf/es/flyer-letter.pdf` …), linked from its home.
+        """
         site = self.site
         lang = site.language(view.lang)
         lookup = {
@@ -131,9 +148,10 @@ class Renderer:
         base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui, {},
                          site.content.hub.country)
         common = {"site": site, "L": view, "hub": view.hub, "ui_text": view.ui, "lang": lang,
-                  "lookup": lookup, "nav": nav, "label": label}
+                  "lookup": lookup, "nav": nav, "label": label,
+                  "printed": _printed(printed)}
         # The header, navigation and footer differ only by the page's depth and nav entry.
-        chrome: dict[tuple[int, str], tuple[Markup, Markup, bool, bool]] = {}
+        chrome: dict[tuple[int, str], tuple[Markup, Markup, tuple[bool, bool, bool]]] = {}
         files: dict[str, bytes] = {}
         for page in site.pages:
             state = base.sibling(f"{lang.tag}/{page.path}index.html")
@@ -145,15 +163,27 @@ class Renderer:
                     with _rendering(scratch):
                         top = Markup(self.top.render(common, page=page, r=scratch))
                         bottom = Markup(self.bottom.render(common, page=page, r=scratch))
-                    chrome[key] = (top, bottom, scratch.fallback, scratch.machine)
-                top, bottom, fallback, machine = chrome[key]
-                state.fallback, state.machine = fallback, machine
+                    chrome[key] = (top, bottom, scratch.noticed)
+                top, bottom, noticed = chrome[key]
+                state.notice(noticed)
                 main = self.templates[page.template].render(common, page=page, r=state)
                 title = str(view.hub.name if page.key == "home" else label(page))
                 html = self.layout.render(common, page=page, r=state, main=Markup(main),
                                           title=title, top=top, bottom=bottom)
             files[state.path] = html.encode()
         return files
+
+
+def _printed(names: Sequence[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(product, [(paper, path) …]) …] from `pdf/<tag>/<product>-<paper>.pdf` names."""
+    products: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        stem = name.rsplit("/", 1)[-1].removesuffix(".pdf")
+        product, _, paper = stem.rpartition("-")
+        if product and name.endswith(".pdf"):
+            products.setdefault(product, []).append((paper, name))
+    order = {"flyer": 0, "card": 1, "poster": 2}
+    return sorted(products.items(), key=lambda item: (order.get(item[0], 9), item[0]))
 
 
 UI_LABELS = {"home": "home", "help": "find_help", "report": "report", "resources": "resources"}
@@ -172,9 +202,11 @@ def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> st
 def _mark(state: PageState, value: Any, html: Markup, block: bool) -> Markup:
     if not isinstance(value, LStr):
         return html
-    if value.state is State.MACHINE:
-        state.machine = True
     if value.lang == state.lang.tag:
+        if value.state is State.MACHINE:
+            state.machine = True
+        elif value.state is State.OUTDATED:
+            state.outdated = True
         return html
     state.fallback = True
     return Markup(_wrapper(value.lang, state.source.direction, state.lang.direction, block)) % html
@@ -211,10 +243,9 @@ def _ui(key: str, **values: Any) -> Markup:
         if key not in cache:
             scratch = state.sibling(state.path)
             html = _mark(scratch, value, Markup(escape(str(value))), block=False)
-            cache[key] = (html, scratch.fallback, scratch.machine)
-        html, fallback, machine = cache[key]
-        state.fallback |= fallback
-        state.machine |= machine
+            cache[key] = (html, scratch.noticed)
+        html, noticed = cache[key]
+        state.notice(noticed)
         return html
     text = Markup(escape(str(value)))
     try:
@@ -285,4 +316,9 @@ def _name_in(tag: str, page_locale: str | None) -> str:
 
 
 def _asset(name: str) -> str:
-    return "../" * _PAGE.get().depth + f"assets/{name}"
+    return _file(f"assets/{name}")
+
+
+def _file(path: str) -> str:
+    """A relative link to a file given by its path from the site's root."""
+    return "../" * _PAGE.get().depth + path

@@ -1,0 +1,207 @@
+"""`haven translate status | export | import | draft`: the translation workflow's commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from haven.content.validate import Content
+from haven.errors import HavenError
+from haven.i18n.catalog import State
+
+"""Where the translation matrix goes in a built site: linked from no page, `noindex`."""
+
+CONTENT = click.argument(
+    "content_dir", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+
+
+class BelowThreshold(HavenError):
+    """--strict was given and a page of a served language is under the hub's threshold."""
+
+
+def _console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _content(content_dir: Path | None) -> Content:
+    from haven.build import example_content
+    from haven.content.load import load
+    from haven.content.validate import validate
+
+    return validate(load(content_dir or example_content()))
+
+
+@click.command("status")
+@CONTENT
+@click.option("--strict", is_flag=True,
+              help="Exit with status 1 when a page of a served language is under the hub's "
+                   "translation_threshold.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON on stdout.")
+@click.option("--pages/--no-pages", default=True, show_default=True,
+              help="Also show the languages × pages table.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the staff report's languages × pages page to this file.")
+def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages: bool,
+                   html_file: Path | None) -> None:
+    """How far each language is translated, for the hub and for every page.
+
+    Counts, per language: reviewed, translated (not yet reviewed), machine drafts,
+    outdated (the source changed) and missing. "Shown" is the share readers see in
+    their language under the language's publish policy.
+    """
+    from haven.i18n.exchange import atomic_write
+    from haven.i18n.status import page_label, render_status_html, status_matrix
+
+    content = _content(content_dir)
+    matrix = status_matrix(content)
+    console = _console()
+    if html_file is not None:
+        atomic_write(html_file, render_status_html(matrix).encode())
+    if as_json:
+        click.echo(json.dumps(matrix.as_json(), ensure_ascii=False, indent=1))
+    else:
+        table = Table(title=f"Translations of {content.hub.name} (source: "
+                            f"{matrix.source_language})", title_justify="left")
+        table.add_column("language")
+        table.add_column("publish")
+        table.add_column("shown", justify="right")
+        for state in (State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED,
+                      State.MISSING):
+            table.add_column(state.value, justify="right")
+        for lang in matrix.languages:
+            c = lang.hub
+            table.add_row(f"{lang.tag} {lang.english_name}", lang.policy, f"{lang.percent}%",
+                          str(c.reviewed), str(c.translated), str(c.machine), str(c.outdated),
+                          str(c.missing))
+        console.print(table)
+        if pages and matrix.languages:
+            grid = Table(title="Shown translated, per page (%)", title_justify="left")
+            grid.add_column("page")
+            for lang in matrix.languages:
+                grid.add_column(lang.tag, justify="right")
+            for page in matrix.pages:
+                grid.add_row(page_label(page), *[
+                    str(lang.pages[page.key].percent(lang.published)) for lang in matrix.languages
+                ])
+            console.print(grid)
+        if html_file is not None:
+            console.print(f"Wrote the languages × pages page to {html_file}.")
+    below = matrix.below_threshold()
+    if strict and below:
+        lines = "\n".join(f"{tag} {key}: {percent}% shown translated"
+                          for tag, key, percent in below)
+        raise BelowThreshold(
+            f"{len(below)} page(s) are under the hub's translation_threshold of "
+            f"{matrix.threshold}%:\n{lines}\n— translate them (haven translate export LANG), "
+            "or lower translation_threshold in hub.yaml"
+        )
+    if below and not as_json:
+        console.print(f"[yellow]{len(below)} page(s) under the threshold of "
+                      f"{matrix.threshold}%.[/]")
+
+
+@click.command("export")
+@click.argument("language")
+@CONTENT
+@click.option("--format", "fmt", type=click.Choice(["po", "xliff"]), default="po",
+              show_default=True, help="PO for gettext tools, XLIFF 2.0 for CAT tools.")
+@click.option("--all", "everything", is_flag=True,
+              help="Every segment, not only the missing and outdated ones.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: LANGUAGE-todo.po or .xlf in this folder).")
+def export_command(language: str, content_dir: Path | None, fmt: str, everything: bool,
+                   output: Path | None) -> None:
+    """Write what a translator of LANGUAGE needs: by default only what is missing or
+    outdated, with where each text shows and a length limit where one applies."""
+    from haven.i18n.exchange import export_items, write_export
+
+    content = _content(content_dir)
+    items = export_items(content, language, everything)
+    target = output or Path(f"{language}-{'all' if everything else 'todo'}."
+                            f"{'po' if fmt == 'po' else 'xlf'}")
+    count = write_export(items, content, language, "po" if fmt == "po" else "xliff", target)
+    outdated = sum(1 for i in items if i.state is State.OUTDATED)
+    _console().print(f"Wrote {count} segment(s) for {language} to {target} "
+                     f"({outdated} outdated, {count - outdated} other). Send it to the "
+                     f"translator; bring it back with 'haven translate import {target}'.")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@CONTENT
+@click.option("--force", is_flag=True,
+              help="Let the file replace reviewed translations with unreviewed ones, and "
+                   "people's translations with machine drafts.")
+@click.option("--language", "-l", metavar="TAG",
+              help="The language the file must be in (checked against its header).")
+def import_command(file: Path, content_dir: Path | None, force: bool,
+                   language: str | None) -> None:
+    """Merge a translated PO or XLIFF file (2.0 or 1.2) into the hub's catalog.
+
+    Refuses a file for another language, and entries made from text that has changed
+    since; never replaces a reviewed translation with an unreviewed one unless --force.
+    """
+    from haven.i18n.exchange import import_file
+
+    content = _content(content_dir)
+    report = import_file(content, file, force=force, language=language)
+    console = _console()
+    table = Table(title=f"{file.name} → {report.catalog}", title_justify="left")
+    table.add_column("result")
+    table.add_column("entries", justify="right")
+    table.add_column("which")
+
+    def show(ids: list[str]) -> str:
+        return ", ".join(ids[:5]) + (f" … and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+    table.add_row("new", str(len(report.new)), show(report.new))
+    table.add_row("updated", str(len(report.updated)), show(report.updated))
+    table.add_row("unchanged", str(len(report.unchanged)), show(report.unchanged))
+    table.add_row("not finished (left as they were)", str(len(report.unfinished)),
+                  show(report.unfinished))
+    table.add_row("refused", str(len(report.refused)), "")
+    console.print(table)
+    for ident, why in report.refused:
+        console.print(f"[yellow]refused:[/] {ident}: {why}")
+
+
+@click.command("draft")
+@click.argument("language")
+@CONTENT
+@click.option("--provider", type=click.Choice(["libretranslate"]), default="libretranslate",
+              show_default=True, help="The machine translation service.")
+@click.option("--url", required=True, help="The service's address, like http://127.0.0.1:5000.")
+@click.option("--api-key", envvar="HAVEN_MT_API_KEY",
+              help="The service's API key, if it needs one (or set HAVEN_MT_API_KEY).")
+def draft_command(language: str, content_dir: Path | None, provider: str, url: str,
+                  api_key: str | None) -> None:
+    """Fill LANGUAGE's missing text with machine drafts, marked `machine`.
+
+    Only text with no translation at all is drafted; translated, reviewed and outdated
+    entries are never touched. Pages label every shown draft as an automatic
+    translation; have a person review it and replace `machine` with `reviewed`.
+    """
+    from haven.i18n.draft import PROVIDERS, draft
+
+    content = _content(content_dir)
+    service = PROVIDERS[provider](url, api_key=api_key)
+    try:
+        report = draft(content, language, service)
+    finally:
+        close = getattr(service, "close", None)
+        if callable(close):
+            close()
+    console = _console()
+    console.print(f"{language}: {len(report.drafted)} machine draft(s) from {report.provider}; "
+                  f"{report.kept} segment(s) already translated were not touched.")
+    for ident in report.lost_placeholder:
+        console.print(f"[yellow]left untranslated:[/] {ident}: the machine translation lost a "
+                      "placeholder or link")
+
+
+COMMANDS = (status_command, export_command, import_command, draft_command)

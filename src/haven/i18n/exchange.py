@@ -1,0 +1,541 @@
+"""Work for translators, and their work back: `haven translate export` and `import`.
+
+Export writes what a translator needs for one language, by default only what is missing or
+outdated, as a PO file (a subset of the catalog, same msgctxt) or as XLIFF 2.0 (`state` on
+each <segment>, for CAT tools), with context: the pages that show each text, where it comes
+from, and a length limit where one applies (`length_limit`).
+
+Import merges a returned PO, XLIFF 2.0 or XLIFF 1.2 file into the hub's catalog. It refuses a
+file for another language, and every entry made from a source text that is no longer the
+current one (the whole file when none matches); it never replaces a reviewed translation
+with an unreviewed one, nor a person's translation with a machine draft, unless forced. The
+catalog is written atomically and stays valid for `msgfmt --check`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
+
+from haven.content.validate import Content
+from haven.errors import HavenError, TranslationError
+from haven.i18n.catalog import (
+    FIXED_DATE,
+    MACHINE,
+    REVIEWED,
+    State,
+    _write,
+    header,
+    read_previous_ids,
+    restore_previous_ids,
+    update_catalog,
+)
+from haven.i18n.segments import Segment
+from haven.i18n.status import (
+    catalog_path,
+    load_catalog,
+    page_segments,
+    pages_of_segments,
+)
+from haven.i18n.translate import bundled_catalog, content_segments, entry_state
+from haven.model import build_model
+
+Format = Literal["po", "xliff"]
+XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
+XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
+TODO = (State.MISSING, State.OUTDATED)
+SHORT_FIELDS = ("title", "name", "phone_label")
+
+# A person's translation outranks a machine draft; a reviewed one outranks both.
+RANK = {State.MACHINE: 1, State.TRANSLATED: 2, State.REVIEWED: 3}
+
+
+def length_limit(segment: Segment) -> int | None:
+    """The most characters a translation should take, where the layout needs a limit.
+
+    Interface strings (buttons, navigation, labels): twice the English, at least 20.
+    Titles and names (headings, menu entries, the hub's name): twice the source, at least 40.
+    Everything else flows as paragraphs: no limit.
+    """
+    if segment.kind == "ui":
+        return max(20, 2 * len(segment.source))
+    field_name = re.split(r"[:.]", segment.id)[-1]
+    if segment.kind == "text" and field_name in SHORT_FIELDS:
+        return max(40, 2 * len(segment.source))
+    return None
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One segment as a translator receives it."""
+
+    segment: Segment
+    state: State
+    translation: str
+    """The current translation, if any (for an outdated one: made from `previous_source`)."""
+    previous_source: str
+    pages: tuple[str, ...]
+    every_page: bool
+    limit: int | None
+
+    @property
+    def where(self) -> str:
+        """Where the text shows, in words."""
+        pages = "every page" if self.every_page else ", ".join(self.pages) or "no page"
+        origin = f"{self.segment.origin_file}:{self.segment.origin_line}" \
+            if self.segment.origin_file else (self.segment.note or "Haven's interface")
+        return f"{origin}; shown on {pages}"
+
+
+def export_items(content: Content, lang: str, everything: bool = False) -> list[ExportItem]:
+    """The segments to send for `lang`: missing or outdated ones, or all with `everything`."""
+    check_language(content, lang)
+    segments = content_segments(content)
+    site = build_model(content)
+    page_map = page_segments(content, site.pages, segments)
+    on_pages = pages_of_segments(page_map)
+    catalog = load_catalog(content, lang)
+    previous = read_previous_ids(catalog_path(content, lang))
+    bundled = bundled_catalog(lang)
+    items = []
+    for segment in segments:
+        entry = catalog.get(segment.id)
+        state = entry_state(entry, segment.source)
+        if segment.kind == "ui" and state in TODO and segment.id in bundled:
+            entry = bundled[segment.id]
+            state = entry_state(entry, segment.source)
+        if not everything and state not in TODO:
+            continue
+        pages = tuple(on_pages.get(segment.id, ()))
+        items.append(ExportItem(
+            segment=segment,
+            state=state,
+            translation=entry.text if entry is not None and state is not State.MISSING else "",
+            previous_source=_previous(entry.source, segment, previous)
+            if entry is not None and state is State.OUTDATED else "",
+            pages=pages,
+            every_page=len(pages) == len(site.pages),
+            limit=length_limit(segment),
+        ))
+    return items
+
+
+def _previous(old: str, segment: Segment, previous: dict[str, str]) -> str:
+    """The source an outdated translation was made from."""
+    return old if old != segment.source else previous.get(segment.id, "")
+
+
+def check_language(content: Content, lang: str) -> None:
+    tags = [e.tag for e in content.hub.languages]
+    if lang == content.hub.source_language:
+        raise TranslationError(
+            f"{lang} is the hub's source language: it has nothing to translate — name one of "
+            f"the other languages: {', '.join(t for t in tags if t != lang)}"
+        )
+    if lang not in tags:
+        raise TranslationError(
+            f"{lang} is not one of the hub's languages ({', '.join(tags)}) — check the tag, or "
+            "add the language to `languages` in hub.yaml"
+        )
+
+
+def write_export(items: Iterable[ExportItem], content: Content, lang: str, fmt: Format,
+                 output: Path) -> int:
+    """Write the items to `output` atomically; returns how many were written."""
+    items = list(items)
+    if fmt == "po":
+        data = _po_bytes(items, lang)
+    else:
+        data = _xliff_bytes(items, content, lang)
+    atomic_write(output, data)
+    return len(items)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write beside `path`, then rename over it: a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise HavenError(
+            f"{path}: cannot write this file ({exc.strerror}) — check the folder exists and "
+            "you may write to it"
+        ) from None
+
+
+def _comments(item: ExportItem) -> list[str]:
+    notes = [f"Shown on: {'every page' if item.every_page else ', '.join(item.pages)}"]
+    if item.segment.note:
+        notes.append(item.segment.note)
+    if item.limit:
+        notes.append(f"Length limit: {item.limit} characters")
+    if item.segment.kind == "markdown":
+        notes.append("Markdown: keep marks such as **, ## and [text](link); translate the words")
+    if "{" in item.segment.source:
+        notes.append("Keep the words in braces, such as {date}, exactly as they are")
+    if item.state is State.MACHINE:
+        notes.append("machine: a machine draft, not yet checked by a person")
+    return notes
+
+
+def _po_bytes(items: list[ExportItem], lang: str) -> bytes:
+    catalog = Catalog(locale=None, creation_date=FIXED_DATE, fuzzy=False)
+    for item in items:
+        segment = item.segment
+        message = Message(
+            segment.source,
+            string=item.translation,
+            context=segment.id,
+            locations=[(segment.origin_file, segment.origin_line)] if segment.origin_file else [],
+            auto_comments=_comments(item),
+            flags=["python-brace-format"] if segment.kind == "ui" and "{" in segment.source else [],
+        )
+        if item.state is State.OUTDATED:
+            message.flags.add("fuzzy")
+            message.previous_id = [item.previous_source]
+        elif item.state is State.REVIEWED:
+            message.flags.add(REVIEWED)
+        elif item.state is State.MACHINE:
+            message.flags.add(MACHINE)
+        catalog[segment.source] = message
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, include_previous=True, omit_header=True)
+    return header(lang).encode() + buffer.getvalue()
+
+
+XLIFF_STATE = {
+    State.MISSING: "initial",
+    State.OUTDATED: "initial",
+    State.MACHINE: "translated",
+    State.TRANSLATED: "translated",
+    State.REVIEWED: "reviewed",
+}
+
+
+def _xliff_bytes(items: list[ExportItem], content: Content, lang: str) -> bytes:
+    ET.register_namespace("", XLIFF2)
+    q = f"{{{XLIFF2}}}"
+    root = ET.Element(f"{q}xliff", {"version": "2.0", "srcLang": content.hub.source_language,
+                                    "trgLang": lang})
+    file = ET.SubElement(root, f"{q}file", {"id": "haven",
+                                            "original": f"translations/{lang}.po"})
+    for item in items:
+        segment = item.segment
+        unit = ET.SubElement(file, f"{q}unit", {"id": segment.id, "name": segment.id})
+        notes = ET.SubElement(unit, f"{q}notes")
+        ET.SubElement(notes, f"{q}note", {"category": "location"}).text = item.where
+        if item.limit:
+            ET.SubElement(notes, f"{q}note", {"category": "length-limit"}).text = (
+                f"{item.limit} characters at most")
+        for text in _comments(item)[1:]:
+            if not text.startswith("Length limit"):
+                ET.SubElement(notes, f"{q}note", {"category": "instructions"}).text = text
+        if item.previous_source:
+            ET.SubElement(notes, f"{q}note", {"category": "previous-source"}).text = (
+                item.previous_source)
+        attrs = {"state": XLIFF_STATE[item.state]}
+        if item.state is State.MACHINE:
+            attrs["subState"] = "haven:machine"
+        elif item.state is State.OUTDATED:
+            attrs["subState"] = "haven:outdated"
+        seg = ET.SubElement(unit, f"{q}segment", attrs)
+        source = ET.SubElement(seg, f"{q}source", {"xml:space": "preserve"})
+        source.text = segment.source
+        if item.translation:
+            target = ET.SubElement(seg, f"{q}target", {"xml:space": "preserve"})
+            target.text = item.translation
+    ET.indent(root, space=" ")
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body + b"\n"
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One entry of a returned file."""
+
+    id: str
+    source: str
+    text: str
+    state: State | None
+    """REVIEWED, TRANSLATED or MACHINE; None when the translator has not finished it."""
+    line: int = 0
+    machine_note: str = ""
+
+
+@dataclass
+class Returned:
+    """A returned translation file, read."""
+
+    path: Path
+    kind: str
+    language: str
+    source_language: str | None
+    entries: list[Incoming]
+
+
+@dataclass
+class ImportReport:
+    """What an import changed, entry by entry."""
+
+    language: str
+    catalog: Path
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """(segment id, why)."""
+
+
+def read_returned(path: Path) -> Returned:
+    """Read a PO or XLIFF file a translator sent back; anything unreadable is a HavenError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TranslationError(f"{path}: cannot read this file ({exc.strerror}) — check the path")
+    head = data[:2000].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return _read_xliff(path, data)
+    return _read_po(path, data)
+
+
+def _norm(tag: str) -> str:
+    return tag.replace("_", "-").strip().lower()
+
+
+def _read_po(path: Path, data: bytes) -> Returned:
+    try:
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    except Exception as exc:  # noqa: BLE001 - Babel raises several kinds for a broken file
+        raise TranslationError(
+            f"{path.name}: this is neither a PO nor an XLIFF file Haven can read ({exc}) — check "
+            f"it with 'msgfmt --check {path.name}', or ask the translator to send it again"
+        ) from None
+    language = (catalog.locale_identifier or "").replace("_", "-")
+    entries = []
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        text = message.string if isinstance(message.string, str) else ""
+        state: State | None
+        if not text or message.fuzzy:
+            state = None
+        elif MACHINE in message.flags:
+            state = State.MACHINE
+        elif REVIEWED in message.flags:
+            state = State.REVIEWED
+        else:
+            state = State.TRANSLATED
+        note = next((c for c in message.auto_comments if c.startswith("machine:")), "")
+        line = message.lineno or 0
+        entries.append(Incoming(message.context or "", message.id, text, state, line, note))
+    return Returned(path, "PO", language, None, entries)
+
+
+def _read_xliff(path: Path, data: bytes) -> Returned:
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:4096]):
+        raise TranslationError(
+            f"{path.name}: this XLIFF file declares a DOCTYPE or entities, which Haven does not "
+            "read — export it again from the translation tool as plain XLIFF"
+        )
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line = exc.position[0]
+        raise TranslationError(
+            f"{path.name}:{line}: this XLIFF file is not well-formed XML ({exc}) — export it "
+            "again from the translation tool"
+        ) from None
+    if root.tag == f"{{{XLIFF2}}}xliff":
+        return _read_xliff2(path, root)
+    if root.tag == f"{{{XLIFF12}}}xliff" or (root.tag == "xliff" and root.get("version") == "1.2"):
+        return _read_xliff12(path, root)
+    raise TranslationError(
+        f"{path.name}: this is not an XLIFF 2.0 or 1.2 file (its root is <{root.tag}>) — send a "
+        "PO file, or export XLIFF 2.0 or 1.2 from the translation tool"
+    )
+
+
+def _text(element: ET.Element | None) -> str:
+    """The text of a <source> or <target>, inline markup flattened to its text."""
+    return "" if element is None else "".join(element.itertext())
+
+
+def _read_xliff2(path: Path, root: ET.Element) -> Returned:
+    q = f"{{{XLIFF2}}}"
+    entries = []
+    for unit in root.iter(f"{q}unit"):
+        ident = unit.get("name") or unit.get("id") or ""
+        segments = unit.findall(f"{q}segment")
+        source = "".join(_text(s.find(f"{q}source")) for s in segments)
+        target = "".join(_text(s.find(f"{q}target")) for s in segments)
+        states = {s.get("state", "initial") for s in segments}
+        sub = {s.get("subState", "") for s in segments}
+        state: State | None
+        if not target or "initial" in states:
+            state = None
+        elif states <= {"reviewed", "final"}:
+            state = State.REVIEWED
+        elif "haven:machine" in sub:
+            state = State.MACHINE
+        else:
+            state = State.TRANSLATED
+        entries.append(Incoming(ident, source, target, state))
+    return Returned(path, "XLIFF 2.0", root.get("trgLang", ""), root.get("srcLang"), entries)
+
+
+def _read_xliff12(path: Path, root: ET.Element) -> Returned:
+    q = f"{{{XLIFF12}}}" if root.tag.startswith("{") else ""
+    entries = []
+    language, source_language = "", None
+    for file in root.iter(f"{q}file"):
+        language = language or file.get("target-language", "")
+        source_language = source_language or file.get("source-language")
+    for unit in root.iter(f"{q}trans-unit"):
+        ident = unit.get("resname") or unit.get("id") or ""
+        target_el = unit.find(f"{q}target")
+        target = _text(target_el)
+        xstate = target_el.get("state", "translated") if target_el is not None else "new"
+        state: State | None
+        if not target or xstate in ("new", "needs-translation", "needs-adaptation",
+                                    "needs-l10n"):
+            state = None
+        elif unit.get("approved") == "yes" or xstate in ("final", "signed-off"):
+            state = State.REVIEWED
+        else:
+            state = State.TRANSLATED
+        entries.append(Incoming(ident, _text(unit.find(f"{q}source")), target, state))
+    return Returned(path, "XLIFF 1.2", language, source_language, entries)
+
+
+def language_matches(theirs: str, ours: str) -> bool:
+    """The file's language is ours, or a more precise form of it (es-ES for es)."""
+    a, b = _norm(theirs), _norm(ours)
+    return a == b or a.startswith(b + "-")
+
+
+def import_file(content: Content, path: Path, force: bool = False,
+                language: str | None = None) -> ImportReport:
+    """Merge a returned file into the hub's catalog of its language."""
+    returned = read_returned(path)
+    if not returned.entries:
+        raise TranslationError(
+            f"{path.name}: this {returned.kind} file holds no translations — check it is the "
+            "file the translator sent back"
+        )
+    tags = [e.tag for e in content.hub.languages if e.tag != content.hub.source_language]
+    if not returned.language:
+        if language is None:
+            raise TranslationError(
+                f"{path.name}: the file does not say its language (no Language header or "
+                "trgLang) — add it, or name the language with --language TAG"
+            )
+        returned.language = language
+    lang = next((t for t in tags if language_matches(returned.language, t)), None)
+    if language is not None and (lang is None or lang != language):
+        raise TranslationError(
+            f"{path.name}: this file is in {returned.language}, not {language} — import it "
+            f"for {returned.language}, or ask for the {language} file"
+        )
+    if lang is None:
+        raise TranslationError(
+            f"{path.name}: this file is for {returned.language}, which is not a language this "
+            f"hub translates into ({', '.join(tags)}) — check you were sent the right file, or "
+            "add the language to hub.yaml"
+        )
+    source_language = content.hub.source_language
+    if returned.source_language and not language_matches(returned.source_language,
+                                                         source_language):
+        raise TranslationError(
+            f"{path.name}: this file was translated from {returned.source_language}, but the "
+            f"hub is written in {source_language} — export the work again with "
+            f"'haven translate export {lang}'"
+        )
+    segments = {s.id: s for s in content_segments(content)}
+    target = catalog_path(content, lang)
+    report = ImportReport(lang, target)
+    accepted: list[Incoming] = []
+    for entry in returned.entries:
+        current = segments.get(entry.id)
+        if current is None:
+            report.refused.append((entry.id or f"line {entry.line}",
+                                   "no such text in the hub any more"))
+        elif current.source != entry.source:
+            report.refused.append((entry.id, "made from an older source text: export it again"))
+        elif entry.state is None:
+            report.unfinished.append(entry.id)
+        else:
+            accepted.append(entry)
+    matching = len(accepted) + len(report.unfinished)
+    if matching == 0:
+        raise TranslationError(
+            f"{path.name}: none of its {len(returned.entries)} entries matches the hub's current "
+            f"text: it was made from a different source, or for another hub — export the work "
+            f"again with 'haven translate export {lang}' and send that"
+        )
+    if not accepted:
+        return report
+    update_catalog(target, lang, list(segments.values()))
+    with target.open("rb") as handle:
+        catalog = read_po(handle)
+    restore_previous_ids(catalog, read_previous_ids(target))
+    changed = False
+    for entry in accepted:
+        message = catalog.get(entry.source, context=entry.id)
+        if message is None:  # update_catalog just added every current segment
+            report.refused.append((entry.id, "not in the catalog"))
+            continue
+        old_text = message.string if isinstance(message.string, str) else ""
+        old_state = _message_state(message, old_text)
+        assert entry.state is not None
+        if old_text == entry.text and (old_state is entry.state or (
+                old_state in RANK and RANK[old_state] > RANK[entry.state])):
+            report.unchanged.append(entry.id)
+            continue
+        if (not force and old_state in RANK
+                and RANK[entry.state] < RANK[old_state] and old_text != entry.text):
+            why = ("a reviewed translation would be replaced by an unreviewed one"
+                   if old_state is State.REVIEWED else
+                   "a person's translation would be replaced by a machine draft")
+            report.refused.append((entry.id, f"{why}: use --force to replace it"))
+            continue
+        (report.new if old_state is State.MISSING else report.updated).append(entry.id)
+        message.string = entry.text
+        message.flags -= {"fuzzy", REVIEWED, MACHINE}
+        message.previous_id = []
+        message.auto_comments = [c for c in message.auto_comments if not c.startswith("machine:")]
+        if entry.state is State.REVIEWED:
+            message.flags.add(REVIEWED)
+        elif entry.state is State.MACHINE:
+            message.flags.add(MACHINE)
+            message.auto_comments.append(entry.machine_note or "machine: imported machine draft")
+        changed = True
+    if changed:
+        _write(target, lang, catalog, catalog)
+    return report
+
+
+def _message_state(message: Message, text: str) -> State:
+    if not text:
+        return State.MISSING
+    if message.fuzzy:
+        return State.OUTDATED
+    if MACHINE in message.flags:
+        return State.MACHINE
+    if REVIEWED in message.flags:
+        return State.REVIEWED
+    return State.TRANSLATED

@@ -1,0 +1,330 @@
+"""How far each language is translated: for the hub and for every page (`haven translate status`).
+
+A page counts the segments a reader of it sees: the interface strings and the hub's name,
+number and interpretation line (on every page), the document titles (the navigation), and the
+page's own text. A segment is in one of five states (see `catalog.State`); the hub's publish
+policy, per language, says which states are shown to readers (`published_states`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from haven.content.schema import PublishPolicy
+from haven.content.validate import Content
+from haven.i18n.catalog import Entry, State, read_catalog
+from haven.i18n.segments import Segment, extract
+from haven.i18n.translate import (
+    bundled_catalog,
+    content_segments,
+    entry_state,
+    publish_policy,
+    published_states,
+)
+from haven.model import Page, build_model
+
+STATES: tuple[State, ...] = (
+    State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING,
+)
+EVERY_PAGE_HUB_FIELDS = ("hub:name", "hub:phone_label", "hub:interpretation")
+STAFF_TRANSLATIONS = "_staff/translations.html"
+"""Where every build puts the translation matrix: linked from no public page, noindex."""
+
+
+def catalog_path(content: Content, tag: str) -> Path:
+    """Where the catalog of `tag` is, or would be written."""
+    return content.catalogs.get(tag) or content.root / "translations" / f"{tag}.po"
+
+
+def load_catalog(content: Content, tag: str) -> dict[str, Entry]:
+    """The hub's catalog of `tag`, empty when it has none yet."""
+    path = catalog_path(content, tag)
+    return read_catalog(path) if path.exists() else {}
+
+
+def segment_states(
+    segments: Iterable[Segment], lang: str, catalog: Mapping[str, Entry]
+) -> dict[str, State]:
+    """State of every segment in `lang`; interface strings fall back to Haven's own catalog."""
+    bundled = bundled_catalog(lang)
+    states: dict[str, State] = {}
+    for segment in segments:
+        state = entry_state(catalog.get(segment.id), segment.source)
+        if (segment.kind == "ui" and state in (State.MISSING, State.OUTDATED)
+                and segment.id in bundled):
+            state = entry_state(bundled[segment.id], segment.source)
+        states[segment.id] = state
+    return states
+
+
+def _ids(found: Iterable[tuple[str, str, str]]) -> list[str]:
+    return [ident for ident, _, _ in found]
+
+
+def page_segments(content: Content, pages: list[Page], segments: list[Segment]) -> dict[str, list[str]]:
+    """The segment ids a reader of each page sees, by page key, in catalog order."""
+    ui = [s.id for s in segments if s.kind == "ui"]
+    docs = {d.meta.id: d for d in content.documents}
+    body: dict[str, list[str]] = {}
+    for s in segments:
+        if s.id.startswith("document:") and ":body." in s.id:
+            body.setdefault(s.id.split(":")[1], []).append(s.id)
+    titles = [f"document:{d}:title" for d in docs]
+    everywhere = ui + [f for f in EVERY_PAGE_HUB_FIELDS] + titles
+    hub_ids = _ids(extract(content.hub, "hub"))
+    topics = {t.id: _ids(extract(t, "topic")) for t in content.topics}
+    orgs = {o.id: _ids(extract(o, "organization")) for o in content.organizations}
+    services = {s.id: _ids(extract(s, "service")) for o in content.organizations for s in o.services}
+    resources = {r.id: _ids(extract(r, "resource")) for r in content.resources}
+    audiences = [i for a in content.audiences for i in _ids(extract(a, "audience"))]
+    reporting = _ids(extract(content.reporting, "reporting")) if content.reporting else []
+    topic_services: dict[str, list[str]] = {t.id: [] for t in content.topics}
+    org_of_topic: dict[str, list[str]] = {t.id: [] for t in content.topics}
+    for org in content.organizations:
+        for service in org.services:
+            for topic in service.topics:
+                topic_services.setdefault(topic, []).extend(services[service.id])
+                if org.id not in org_of_topic.setdefault(topic, []):
+                    org_of_topic[topic].append(org.id)
+
+    def own(page: Page) -> list[str]:
+        kind = page.key.partition(":")[0]
+        if kind == "home":
+            summaries = [f"document:{d}:summary" for d in docs]
+            return hub_ids + summaries
+        if kind == "document":
+            doc = docs[page.record]
+            meta = _ids(extract(doc.meta, "document"))
+            listed = [i for r in doc.meta.resources for i in resources.get(r, [])]
+            return meta + body.get(page.record, []) + listed
+        if kind == "help":
+            names = [i for o in content.organizations for s in o.services
+                     for i in services[s.id] if i.endswith(":name")]
+            return [i for t in topics.values() for i in t] + names
+        if kind == "topic":
+            org_text = [i for o in org_of_topic.get(page.record, []) for i in orgs[o]
+                        if i.startswith("organization:")]
+            return topics[page.record] + org_text + topic_services.get(page.record, [])
+        if kind == "organization":
+            return orgs[page.record]
+        if kind == "report":
+            return reporting
+        if kind == "resources":
+            return audiences + [i for r in resources.values() for i in r]
+        if kind == "resource":
+            return resources[page.record]
+        return []
+
+    known = {s.id for s in segments}
+    result: dict[str, list[str]] = {}
+    for page in pages:
+        seen: dict[str, None] = {}
+        for ident in everywhere + own(page):
+            if ident in known:
+                seen.setdefault(ident, None)
+        result[page.key] = list(seen)
+    return result
+
+
+def pages_of_segments(page_map: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The inverse: for each segment id, the keys of the pages that show it."""
+    result: dict[str, list[str]] = {}
+    for key, ids in page_map.items():
+        for ident in ids:
+            result.setdefault(ident, []).append(key)
+    return result
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many segments are in each state."""
+
+    reviewed: int = 0
+    translated: int = 0
+    machine: int = 0
+    outdated: int = 0
+    missing: int = 0
+
+    @classmethod
+    def of(cls, states: Iterable[State]) -> Counts:
+        tally = dict.fromkeys((s.value for s in STATES), 0)
+        for state in states:
+            tally[state.value] += 1
+        return cls(**tally)
+
+    @property
+    def total(self) -> int:
+        return self.reviewed + self.translated + self.machine + self.outdated + self.missing
+
+    def get(self, state: State) -> int:
+        value: int = getattr(self, state.value)
+        return value
+
+    def shown(self, published: Iterable[State]) -> int:
+        """Segments whose translation readers see."""
+        return sum(self.get(state) for state in set(published))
+
+    def percent(self, published: Iterable[State]) -> int:
+        """Shown translated, in whole percent, rounded down (99.6 % is not 100 %)."""
+        return 100 if self.total == 0 else self.shown(published) * 100 // self.total
+
+    def below(self, published: Iterable[State], threshold: int) -> bool:
+        return self.shown(published) * 100 < threshold * self.total
+
+    def as_dict(self) -> dict[str, int]:
+        return {state.value: self.get(state) for state in STATES} | {"total": self.total}
+
+
+@dataclass
+class LanguageStatus:
+    """One language's figures: for the whole hub and per page."""
+
+    tag: str
+    name: str
+    english_name: str
+    policy: PublishPolicy
+    published: frozenset[State]
+    hub: Counts
+    pages: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> int:
+        return self.hub.percent(self.published)
+
+
+@dataclass
+class StatusMatrix:
+    """Every served language (but the source) × every page."""
+
+    hub_name: str
+    source_language: str
+    threshold: int
+    pages: list[Page]
+    languages: list[LanguageStatus]
+
+    def below_threshold(self) -> list[tuple[str, str, int]]:
+        """(language, page key, percent) of every page under the hub's threshold."""
+        if self.threshold <= 0:
+            return []
+        return [
+            (lang.tag, key, counts.percent(lang.published))
+            for lang in self.languages
+            for key, counts in lang.pages.items()
+            if counts.below(lang.published, self.threshold)
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source_language": self.source_language,
+            "threshold": self.threshold,
+            "pages": [{"key": p.key, "path": p.path} for p in self.pages],
+            "languages": [
+                {
+                    "tag": lang.tag,
+                    "name": lang.name,
+                    "english_name": lang.english_name,
+                    "publish": lang.policy,
+                    "percent_shown": lang.percent,
+                    "hub": lang.hub.as_dict(),
+                    "pages": {
+                        key: counts.as_dict() | {"percent_shown": counts.percent(lang.published)}
+                        for key, counts in lang.pages.items()
+                    },
+                }
+                for lang in self.languages
+            ],
+            "below_threshold": [
+                {"language": tag, "page": key, "percent_shown": percent}
+                for tag, key, percent in self.below_threshold()
+            ],
+        }
+
+
+def status_matrix(
+    content: Content, catalogs: Mapping[str, Mapping[str, Entry]] | None = None
+) -> StatusMatrix:
+    """The figures of every served language; catalogs are read from the hub unless given."""
+    site = build_model(content)
+    segments = content_segments(content)
+    page_map = page_segments(content, site.pages, segments)
+    source = content.hub.source_language
+    languages = []
+    for lang in site.languages:
+        if lang.tag == source:
+            continue
+        catalog = catalogs[lang.tag] if catalogs and lang.tag in catalogs else load_catalog(
+            content, lang.tag)
+        states = segment_states(segments, lang.tag, catalog)
+        languages.append(LanguageStatus(
+            tag=lang.tag,
+            name=lang.endonym,
+            english_name=lang.english_name,
+            policy=publish_policy(content.hub, lang.tag),
+            published=published_states(content.hub, lang.tag),
+            hub=Counts.of(states.values()),
+            pages={key: Counts.of(states[i] for i in ids) for key, ids in page_map.items()},
+        ))
+    return StatusMatrix(content.hub.name, source, content.hub.translation_threshold,
+                        site.pages, languages)
+
+
+# -- the staff report page ------------------------------------------------------------------
+
+BANDS = (
+    (100, "complete", "✓", "all shown translated"),
+    (80, "most", "◕", "80 % or more"),
+    (1, "some", "◔", "under 80 %"),
+    (0, "none", "✗", "nothing translated"),
+)
+
+
+def band(percent: int) -> tuple[str, str, str]:
+    """(css class, symbol, words) of a percentage: colour is never the only signal."""
+    for floor, name, symbol, words in BANDS:
+        if percent >= floor:
+            return name, symbol, words
+    return BANDS[-1][1:]
+
+
+_env = Environment(
+    loader=PackageLoader("haven.i18n", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def page_label(page: Page) -> str:
+    """A short column heading for a page: its key without the kind for records."""
+    kind, _, record = page.key.partition(":")
+    return record or kind
+
+
+def render_status_html(matrix: StatusMatrix) -> str:
+    """The staff report's page: a languages × pages matrix, coloured, with words and symbols.
+
+    A standalone HTML document (its own small stylesheet, no script, `noindex`).
+    """
+    template = _env.get_template("translations.html")
+    rows = []
+    for lang in matrix.languages:
+        cells = []
+        for page in matrix.pages:
+            counts = lang.pages[page.key]
+            percent = counts.percent(lang.published)
+            name, symbol, words = band(percent)
+            below = counts.below(lang.published, matrix.threshold) if matrix.threshold else False
+            cells.append({"percent": percent, "band": name, "symbol": symbol, "words": words,
+                          "counts": counts, "below": below, "page": page_label(page)})
+        name, symbol, words = band(lang.percent)
+        rows.append({"lang": lang, "cells": cells, "band": name, "symbol": symbol,
+                     "words": words})
+    return template.render(
+        matrix=matrix, rows=rows, states=STATES, bands=BANDS,
+        columns=[(page, page_label(page)) for page in matrix.pages],
+    )

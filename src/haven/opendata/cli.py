@@ -1,0 +1,85 @@
+"""The `haven export` and `haven import` commands (registered at the end of haven.cli)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from haven.build import example_content
+from haven.content.load import load
+from haven.content.validate import validate
+from haven.output import publish
+
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+CONTENT = click.argument(
+    "content_dir", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export the hub's content for other systems and sites."""
+
+
+@export_group.command("hsds")
+@CONTENT
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("hsds"), show_default=True, help="Folder to write the export into.")
+def export_hsds_command(content_dir: Path | None, output: Path) -> None:
+    """Export the directory as Open Referral HSDS 3.0: JSON (organization_full) and the
+    CSV Tabular Data Package. Confidential addresses are never exported."""
+    from haven.opendata.export import export_hsds
+
+    content = validate(load(content_dir or example_content()))
+    files, report = export_hsds(content)
+    publish(files, output)
+    for line in report.withheld:
+        console.print(f"withheld: {escape(line)}")
+    console.print(f"Exported {report.organizations} organizations, {report.services} services "
+                  f"and {report.locations} locations as HSDS 3.0 into {output} "
+                  f"({len(files)} files).")
+
+
+@export_group.command("fragment")
+@CONTENT
+@click.option("--language", "-l", "lang", required=True, metavar="TAG",
+              help="The language of the fragments, such as es.")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("fragments"), show_default=True, help="Folder to write them into.")
+def export_fragment_command(content_dir: Path | None, lang: str, output: Path) -> None:
+    """Export the letter and the directory as HTML fragments to paste into a page of the
+    district's existing website: no scripts, no styles, links to the hub."""
+    from haven.opendata.fragment import export_fragments
+
+    content = validate(load(content_dir or example_content()))
+    files = export_fragments(content, lang)
+    publish(files, output)
+    console.print(f"Wrote {', '.join(sorted(files))} ({lang}) into {output}.")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import content from other systems."""
+
+
+@import_group.command("hsds")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The hub folder to add the organizations to.")
+@click.option("--force", is_flag=True,
+              help="Replace directory files that already exist (otherwise they are kept).")
+def import_hsds_command(source: Path, into: Path, force: bool) -> None:
+    """Add the organizations of an HSDS 3.0 dataset (a JSON file, or a folder of HSDS CSV
+    files) to the hub's directory, one file each. Everything Haven cannot carry is listed."""
+    from haven.opendata.importer import import_hsds
+
+    report = import_hsds(source, into, force)
+    for line in report.lines():
+        console.print(escape(line))
+    console.print(f"Imported {len(report.written)} organization(s) into {into / 'directory'}; "
+                  f"kept {len(report.kept)} existing file(s). Imported records are not verified: "
+                  "check them, then build.")

@@ -1,0 +1,81 @@
+"""schema.org JSON-LD for an organization's page, safe inside a <script> data block.
+
+The page includes it as `<script type="application/ld+json">{{ jsonld }}</script>`. A data
+block is never executed, so the hub's `script-src 'none'` policy does not block it, and
+search engines still read it. `<`, `>` and `&` are written as \\u003c, \\u003e and \\u0026,
+so no text in the directory (a name with `</script>` in it) can end the element early.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import langcodes
+import phonenumbers
+
+from haven.content.schema import Organization
+
+LEGAL_TOPICS = {"legal-help"}
+
+
+def organization_jsonld(org: Organization, base_url: str, *, country: str = "US",
+                        area_served: str | None = None, page_path: str | None = None) -> str:
+    """The schema.org description of `org`, serialised for a JSON-LD <script> element.
+
+    `base_url` is the hub's address; the page's own address is `base_url` + `page_path`
+    (default `help/org/<id>/`). A confidential location's address is never included.
+    """
+    legal = any(s.accreditations or LEGAL_TOPICS & set(s.topics) for s in org.services)
+    page = base_url.rstrip("/") + "/" + (page_path or f"help/org/{org.id}/")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "LegalService" if legal else "Organization",
+        "@id": page,
+        "name": org.name,
+    }
+    if org.alternate_name:
+        data["alternateName"] = org.alternate_name
+    if org.description:
+        data["description"] = org.description
+    data["url"] = org.url or page
+    if org.email:
+        data["email"] = org.email
+    phones = [*org.phones, *(p for loc in org.locations for p in loc.phones)]
+    if phones:
+        number = phonenumbers.parse(phones[0].number, country)
+        data["telephone"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    addresses = [loc.address for loc in org.locations if loc.address and not loc.confidential]
+    if addresses:
+        a = addresses[0]
+        street = ", ".join(p for p in (a.address_1, a.address_2) if p)
+        data["address"] = {"@type": "PostalAddress", "streetAddress": street,
+                           "addressLocality": a.city, "addressRegion": a.state_province,
+                           "postalCode": a.postal_code, "addressCountry": a.country}
+    if area_served:
+        data["areaServed"] = area_served
+    languages = sorted({tag for s in org.services for tag in s.languages})
+    if languages:
+        data["knowsLanguage"] = [{"@type": "Language", "name":
+                                  langcodes.Language.get(tag).display_name("en"),
+                                  "alternateName": tag} for tag in languages]
+    free = [s.name for s in org.services if any(c.amount == 0 for c in s.cost_options)]
+    if org.services:
+        data["hasOfferCatalog"] = {
+            "@type": "OfferCatalog", "name": "Services",
+            "itemListElement": [{
+                "@type": "Offer",
+                "itemOffered": {"@type": "Service", "name": s.name},
+                **({"price": "0", "priceCurrency": "USD"} if s.name in free else {}),
+            } for s in org.services],
+        }
+    if org.verification.assured_date:
+        data["dateModified"] = org.verification.assured_date.isoformat()
+    return script_safe_json(data)
+
+
+def script_safe_json(data: Any) -> str:
+    """JSON that cannot end or open markup inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

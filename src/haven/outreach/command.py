@@ -1,0 +1,64 @@
+"""`haven outreach`: the hub's text messages, e-mails and voice scripts as CSV files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from haven.build import example_content
+from haven.content.load import load
+from haven.content.validate import validate
+from haven.outreach.messages import Message, build_messages, write_messages
+
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@click.command("outreach")
+@click.argument("content_dir", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("outreach"), show_default=True,
+              help="Folder to write sms.csv, email.csv and voice.csv into.")
+def outreach_command(content_dir: Path | None, output: Path) -> None:
+    """Write the hub's text message, e-mail and voice-call script in every
+    served language, as CSV files to import into a mass-notification system.
+
+    Each text message shows its encoding (GSM-7 or UCS-2) and its exact number
+    of SMS segments; a message over the hub's segment budget gets a warning.
+    """
+    content = validate(load(content_dir or example_content()))
+    messages = build_messages(content)
+    write_messages(messages, output)
+    _summary(messages, output)
+
+
+def _summary(messages: list[Message], output: Path) -> None:
+    table = Table(title=f"Outreach messages written to {output}", title_justify="left")
+    for column in ("language", "text in", "state", "SMS", "segments", "e-mail", "voice"):
+        table.add_column(column, justify="right" if column == "segments" else "left")
+    by_language: dict[str, dict[str, Message]] = {}
+    for message in messages:
+        by_language.setdefault(message.language.tag, {})[message.channel] = message
+    over = []
+    for tag, channels in by_language.items():
+        sms, email, voice = channels["sms"], channels["email"], channels["voice"]
+        row = sms.row()
+        budget_warning = [w for w in sms.warnings if "SMS segments" in w]
+        segments = row["segments"] + (" [yellow]![/]" if budget_warning else "")
+        table.add_row(f"{tag} ({sms.language.english_name})", sms.text_language,
+                      sms.state.value, row["encoding"], segments,
+                      email.text_language, voice.text_language)
+        over += [f"{tag}: {w}" for w in budget_warning]
+    console.print(table)
+    for warning in over:
+        console.print(f"[yellow]warning:[/] {warning}")
+    machine = sum(1 for m in messages if m.state.value == "machine")
+    fallback = sum(1 for m in messages if m.text_language != m.language.tag)
+    console.print(f"{len(messages)} messages in {len(by_language)} languages; "
+                  f"{len(over)} text message(s) over the segment budget; "
+                  f"{machine} machine translation(s) to review; {fallback} message(s) not yet "
+                  "translated, sent in the source language. The 'warning' column of each "
+                  "file says what to check before sending.")

@@ -1,0 +1,44 @@
+"""`haven privacy [SITE_DIR]`: the privacy crawl as a command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from haven.privacy.crawl import PrivacyReport, crawl_privacy
+
+
+@click.command("privacy")
+@click.argument("site_dir", required=False, default=Path("site"),
+                type=click.Path(file_okay=False, path_type=Path))
+def privacy_command(site_dir: Path) -> None:
+    """Open every page of the built site in SITE_DIR (default: ./site) in Chromium and
+    check that nothing about a reader can leak: no request to another site, no cookie or
+    stored data, no form. Exits with status 1 if anything is found.
+
+    The site is served on 127.0.0.1 for the check only; nothing leaves this computer.
+    """
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    report = crawl_privacy(site_dir)
+    print_report(report, console)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def print_report(report: PrivacyReport, console: Console) -> None:
+    if report.findings:
+        table = Table(title=f"{len(report.findings)} privacy finding(s)", title_justify="left")
+        table.add_column("page")
+        table.add_column("kind")
+        table.add_column("what was found")
+        for finding in report.findings:
+            table.add_row(finding.page, finding.kind, finding.detail)
+        console.print(table)
+        console.print("[red]Not private:[/] fix each page above (remove the outside request, "
+                      "script, form or stored data from the content or templates), rebuild, "
+                      "and run 'haven privacy' again.")
+    console.print(f"Checked {len(report.pages)} pages and {report.requests} requests in "
+                  f"{report.site}: {len(report.findings)} finding(s).")

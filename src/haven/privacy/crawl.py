@@ -1,0 +1,260 @@
+"""`haven privacy`: crawl a built site in real Chromium and report anything that could leak.
+
+The site is served on 127.0.0.1 with its `_headers` applied, and every page reachable from
+the language chooser is opened in Debian's Chromium, driven by Playwright. For each page:
+
+- every request is recorded; a request to another origin is a finding, and it is stopped
+  before it leaves this computer (the crawl itself never contacts anyone);
+- cookies, localStorage, sessionStorage, IndexedDB databases and Cache Storage must stay
+  empty, and no service worker may be registered;
+- no form, and no control that belongs to one, may exist: nothing submits anywhere;
+- no `<a ping>`, and no `<link>` that prefetches or preconnects to another origin.
+
+The crawl turns the page's Content-Security-Policy off, so that it judges the pages
+themselves: the policy is a second wall, tested on its own. A page that would need it to
+stay private is a finding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+from haven.errors import HavenError
+from haven.privacy.server import serving
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+_PAGE_CHECK = """async () => {
+  const found = [];
+  const here = location.origin;
+  if (document.cookie) found.push(['cookie', 'document.cookie holds ' + document.cookie]);
+  if (localStorage.length) found.push(['storage', 'localStorage holds ' + localStorage.length + ' item(s)']);
+  if (sessionStorage.length) found.push(['storage', 'sessionStorage holds ' + sessionStorage.length + ' item(s)']);
+  if (indexedDB.databases) {
+    const dbs = await indexedDB.databases();
+    if (dbs.length) found.push(['storage', 'IndexedDB databases: ' + dbs.map(d => d.name).join(', ')]);
+  }
+  if (self.caches) {
+    const keys = await caches.keys();
+    if (keys.length) found.push(['storage', 'Cache Storage caches: ' + keys.join(', ')]);
+  }
+  if (navigator.serviceWorker) {
+    const regs = await navigator.serviceWorker.getRegistrations();
+    if (regs.length) found.push(['storage', regs.length + ' service worker(s) registered']);
+  }
+  for (const f of document.querySelectorAll('form'))
+    found.push(['form', 'a form that submits to ' + (f.getAttribute('action') || 'this page')]);
+  for (const c of document.querySelectorAll('input, textarea, select, button'))
+    if (c.form || c.hasAttribute('formaction'))
+      found.push(['form', 'a <' + c.localName + '> that submits its value']);
+  for (const s of document.querySelectorAll('script:not([src])'))
+    found.push(['script', 'an inline script (' + s.textContent.trim().slice(0, 60) + ')']);
+  for (const a of document.querySelectorAll('a[ping], area[ping]'))
+    found.push(['request', 'a link that pings ' + a.getAttribute('ping') + ' when followed']);
+  for (const l of document.querySelectorAll('link[href]')) {
+    const rel = (l.getAttribute('rel') || '').toLowerCase();
+    if (/(prefetch|preconnect|prerender|preload|modulepreload)/.test(rel) && new URL(l.href).origin !== here)
+      found.push(['request', 'a <link rel="' + rel + '"> to ' + l.href]);
+  }
+  const links = [...document.querySelectorAll('a[href], area[href]')].map(a => a.href);
+  return {found, links};
+}"""
+
+_CLEAR = """async () => {
+  document.cookie.split(';').forEach(c => {
+    const name = c.split('=')[0].trim();
+    if (name) document.cookie = name + '=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+  });
+  localStorage.clear(); sessionStorage.clear();
+  if (indexedDB.databases) for (const d of await indexedDB.databases()) indexedDB.deleteDatabase(d.name);
+  if (self.caches) for (const k of await caches.keys()) await caches.delete(k);
+  if (navigator.serviceWorker)
+    for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+}"""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing on one page that could tell someone about a reader."""
+
+    page: str
+    kind: str
+    """'request', 'cookie', 'storage', 'form', 'script' or 'page'."""
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.kind}: {self.detail}"
+
+
+@dataclass
+class PrivacyReport:
+    """What the crawl saw."""
+
+    site: Path
+    pages: list[str] = field(default_factory=list)
+    """Every page opened, as its path on the site."""
+    requests: int = 0
+    """Requests the pages made, all origins."""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def find_chromium() -> str:
+    """Debian's Chromium, or a HavenError that says how to install it."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        raise HavenError("the privacy check needs Chromium, which is not installed — "
+                         "install it with: apt-get install chromium")
+    return path
+
+
+WORKERS = 2
+"""Pages open at once, each in its own browser context so that storage is told apart."""
+
+
+def crawl_privacy(site_dir: Path, max_pages: int | None = None) -> PrivacyReport:
+    """Serve `site_dir` on 127.0.0.1 and crawl every page reachable from its root."""
+    if not (site_dir / "index.html").is_file():
+        raise HavenError(f"{site_dir} holds no built site (no index.html) — "
+                         "run 'haven build' first, or give the folder the site was built into")
+    chromium = find_chromium()
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        raise HavenError("the privacy check needs Playwright — install it with: "
+                         "pip install playwright (no browser download is needed)") from None
+    report = PrivacyReport(site=site_dir)
+    errors: list[BaseException] = []
+
+    def run() -> None:  # a thread of its own: the caller may already run an event loop
+        try:
+            asyncio.run(_crawl(chromium, origin, report, max_pages))
+        except BaseException as exc:  # noqa: BLE001 — handed back to the caller's thread below
+            errors.append(exc)
+
+    with serving(site_dir) as origin:
+        thread = threading.Thread(target=run, name="haven-privacy-crawl")
+        thread.start()
+        thread.join()
+    if errors:
+        raise errors[0]
+    report.findings.sort()
+    return report
+
+
+async def _crawl(chromium: str, origin: str, report: PrivacyReport,
+                 max_pages: int | None) -> None:
+    from playwright.async_api import async_playwright
+
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    queue.put_nowait("/")
+    seen = {"/"}
+
+    def wanted(path: str) -> bool:
+        return max_pages is None or len(seen) < max_pages
+
+    async def worker(browser: Any) -> None:
+        context = await browser.new_context(bypass_csp=True, service_workers="allow")
+        current = ["/"]
+
+        async def route(route: Any) -> None:
+            url = route.request.url
+            if _origin(url) == origin or url.startswith(("data:", "blob:", "about:")):
+                await route.continue_()
+                return
+            report.findings.append(Finding(current[0], "request",
+                                           f"{route.request.resource_type} request to {url} "
+                                           "(stopped before it left this computer)"))
+            await route.abort("blockedbyclient")
+
+        def counted(_request: Any) -> None:
+            report.requests += 1
+
+        def websocket(ws: Any) -> None:
+            report.findings.append(Finding(current[0], "request", f"a WebSocket to {ws.url}"))
+
+        await context.route("**/*", route)
+        page = await context.new_page()
+        page.on("request", counted)
+        page.on("websocket", websocket)
+        try:
+            while True:
+                path = await queue.get()
+                try:
+                    current[0] = path
+                    report.pages.append(path)
+                    for link in await _check_page(context, page, origin, path, report):
+                        if link not in seen and wanted(link):
+                            seen.add(link)
+                            queue.put_nowait(link)
+                finally:
+                    queue.task_done()
+        finally:
+            await context.close()
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            workers = [asyncio.create_task(worker(browser)) for _ in range(WORKERS)]
+            await queue.join()
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+        finally:
+            await browser.close()
+
+
+async def _check_page(context: Any, page: Any, origin: str, path: str,
+                      report: PrivacyReport) -> list[str]:
+    """Open one page, record what it does, and return the site's pages it links to."""
+    try:
+        response = await page.goto(origin + path, wait_until="load")
+    except Exception as exc:  # noqa: BLE001 — a page that cannot be opened is a finding
+        report.findings.append(Finding(path, "page", f"could not be opened ({exc})"))
+        return []
+    if response is None or not response.ok:
+        status = response.status if response is not None else "no response"
+        report.findings.append(Finding(path, "page", f"answered {status}"))
+        return []
+    for header in await response.headers_array():
+        if header["name"].lower() == "set-cookie":
+            report.findings.append(Finding(path, "cookie",
+                                           "the server sets a cookie: " + header["value"]))
+    result = await page.evaluate(_PAGE_CHECK)
+    for kind, detail in result["found"]:
+        report.findings.append(Finding(path, kind, detail))
+    cookies = await context.cookies()
+    if cookies:
+        names = ", ".join(sorted(c["name"] for c in cookies))
+        report.findings.append(Finding(path, "cookie", f"cookies were stored: {names}"))
+        await context.clear_cookies()
+    if result["found"]:
+        await page.evaluate(_CLEAR)
+    links = []
+    for link in result["links"]:
+        url = urldefrag(link).url
+        if _origin(url) == origin:
+            target = urlsplit(url).path or "/"
+            if _is_page(target):
+                links.append(target)
+    return links
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _is_page(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return not name or name.endswith((".html", ".htm")) or "." not in name

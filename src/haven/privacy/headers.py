@@ -1,0 +1,144 @@
+"""Security headers shipped with every build, for the hosts a district is likely to use.
+
+`security_files(content)` returns the files to publish with the site:
+
+- `_headers` at the site root: Netlify and Cloudflare Pages read it and send its headers
+  with every response (neither serves the file itself);
+- `_hosting/nginx.conf`: a snippet to copy into nginx's configuration (it also turns off
+  the access log and keeps `_headers` and `_hosting/` from being served).
+
+The same policy is in every page as a `<meta http-equiv="Content-Security-Policy">`, for
+hosts that cannot set headers; `frame-ancestors` only works as a header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from haven.content.validate import Content
+
+CSP_DIRECTIVES: Mapping[str, str] = {
+    "default-src": "'self'",
+    "script-src": "'none'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "connect-src": "'none'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'none'",
+    "frame-ancestors": "'none'",
+}
+"""The Content-Security-Policy: everything from the hub's own origin, no script at all,
+no plug-ins, no forms, and no other site may frame the hub."""
+
+CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
+
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "camera", "microphone", "geolocation", "interest-cohort", "browsing-topics",
+    "attribution-reporting", "payment", "usb",
+))
+"""Powerful features the hub never uses, denied to it and to anything it might embed."""
+
+HEADERS: Mapping[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+"""Headers for every response of the hub."""
+
+HSTS = "max-age=31536000"
+"""Sent only when the hub's base_url is https: browsers then never use plain http for it."""
+
+HEADERS_FILE = "_headers"
+NGINX_FILE = "_hosting/nginx.conf"
+PRIVATE_PATHS = ("/_headers", "/_hosting/")
+"""Host configuration published beside the site that a host must not serve."""
+
+
+def site_headers(https: bool) -> dict[str, str]:
+    """Every header the hub's responses should carry."""
+    headers = dict(HEADERS)
+    if https:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
+def headers_file(https: bool) -> str:
+    """The `_headers` file (Netlify, Cloudflare Pages): one rule for every path."""
+    lines = [
+        "# Security and privacy headers for every page of this Haven hub.",
+        "# Netlify and Cloudflare Pages read this file; it is not served itself.",
+        "/*",
+    ]
+    lines += [f"  {name}: {value}" for name, value in site_headers(https).items()]
+    return "\n".join(lines) + "\n"
+
+
+def nginx_snippet(https: bool) -> str:
+    """An nginx snippet for the hub's `server { }` block."""
+    lines = [
+        "# Haven: privacy and security settings for nginx.",
+        "# Copy this file to /etc/nginx/snippets/haven.conf and add, inside the server { }",
+        "# block that serves the hub:   include snippets/haven.conf;",
+        "# A location { } block with its own add_header lines drops these: include the",
+        "# snippet inside such a block too.",
+        "",
+        "# Keep no record of who reads the hub. nginx's error log cannot be turned off;",
+        "# at level crit it is nearly silent, but a few messages (a failed TLS handshake)",
+        "# still carry the visitor's address. 'error_log /dev/null emerg;' drops those too.",
+        "access_log off;",
+        "log_not_found off;",
+        "error_log /var/log/nginx/error.log crit;",
+        "",
+    ]
+    lines += [f'add_header {name} "{value}" always;' for name, value in site_headers(https).items()]
+    lines += [
+        "",
+        "# Host configuration files beside the site are not part of it.",
+        "location = /_headers { return 404; }",
+        "location ^~ /_hosting/ { return 404; }",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def security_files(content: Content) -> dict[str, bytes]:
+    """The host configuration files to publish with a build, by their path in the site."""
+    https = str(content.hub.base_url).startswith("https://")
+    return {
+        HEADERS_FILE: headers_file(https).encode("utf-8"),
+        NGINX_FILE: nginx_snippet(https).encode("utf-8"),
+    }
+
+
+def parse_headers_file(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Read a `_headers` file: each path pattern with its headers, in order."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), []))
+        elif rules and ":" in line:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
+def headers_for(path: str, rules: list[tuple[str, list[tuple[str, str]]]]) -> list[tuple[str, str]]:
+    """The headers that `rules` give the URL path `path` (Netlify's `*` splat matching)."""
+    found: list[tuple[str, str]] = []
+    for pattern, headers in rules:
+        if _matches(pattern, path):
+            found.extend(headers)
+    return found
+
+
+def _matches(pattern: str, path: str) -> bool:
+    if pattern.endswith("*"):
+        return path.startswith(pattern[:-1])
+    return path == pattern

@@ -1,0 +1,298 @@
+"""Bad input, generated: broken content folders never crash Haven, never leak, never inject.
+
+Hypothesis builds each case from the starter hub (`haven init`) and breaks it: truncated
+files, wrong types, huge strings, control characters and NUL bytes, deep nesting, HTML and
+script in every text field, ids and paths that climb out of the folder, symlinks pointing
+outside. `haven build` runs through click's CliRunner, and each case must end with exit
+status 0 or 1, no traceback, `file:line:` on every problem, nothing written outside the
+output folder, and no HTML from the content alive in the site.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import haven.scaffold
+from haven.cli import main
+
+YAML_FILES = ["hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml",
+              "directory/example-legal-aid.yaml"]
+DOCUMENT = "documents/welcome.md"
+MARK = "havenxss"
+PAYLOADS = [
+    f'<script>alert("{MARK}")</script>',
+    f'<img src=x onerror=alert("{MARK}")>',
+    f'"><svg onload=alert("{MARK}")>',
+    f"<a href=\"javascript:alert('{MARK}')\">{MARK}</a>",
+    f"<iframe src=//evil.example/{MARK}></iframe>",
+    f"<style>body{{background:url(//evil.example/{MARK})}}</style>",
+    f"[{MARK}](javascript:alert(1)) ![x](https://evil.example/{MARK}.png)",
+    f"<!-- {MARK} --><scr<script>ipt>{MARK}",
+]
+CLIMBING = ["../../etc/passwd", "/etc/passwd", "..", "../outside", "..\\..\\windows",
+            "%2e%2e/%2e%2e/etc/passwd", "file:///etc/passwd", "a/../../b"]
+NASTY_TEXT = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["\x00", "a\x00b", "\x1b[31mred", "\u202eevil", "\ufeff", "\x7f", "\r", "\u2028", "𝕳" * 50,
+     "x" * 300_000, "{{ 7*7 }}", "{% raw %}", "&amp;&lt;", "\ud7ff"])
+BAD_VALUES: st.SearchStrategy[Any] = st.one_of(
+    NASTY_TEXT,
+    st.sampled_from(PAYLOADS),
+    st.sampled_from(CLIMBING),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.integers(min_value=20, max_value=200).map(lambda d: nested(d)),
+)
+
+
+def nested(depth: int) -> Any:
+    value: Any = "deep"
+    for level in range(depth):
+        value = [value] if level % 2 else {"k": value}
+    return value
+
+
+def leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths to every value in `data` (mappings and lists included)."""
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += leaves(value, (*path, index))
+    return found
+
+
+def replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    if isinstance(data, dict) and path[0] not in data:
+        data[path[0]] = value
+        return data
+    data[path[0]] = replace(data[path[0]], path[1:], value)
+    return data
+
+
+def poison_text(data: Any, payload: str) -> Any:
+    """Put `payload` into every string that reads as text (has a space): names, descriptions …"""
+    if isinstance(data, dict):
+        return {key: poison_text(value, payload) for key, value in data.items()}
+    if isinstance(data, list):
+        return [poison_text(value, payload) for value in data]
+    if isinstance(data, str) and " " in data:
+        return f"{data} {payload}"
+    return data
+
+
+def dump(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+@st.composite
+def broken_hubs(draw: st.DrawFn) -> dict[str, Any]:
+    """A description of one broken content folder: file → new text or bytes, plus symlinks."""
+    kind = draw(st.sampled_from(["value", "truncate", "bytes", "poison", "symlink", "id",
+                                 "markdown", "nesting"]))
+    name = draw(st.sampled_from(YAML_FILES))
+    case: dict[str, Any] = {"kind": kind, "files": {}, "links": {}}
+    if kind == "symlink":
+        target = draw(st.sampled_from(["outside.yaml", "outside-dir", "/etc/passwd"]))
+        where = draw(st.sampled_from(["directory/linked.yaml", "documents/linked.md", "hub.yaml",
+                                      "topics.yaml", "directory/sub", "translations/es.po"]))
+        case["links"][where] = target
+        return case
+    if kind == "markdown":
+        cut = draw(st.sampled_from(["front", "body", "both"]))
+        case["files"][DOCUMENT] = ("markdown", cut, draw(st.sampled_from(PAYLOADS)),
+                                   draw(st.integers(min_value=0, max_value=400)))
+        return case
+    case["files"][name] = (kind, draw(st.integers(min_value=0, max_value=10_000)),
+                           draw(BAD_VALUES) if kind in ("value", "id") else None,
+                           draw(st.sampled_from(PAYLOADS)),
+                           draw(st.binary(min_size=1, max_size=8)))
+    return case
+
+
+def apply(case: dict[str, Any], root: Path, outside: Path) -> None:
+    for name, spec in case["files"].items():
+        path = root / name
+        original = path.read_text(encoding="utf-8")
+        kind = spec[0]
+        if kind == "markdown":
+            _, cut, payload, at = spec
+            if cut in ("front", "both"):
+                original = original[: min(at, len(original))]
+            if cut in ("body", "both"):
+                original += f"\n\n{payload}\n\n# {payload}\n\n* {payload}\n"
+            path.write_text(original, encoding="utf-8")
+            continue
+        _, at, value, payload, junk = spec
+        data = yaml.safe_load(original)
+        if kind == "truncate":
+            path.write_text(original[: at % (len(original) + 1)], encoding="utf-8")
+        elif kind == "bytes":
+            raw = original.encode("utf-8")
+            cut = at % (len(raw) + 1)
+            path.write_bytes(raw[:cut] + junk + raw[cut:])
+        elif kind == "poison":
+            path.write_text(dump(poison_text(data, payload)), encoding="utf-8")
+        elif kind == "nesting":
+            paths = leaves(data)
+            path.write_text(dump(replace(data, paths[at % len(paths)], nested(30 + at % 300))),
+                            encoding="utf-8")
+        elif kind == "id":
+            ids = [p for p in leaves(data) if p and p[-1] in ("id", "topics", "audiences")]
+            target = ids[at % len(ids)] if ids else ("id",)
+            climbing = CLIMBING[at % len(CLIMBING)]
+            value = [climbing] if target[-1] != "id" else climbing
+            path.write_text(dump(replace(data, target, value)), encoding="utf-8")
+        else:
+            paths = leaves(data)
+            path.write_text(dump(replace(data, paths[at % len(paths)], value)), encoding="utf-8")
+    for name, target in case["links"].items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() or path.is_symlink():
+            path.unlink()
+        source = Path(target) if target.startswith("/") else outside / target
+        path.symlink_to(source, target_is_directory=source.is_dir())
+
+
+def state(folder: Path, skip: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` but not under `skip`, with its size and modification time."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        if Path(dirpath) == skip:
+            dirnames[:] = []
+            continue
+        for filename in filenames + dirnames:
+            path = Path(dirpath) / filename
+            if path == skip or path.is_relative_to(skip):
+                continue
+            stat = path.lstat()
+            found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "svg", "style", "object", "embed", "form"):
+            self.problems.append(f"a <{tag}> element")
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.problems.append(f"an event handler {name}= on <{tag}>")
+            loads = name in ("src", "srcset", "action", "data", "poster")  # not a link
+            if (name in ("href", "src", "action") and value.startswith("javascript:")) or \
+                    (loads and "evil.example" in value):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+        if tag == "img" and dict(attrs).get("src") == "x":
+            self.problems.append("an <img> from the content")
+
+
+def live_markup(html: str) -> list[str]:
+    """Elements and attributes in `html` that only content HTML could have put there."""
+    parser = _Tags()
+    parser.feed(html)
+    return parser.problems
+
+
+LOCATED = re.compile(r"^([^\s:][^:\n]*?)(:\d+)?: \S")
+
+
+def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
+    with tempfile.TemporaryDirectory(prefix="haven-fuzz-") as tmp:
+        base = Path(tmp)
+        outside = base / "outside"
+        outside.mkdir()
+        (outside / "outside.yaml").write_text("id: outside\nname: <script>secret</script>\n")
+        (outside / "outside-dir").mkdir()
+        (outside / "outside-dir" / "x.yaml").write_text("id: x\n")
+        root = base / "content"
+        haven.scaffold.create(root)
+        apply(case, root, outside)
+        out = base / "out"
+        before = state(base, out)
+        result = CliRunner().invoke(main, ["build", str(root), "--output", str(out / "site")])
+        output = result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            f"{case['kind']}: {result.exception!r}\n{output}"
+        assert result.exit_code in (0, 1), output
+        assert "Traceback" not in output, output
+        assert state(base, out) == before, "something was written outside the output folder"
+        leftovers = {p.name for p in out.iterdir()} - {"site", ".haven-lock-site"} \
+            if out.exists() else set()
+        assert not leftovers, leftovers
+        if result.exit_code == 1:
+            stats["refused"] += 1
+            problems = [line for line in output.splitlines()[1:] if line.strip()]
+            assert "nothing was published" in output, output
+            assert not (out / "site").exists()
+            assert problems, output
+            for line in problems:
+                match = LOCATED.match(line)
+                if match and match.group(2):
+                    continue
+                # A problem with a whole file (a link outside, a missing file) has no line.
+                assert match and ("outside the content folder" in line or "missing" in line
+                                  or "larger than" in line), f"no file:line in {line!r}"
+            return
+        stats["built"] += 1
+        for page in (out / "site").rglob("*.html"):
+            html = page.read_text(encoding="utf-8").lower()
+            assert "<script" not in html, f"{page}: a script in the page"
+            for problem in live_markup(html):
+                raise AssertionError(f"{page}: {problem} — content HTML reached the page")
+            assert "\x00" not in html, f"{page}: a NUL byte reached the page"
+            if MARK in html:
+                stats["escaped"] += 1
+
+
+def test_broken_content_folders_never_crash_leak_or_inject() -> None:
+    stats: collections.Counter[str] = collections.Counter()
+
+    @settings(max_examples=150, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(broken_hubs())
+    def run(case: dict[str, Any]) -> None:
+        stats["cases"] += 1
+        check_case(case, stats)
+
+    run()
+    print(f"\nhypothesis: {stats['cases']} broken content folders; {stats['refused']} refused "
+          f"with file:line problems, {stats['built']} built ({stats['escaped']} pages "
+          "showing the HTML payload as text, none running it)")
+    assert stats["cases"] >= 100
+    assert stats["refused"] and stats["built"]
+
+
+def test_html_in_every_text_field_is_shown_as_text() -> None:
+    """Deterministic companion: every payload in every text field, and the site still builds."""
+    for payload in PAYLOADS:
+        files: dict[str, Any] = {name: ("poison", 0, None, payload, b"") for name in YAML_FILES}
+        files[DOCUMENT] = ("markdown", "body", payload, 0)
+        case = {"kind": "poison", "links": {}, "files": files}
+        stats: collections.Counter[str] = collections.Counter()
+        check_case(case, stats)
+        assert stats["built"] == 1, payload
+        assert stats["escaped"] > 0, payload
