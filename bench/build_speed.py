@@ -52,7 +52,7 @@ def timed_build(content: Path, output: Path) -> dict[str, Any]:
     if output.exists():
         shutil.rmtree(output)
     started, cpu = time.perf_counter(), time.process_time()
-    report = build(content, output)
+    report = build(content, output, pdf=PDF)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -63,6 +63,9 @@ def timed_build(content: Path, output: Path) -> dict[str, Any]:
         "rss_mb": _peak_rss_mb(),
     }
 
+
+PDF = os.environ.get("HAVEN_BENCH_PDF") == "1"
+"""Whether builds make the printable PDFs too (--pdf); pages per second counts HTML pages."""
 
 STEPS = ("load", "validate", "build_model", "translate", "render", "summarize", "publish")
 
@@ -99,7 +102,7 @@ def timed_steps(content: Path, output: Path) -> dict[str, Any]:
     for name, func in originals.items():
         setattr(pipeline, name, timed(name, func))
     try:
-        report = pipeline.build(content, output)
+        report = pipeline.build(content, output, pdf=PDF)
     finally:
         for name, func in originals.items():
             setattr(pipeline, name, func)
@@ -124,7 +127,7 @@ def profiled_build(content: Path, output: Path, top: int) -> dict[str, Any]:
         shutil.rmtree(output)
     profile = cProfile.Profile()
     profile.enable()
-    build(content, output)
+    build(content, output, pdf=PDF)
     profile.disable()
     text = io.StringIO()
     pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(top)
@@ -198,6 +201,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--languages", type=int, default=20)
     parser.add_argument("--organizations", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pdf", action="store_true",
+                        help="make the printable PDFs too (off by default: pages/s counts pages)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--content", type=Path, help="build this content folder instead of generating one"
@@ -225,6 +230,10 @@ def main(argv: list[str] | None = None) -> None:
         child(mode, Path(content), Path(output), args.top)
         return
 
+    global PDF
+    if args.pdf:
+        PDF = True
+        os.environ["HAVEN_BENCH_PDF"] = "1"  # for the child processes
     with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
         work = Path(tmp)
         if args.content:
@@ -236,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
         output = work / "site"
 
         print(
-            f"{args.runs} clean build(s), "
+            f"{args.runs} clean build(s){' with PDFs' if PDF else ' (no PDFs)'}, "
             f"{'in this process' if args.in_process else 'each in a fresh Python process'}:"
         )
         runs = []
@@ -252,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             seconds, pages = result["seconds"], result["pages"]
             print(
-                f"  run {n}: {seconds:.3f} s ({result['cpu']:.3f} s CPU), "
+                f"  run {n}: {seconds:.3f} s ({result['cpu']:.3f} s CPU in the main process), "
                 f"{pages} pages, {pages / seconds:,.0f} pages/s{extra}"
             )
 

@@ -190,12 +190,17 @@ def state(folder: Path, skip: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+DATA_BLOCK = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+
+
 class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            return
         if tag in ("script", "iframe", "svg", "style", "object", "embed", "form"):
             self.problems.append(f"a <{tag}> element")
         for name, value in attrs:
@@ -260,7 +265,10 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
         stats["built"] += 1
         for page in (out / "site").rglob("*.html"):
             html = page.read_text(encoding="utf-8").lower()
-            assert "<script" not in html, f"{page}: a script in the page"
+            data_blocks = DATA_BLOCK.findall(html)  # JSON-LD: data, never run
+            for block in data_blocks:
+                assert "<" not in block, f"{page}: '<' inside a JSON-LD block could end it"
+            assert "<script" not in DATA_BLOCK.sub("", html), f"{page}: a script in the page"
             for problem in live_markup(html):
                 raise AssertionError(f"{page}: {problem} — content HTML reached the page")
             assert "\x00" not in html, f"{page}: a NUL byte reached the page"

@@ -21,11 +21,18 @@ from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
 from haven.i18n.catalog import Entry, read_catalog
-from haven.i18n.status import STAFF_TRANSLATIONS, render_status_html, status_matrix
+from haven.i18n.status import (
+    STAFF_CSS,
+    STAFF_TRANSLATIONS,
+    render_status_html,
+    staff_css,
+    status_matrix,
+)
 from haven.i18n.translate import Localized, localize
 from haven.model import Site, build_model
 from haven.output import publish
 from haven.print.render import render_pdfs
+from haven.privacy import security_files
 from haven.render.site import CSS_PATH, Renderer
 
 PAGE_BUDGET = 14 * 1024
@@ -109,9 +116,12 @@ def render(site: Site, translations: list[Translation], progress: Progress | Non
     """
     renderer = Renderer(site)
     files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css()}
+    files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
     with _per_language(_Job(site, translations, pdf_from)) as languages:
         # While the languages render (in other processes when possible), the staff pages.
-        files[STAFF_TRANSLATIONS] = render_status_html(status_matrix(site.content)).encode()
+        matrix = status_matrix(site.content)
+        files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
+        files[STAFF_CSS] = staff_css()
         for done, pages in enumerate(languages, start=1):
             files.update(pages)
             if progress:
@@ -151,16 +161,16 @@ def _render_language(index: int) -> dict[str, bytes]:
 def _per_language(job: _Job) -> Iterator[Iterator[dict[str, bytes]]]:
     """Each language's files, in order: on every core when the build runs in the main thread.
 
-    Forking is safe only from the main thread (a build in the preview's watcher thread or in
-    a test's threads renders in-process), and is worth it only for several languages.
+    Forking is safe only while the process has no other thread (a lock another thread holds
+    would stay locked forever in the child): the preview server, a browser driver, a test's
+    threads or a native library's thread pool (Typst's, once it has compiled in this process)
+    make the build render in-process. It is worth it only for several languages.
     """
     global _JOB
     count = len(job.translations)
     workers = min(os.cpu_count() or 1, count)
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or count < 4 or not forkable or (
-        threading.current_thread() is not threading.main_thread()
-    ):
+    if workers < 2 or count < 4 or not forkable or _threads() > 1:
         renderer = Renderer(job.site)
         yield (job.language(renderer, index) for index in range(count))
         return
@@ -170,6 +180,14 @@ def _per_language(job: _Job) -> Iterator[Iterator[dict[str, bytes]]]:
             yield pool.imap(_render_language, range(count))
     finally:
         _JOB = None
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (Python's own count misses those)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def summarize(site: Site, files: dict[str, bytes], output: Path,

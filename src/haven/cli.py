@@ -55,7 +55,10 @@ def run_build(content_dir: Path | None, output: Path, strict: bool = False,
     """Build with a progress bar that appears only if the build takes over a second."""
     source = content_dir or example_content()
     started = time.monotonic()
-    with RichProgress(console=console, transient=True, disable=not console.is_terminal) as bar:
+    # No refresh thread (auto_refresh off): the build forks worker processes only while the
+    # process has a single thread. The bar is redrawn as each language finishes.
+    with RichProgress(console=console, transient=True, disable=not console.is_terminal,
+                      auto_refresh=False) as bar:
         task = None
 
         def progress(done: int, total: int) -> None:
@@ -63,7 +66,7 @@ def run_build(content_dir: Path | None, output: Path, strict: bool = False,
             if task is None and time.monotonic() - started > 1:
                 task = bar.add_task("Rendering languages", total=total)
             if task is not None:
-                bar.update(task, completed=done)
+                bar.update(task, completed=done, refresh=True)
 
         return build(source, output, progress, strict, pdf)
 

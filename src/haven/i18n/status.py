@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from haven.content.schema import PublishPolicy
 from haven.content.validate import Content
@@ -305,10 +307,19 @@ def page_label(page: Page) -> str:
     return record or kind
 
 
-def render_status_html(matrix: StatusMatrix) -> str:
+STAFF_CSS = "_staff/staff.css"
+
+
+def staff_css() -> bytes:
+    """The staff report's small stylesheet (a file: the site's CSP forbids inline styles)."""
+    return (resources.files("haven.i18n") / "templates" / "staff.css").read_bytes()
+
+
+def render_status_html(matrix: StatusMatrix, stylesheet: str | None = None) -> str:
     """The staff report's page: a languages × pages matrix, coloured, with words and symbols.
 
-    A standalone HTML document (its own small stylesheet, no script, `noindex`).
+    A standalone HTML document (no script, `noindex`) that links `stylesheet`, or carries
+    its styles inline when written on its own (`haven translate status --html`).
     """
     template = _env.get_template("translations.html")
     rows = []
@@ -325,6 +336,7 @@ def render_status_html(matrix: StatusMatrix) -> str:
         rows.append({"lang": lang, "cells": cells, "band": name, "symbol": symbol,
                      "words": words})
     return template.render(
-        matrix=matrix, rows=rows, states=STATES, bands=BANDS,
+        matrix=matrix, rows=rows, states=STATES, bands=BANDS, stylesheet=stylesheet,
+        css=Markup(staff_css().decode()),
         columns=[(page, page_label(page)) for page in matrix.pages],
     )

@@ -113,7 +113,9 @@ def render_pdfs(site: Site, views: Sequence[Localized], languages: Sequence[str]
                         compiler = typst.Compiler(root=str(root), font_paths=dirs,
                                                   ignore_system_fonts=True)
                     files[name] = _compile(compiler, main, inputs, tag)
-            files[f"pdf/{tag}/{DIGESTS}"] = json.dumps(digests, indent=1, sort_keys=True).encode()
+            if previous is not None:  # kept in a built site, for the next build to reuse
+                files[f"pdf/{tag}/{DIGESTS}"] = json.dumps(digests, indent=1,
+                                                           sort_keys=True).encode()
             if progress:
                 progress(done, len(prepared))
     return files

@@ -31,7 +31,7 @@ from haven.privacy.server import serving
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-_PAGE_CHECK = """async () => {
+_PAGE_CHECK = r"""async () => {
   const found = [];
   const here = location.origin;
   if (document.cookie) found.push(['cookie', 'document.cookie holds ' + document.cookie]);
@@ -54,8 +54,10 @@ _PAGE_CHECK = """async () => {
   for (const c of document.querySelectorAll('input, textarea, select, button'))
     if (c.form || c.hasAttribute('formaction'))
       found.push(['form', 'a <' + c.localName + '> that submits its value']);
+  const code = t => !t || /^(module|(text|application)\/(x-)?(java|ecma)script)$/i.test(t.trim());
   for (const s of document.querySelectorAll('script:not([src])'))
-    found.push(['script', 'an inline script (' + s.textContent.trim().slice(0, 60) + ')']);
+    if (code(s.getAttribute('type')))  // data blocks (JSON-LD) are never run
+      found.push(['script', 'an inline script (' + s.textContent.trim().slice(0, 60) + ')']);
   for (const a of document.querySelectorAll('a[ping], area[ping]'))
     found.push(['request', 'a link that pings ' + a.getAttribute('ping') + ' when followed']);
   for (const l of document.querySelectorAll('link[href]')) {
