@@ -303,3 +303,23 @@ def test_confidential_address_reaches_no_output(make_hub: MakeHub, cli: CliRunne
     for text in texts:
         leaks += [f"command output: {n!r}" for n in needles if n in text.encode()]
     assert leaks == [], "the confidential address leaked:\n" + "\n".join(leaks)
+
+
+def test_check_privacy_option_crawls_the_built_site(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from haven.cli import main
+    from haven.scaffold import create
+
+    content = tmp_path / "hub"
+    create(content)
+    site = tmp_path / "site"
+    build(content, site, pdf=False)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["check", str(content), "--offline", "--site", str(site), "--privacy"])
+    assert ok.exit_code == 0, ok.output
+    page = site / "en" / "index.html"
+    page.write_text(page.read_text().replace("</main>", '<img src="https://tracker.example/p.gif"></main>'))
+    leaky = runner.invoke(main, ["check", str(content), "--offline", "--site", str(site), "--privacy"])
+    assert leaky.exit_code == 1
+    assert "tracker.example" in leaky.output and "Traceback" not in leaky.output

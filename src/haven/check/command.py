@@ -66,11 +66,15 @@ def _console() -> Console:
               help="Requests at once to one site.")
 @click.option("--proxy", default=None, metavar="URL",
               help="Send link checks through this HTTP proxy (default: HTTP(S)_PROXY, if set).")
+@click.option("--privacy", is_flag=True,
+              help="Also open every page of the built --site in Chromium and fail if anything "
+                   "about a reader could leak (see 'haven privacy').")
 @click.pass_context
 def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
                   today: dt.datetime | None, json_path: Path | None, site: Path,
                   html_path: Path | None, strict: bool, cache_path: Path | None, refresh: bool,
-                  timeout: float, retries: int, per_host: int, proxy: str | None) -> None:
+                  timeout: float, retries: int, per_host: int, proxy: str | None,
+                  privacy: bool) -> None:
     """Check the hub in CONTENT_DIR (default: the bundled Hartford example): every web
     address answers, every phone number is valid and typed, no fact is past its review date.
 
@@ -113,9 +117,23 @@ def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
     elif not page_written:
         console.print(f"No built site in {site}: run 'haven build' first to get the staff "
                       f"report page at {site / STAFF_PAGE}, or give --html FILE.")
+    private = True
+    if privacy:
+        from haven.privacy.command import print_report as print_privacy
+        from haven.privacy.crawl import crawl_privacy
+
+        if not (site / MARKER).is_file():
+            raise HavenError(f"{site} is not a site Haven built — run 'haven build' first, "
+                             "or give --site FOLDER")
+        crawl = crawl_privacy(site)
+        print_privacy(crawl, console)
+        private = crawl.ok
     if strict and report.errors:
         count = len(report.errors)
         raise CheckFailed(f"{count} error{'s' if count != 1 else ''}, and --strict was given.")
+    if not private:
+        raise CheckFailed("the privacy crawl found pages that could leak something about a "
+                          "reader — fix each one listed above")
 
 
 def _write_staff_page(report: CheckReport, site: Path, given: ParameterSource | None,
