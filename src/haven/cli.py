@@ -146,36 +146,21 @@ def translate_update(content_dir: Path | None, languages: tuple[str, ...]) -> No
                       f"{counts['kept']} unchanged, {counts['obsolete']} obsolete")
 
 
-from haven.outreach.command import outreach_command
 
-main.add_command(outreach_command)
+def _register_commands() -> None:
+    """Commands that live beside the concept they serve, registered in one place."""
+    from haven.check.command import check_command
+    from haven.i18n.commands import COMMANDS as TRANSLATE_COMMANDS
+    from haven.opendata.cli import export_group, import_group
+    from haven.outreach.command import outreach_command
+    from haven.print.command import print_command
+    from haven.privacy.command import privacy_command
 
-
-from haven.check.command import check_command
-
-main.add_command(check_command)
-
-
-from haven.i18n.commands import COMMANDS as TRANSLATE_COMMANDS
-
-for _command in TRANSLATE_COMMANDS:
-    translate_group.add_command(_command)
-
-
-# Privacy (issue 5): `haven privacy [SITE_DIR]`.
-from haven.privacy.command import privacy_command
-
-main.add_command(privacy_command)
+    for command in (check_command, outreach_command, print_command, privacy_command,
+                    export_group, import_group):
+        main.add_command(command)
+    for command in TRANSLATE_COMMANDS:
+        translate_group.add_command(command)
 
 
-# Open data (issue 6): `haven export hsds|fragment` and `haven import hsds`.
-from haven.opendata.cli import export_group, import_group
-
-main.add_command(export_group)
-main.add_command(import_group)
-
-
-# Printed material (issue 4): `haven print`.
-from haven.print.command import print_command
-
-main.add_command(print_command)
+_register_commands()
