@@ -401,7 +401,7 @@ def test_staff_page_is_noindex_and_most_urgent_first(
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml", ".txt") and "_staff" not in path.parts:
             assert "_staff" not in path.read_text(errors="replace"), path
-    assert sorted(p.name for p in (site / "_staff").iterdir()) == ["check.html", "staff.css", "translations.html"]
+    assert sorted(p.name for p in (site / "_staff").iterdir()) == ["check.html", "outreach.html", "staff.css", "translations.html"]
 
 
 def test_staff_page_escapes_content(synthetic: Callable[..., Path], tmp_path: Path,

@@ -213,9 +213,12 @@ def test_organization_pages_carry_json_ld(site: Path, pages: dict[str, PageFacts
 
 
 def test_staff_report_is_built_but_hidden(site: Path, pages: dict[str, PageFacts]) -> None:
-    staff = site / "_staff" / "translations.html"
-    facts = parse(staff.read_text(encoding="utf-8"))
-    assert facts.meta.get("robots", "").startswith("noindex")
-    assert not facts.forbidden
+    for name in ("translations.html", "outreach.html"):
+        facts = parse((site / "_staff" / name).read_text(encoding="utf-8"))
+        assert facts.meta.get("robots", "").startswith("noindex"), name
+        assert not facts.forbidden, name
+    outreach = (site / "_staff" / "outreach.html").read_text(encoding="utf-8")
+    assert 'class="message" lang="es" dir="auto">Hartford Public Schools: todos los niños' in outreach
+    assert "<td>GSM-7</td><td>1</td>" in outreach
     for name, page in pages.items():
         assert not any("_staff" in href for href, _ in page.links), name

@@ -31,6 +31,7 @@ from haven.i18n.status import (
 from haven.i18n.translate import Localized, localize
 from haven.model import Site, build_model
 from haven.output import publish
+from haven.outreach.messages import STAFF_OUTREACH, render_outreach_html
 from haven.print.render import render_pdfs
 from haven.privacy import security_files
 from haven.render.site import CSS_PATH, Renderer
@@ -122,6 +123,7 @@ def render(site: Site, translations: list[Translation], progress: Progress | Non
         matrix = status_matrix(site.content)
         files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
         files[STAFF_CSS] = staff_css()
+        files[STAFF_OUTREACH] = render_outreach_html(site.content).encode()
         for done, pages in enumerate(languages, start=1):
             files.update(pages)
             if progress:

@@ -391,3 +391,20 @@ def _write_atomically(target: Path, data: bytes) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"cannot write {target} ({exc.strerror}) — check the folder's "
                           "permissions, or choose another with --output") from None
+
+
+STAFF_OUTREACH = "_staff/outreach.html"
+"""Where every build puts the messages to copy: linked from no public page, noindex."""
+
+
+def render_outreach_html(content: Content, stylesheet: str = "staff.css") -> str:
+    """The staff report's page of messages to copy, one table per channel."""
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(loader=PackageLoader("haven.outreach", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    channels = [("sms", "Text messages"), ("email", "E-mails"), ("voice", "Voice-call scripts")]
+    return env.get_template("outreach.html").render(
+        hub_name=content.hub.name, rows=outreach_rows(content), channels=channels,
+        stylesheet=stylesheet,
+    )
