@@ -257,7 +257,8 @@ def draft(content: Content, lang: str, provider: Provider, batch_size: int = 50)
         except HavenError as exc:
             if report.drafted:
                 _write(path, lang, catalog, catalog)
-                exc.message += f" ({len(report.drafted)} drafts made before this were saved)"
+                saved = f" ({len(report.drafted)} drafts made before this were saved)"
+                raise type(exc)(exc.format_message() + saved) from None
             raise
         if len(answers) != len(chunk):
             raise ProviderError(
