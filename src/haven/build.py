@@ -31,7 +31,12 @@ from haven.i18n.status import (
 from haven.i18n.translate import Localized, localize
 from haven.model import Site, build_model
 from haven.output import publish
-from haven.outreach.messages import STAFF_OUTREACH, render_outreach_html
+from haven.outreach.messages import (
+    STAFF_OUTREACH,
+    Message,
+    language_messages,
+    render_outreach_html,
+)
 from haven.print.render import render_pdfs
 from haven.privacy import security_files
 from haven.render.site import CSS_PATH, Renderer
@@ -118,16 +123,18 @@ def render(site: Site, translations: list[Translation], progress: Progress | Non
     renderer = Renderer(site)
     files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css()}
     files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
+    messages: list[Message] = []
     with _per_language(_Job(site, translations, pdf_from)) as languages:
         # While the languages render (in other processes when possible), the staff pages.
         matrix = status_matrix(site.content)
         files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
         files[STAFF_CSS] = staff_css()
-        files[STAFF_OUTREACH] = render_outreach_html(site.content).encode()
-        for done, pages in enumerate(languages, start=1):
+        for done, (pages, language_messages) in enumerate(languages, start=1):
             files.update(pages)
+            messages += language_messages
             if progress:
                 progress(done, len(translations))
+    files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
     return dict(sorted(files.items()))
 
 
@@ -137,21 +144,31 @@ class _Job:
     translations: list[Translation]
     pdf_from: Path | None
 
-    def language(self, renderer: Renderer, index: int) -> dict[str, bytes]:
-        """One language's pages (and printable pieces)."""
+    def language(self, renderer: Renderer, index: int) -> tuple[dict[str, bytes], list[Message]]:
+        """One language's pages (and printable pieces), and its messages to families."""
         view = self.translations[index].view()
         printed = {}
         if self.pdf_from is not None:
             printed = render_pdfs(self.site, [view], previous=self.pdf_from)
-        return renderer.language(view, printed=sorted(printed)) | printed
+        messages = language_messages(self.site.content, view, self.source_view())
+        return renderer.language(view, printed=sorted(printed)) | printed, messages
+
+    def source_view(self) -> Localized:
+        """The source language's view, made once per process (messages fall back to it)."""
+        global _SOURCE_VIEW
+        content = self.site.content
+        if _SOURCE_VIEW is None or _SOURCE_VIEW[0] is not content:
+            _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {}))
+        return _SOURCE_VIEW[1]
 
 
+_SOURCE_VIEW: tuple[Content, Localized] | None = None
 _JOB: _Job | None = None
 """What forked workers render: set just before the pool starts, inherited by fork."""
 _RENDERER: Renderer | None = None
 
 
-def _render_language(index: int) -> dict[str, bytes]:
+def _render_language(index: int) -> tuple[dict[str, bytes], list[Message]]:
     global _RENDERER
     assert _JOB is not None
     if _RENDERER is None or _RENDERER.site is not _JOB.site:
@@ -160,7 +177,7 @@ def _render_language(index: int) -> dict[str, bytes]:
 
 
 @contextmanager
-def _per_language(job: _Job) -> Iterator[Iterator[dict[str, bytes]]]:
+def _per_language(job: _Job) -> Iterator[Iterator[tuple[dict[str, bytes], list[Message]]]]:
     """Each language's files, in order: on every core when the build runs in the main thread.
 
     Forking is safe only while the process has no other thread (a lock another thread holds

@@ -98,23 +98,27 @@ class Message:
 
 def build_messages(content: Content) -> list[Message]:
     """Every channel's message in every served language, in the hub's language order."""
-    hub = content.hub
-    source_view = localize(content, hub.source_language, {})
+    source_view = localize(content, content.hub.source_language, {})
     messages: list[Message] = []
-    for entry in hub.languages:
-        lang = language(entry.tag, entry.name, entry.english_name)
+    for entry in content.hub.languages:
         path = content.catalogs.get(entry.tag)
         catalog: dict[str, Entry] = read_catalog(path) if path else {}
-        view = localize(content, entry.tag, catalog)
-        for channel in CHANNELS:
-            messages.append(_message(content, channel, lang, view, source_view))
+        messages += language_messages(content, localize(content, entry.tag, catalog), source_view)
     return messages
 
 
-def outreach_rows(content: Content) -> dict[Channel, list[dict[str, str]]]:
+def language_messages(content: Content, view: Localized, source_view: Localized) -> list[Message]:
+    """Every channel's message in the language of `view` (the build makes them beside its pages)."""
+    entry = next(e for e in content.hub.languages if e.tag == view.lang)
+    lang = language(entry.tag, entry.name, entry.english_name)
+    return [_message(content, channel, lang, view, source_view) for channel in CHANNELS]
+
+
+def outreach_rows(content: Content,
+                  messages: list[Message] | None = None) -> dict[Channel, list[dict[str, str]]]:
     """The CSV rows of every channel, by channel: what a staff-report page can show."""
     rows: dict[Channel, list[dict[str, str]]] = {channel: [] for channel in CHANNELS}
-    for message in build_messages(content):
+    for message in build_messages(content) if messages is None else messages:
         rows[message.channel].append(message.row())
     return rows
 
@@ -397,7 +401,8 @@ STAFF_OUTREACH = "_staff/outreach.html"
 """Where every build puts the messages to copy: linked from no public page, noindex."""
 
 
-def render_outreach_html(content: Content, stylesheet: str = "staff.css") -> str:
+def render_outreach_html(content: Content, messages: list[Message] | None = None,
+                         stylesheet: str = "staff.css") -> str:
     """The staff report's page of messages to copy, one table per channel."""
     from jinja2 import Environment, PackageLoader
 
@@ -405,6 +410,6 @@ def render_outreach_html(content: Content, stylesheet: str = "staff.css") -> str
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     channels = [("sms", "Text messages"), ("email", "E-mails"), ("voice", "Voice-call scripts")]
     return env.get_template("outreach.html").render(
-        hub_name=content.hub.name, rows=outreach_rows(content), channels=channels,
+        hub_name=content.hub.name, rows=outreach_rows(content, messages), channels=channels,
         stylesheet=stylesheet,
     )
