@@ -72,6 +72,15 @@ UI_STRINGS: dict[str, str] = {
     "pdf_poster": "Poster for staff",
     "paper_letter": "US Letter",
     "paper_a4": "A4",
+    # Offline use (assets/offline.js shows them; nothing is shown without JavaScript).
+    "offline_saving": "Saving these pages on this phone, so that they open without internet…",
+    "offline_saved": "Saved on this phone on {date}: these pages open even without internet.",
+    "offline_copy": "No internet connection. This is the copy saved on this phone on {date}; "
+    "it may have changed since.",
+    "offline_failed": "These pages could not be saved on this phone. They still open with internet.",
+    "offline_off": "These pages are not saved on this phone.",
+    "offline_remove": "Remove from this phone",
+    "offline_save": "Save on this phone",
 }
 
 
