@@ -14,6 +14,8 @@ class PageFacts:
     links: list[tuple[str, dict[str, str | None]]] = field(default_factory=list)
     subresources: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
+    scripts: list[dict[str, str | None]] = field(default_factory=list)
+    """Scripts loaded from a file (their attributes); an inline script is forbidden."""
     lang_attrs: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     first_link_href: str | None = None
@@ -44,6 +46,9 @@ class _Parser(HTMLParser):
                 f.first_link_href = a["href"]
         if tag == "script" and a.get("type") == "application/ld+json":
             f.data_blocks += 1  # structured data for search engines: never executed
+        elif tag == "script" and a.get("src"):
+            f.scripts.append(a)
+            f.subresources.append(str(a["src"]))
         elif tag in ("script", "form", "input", "iframe", "embed", "object", "textarea", "button"):
             f.forbidden.append(tag)
         if tag in ("img", "source", "audio", "video", "track") and a.get("src"):

@@ -81,11 +81,15 @@ def test_headers_file_has_every_protection() -> None:
     files = security_files(validate(load(example_content())))
     assert set(files) == {HEADERS_FILE, NGINX_FILE}
     rules = parse_headers_file(files[HEADERS_FILE].decode())
-    assert [pattern for pattern, _ in rules] == ["/*"]
+    assert [pattern for pattern, _ in rules] == ["/*", "/sw.js", "/offline/*"]
     headers = dict(headers_for("/en/help/", rules))
     csp = {d.split()[0]: d.split(maxsplit=1)[1] for d in headers["Content-Security-Policy"].split("; ")}
     assert csp["default-src"] == "'self'"
-    assert csp["script-src"] == "'none'"
+    # The hub's own scripts and offline worker only; the worker fetches from the hub alone.
+    assert csp["script-src"] == csp["worker-src"] == csp["connect-src"] == "'self'"
+    assert "Cache-Control" not in headers
+    for path in ("/sw.js", "/offline/es.json"):
+        assert dict(headers_for(path, rules))["Cache-Control"] == "no-cache", path
     for directive in ("frame-ancestors", "base-uri", "form-action", "object-src"):
         assert csp[directive] == "'none'", directive
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
@@ -105,6 +109,12 @@ def test_nginx_snippet_sets_the_same_headers_and_no_access_log() -> None:
     rules = parse_headers_file(files[HEADERS_FILE].decode())
     assert headers == dict(headers_for("/", rules))
     assert "location = /_headers { return 404; }" in nginx
+    pattern = re.search(r'if \(\$uri ~ "([^"]+)"\) \{ set \$haven_cache_control "no-cache"; \}', nginx)
+    assert pattern is not None and "add_header Cache-Control $haven_cache_control always;" in nginx
+    for path in ("/sw.js", "/offline/es.json", "/families/sw.js", "/families/offline/so.json"):
+        assert re.search(pattern.group(1), path), path
+    for path in ("/es/", "/assets/offline.js", "/offline/", "/pdf/es/card-a4.pdf"):
+        assert not re.search(pattern.group(1), path), path
     assert nginx.count("{") == nginx.count("}")
 
 

@@ -19,18 +19,20 @@ from haven.content.validate import Content
 
 CSP_DIRECTIVES: Mapping[str, str] = {
     "default-src": "'self'",
-    "script-src": "'none'",
+    "script-src": "'self'",
+    "worker-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self'",
     "font-src": "'self'",
-    "connect-src": "'none'",
+    "connect-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'none'",
     "form-action": "'none'",
     "frame-ancestors": "'none'",
 }
-"""The Content-Security-Policy: everything from the hub's own origin, no script at all,
-no plug-ins, no forms, and no other site may frame the hub."""
+"""The Content-Security-Policy: everything from the hub's own origin (its own scripts and
+offline worker only: no inline script, and the worker may fetch from the hub alone), no
+plug-ins, no forms, and no other site may frame the hub."""
 
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
 
@@ -52,6 +54,10 @@ HEADERS: Mapping[str, str] = {
 
 HSTS = "max-age=31536000"
 """Sent only when the hub's base_url is https: browsers then never use plain http for it."""
+
+NO_CACHE_PATHS = ("/sw.js", "/offline/*")
+"""The offline worker and its manifests (haven.offline): `Cache-Control: no-cache`, so that a
+reader's browser always asks whether they changed (an unchanged file costs a 304, no body)."""
 
 HEADERS_FILE = "_headers"
 NGINX_FILE = "_hosting/nginx.conf"
@@ -75,6 +81,8 @@ def headers_file(https: bool) -> str:
         "/*",
     ]
     lines += [f"  {name}: {value}" for name, value in site_headers(https).items()]
+    for pattern in NO_CACHE_PATHS:
+        lines += [pattern, "  Cache-Control: no-cache"]
     return "\n".join(lines) + "\n"
 
 
@@ -97,6 +105,12 @@ def nginx_snippet(https: bool) -> str:
     ]
     lines += [f'add_header {name} "{value}" always;' for name, value in site_headers(https).items()]
     lines += [
+        "",
+        "# The offline worker and its manifests: browsers ask for a new version on every visit",
+        "# (an empty value sends no header). The pattern also matches in a sub-folder.",
+        'set $haven_cache_control "";',
+        'if ($uri ~ "(^|/)(sw\\.js|offline/[^/]+\\.json)$") { set $haven_cache_control "no-cache"; }',
+        "add_header Cache-Control $haven_cache_control always;",
         "",
         "# Host configuration files beside the site are not part of it.",
         "location = /_headers { return 404; }",
