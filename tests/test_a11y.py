@@ -117,7 +117,8 @@ def test_every_kind_of_page_has_no_wcag_22_aa_violation(browser: Any, base_url: 
 
 FOCUS = """() => { const e = document.activeElement; const s = getComputedStyle(e);
   const r = e.getBoundingClientRect();
-  return {href: e.getAttribute('href'), tag: e.localName, outline: s.outlineStyle,
+  return {href: e.localName === 'button' ? 'button' : e.getAttribute('href'), tag: e.localName,
+          outline: s.outlineStyle,
           width: parseFloat(s.outlineWidth), shadow: s.boxShadow,
           visible: r.width > 0 && r.height > 0}; }"""
 
@@ -135,9 +136,19 @@ def walk(page: Any, limit: int = 400) -> list[dict[str, Any]]:
 
 
 def links_of(page: Any) -> list[str]:
+    """The visible links (by href) and buttons (as 'button', the offline status's) in order."""
     return list(page.evaluate(
-        "[...document.querySelectorAll('a[href]')].filter(a => a.getClientRects().length)"
-        ".map(a => a.getAttribute('href'))"))
+        "[...document.querySelectorAll('a[href], button')].filter(a => a.getClientRects().length)"
+        ".map(a => a.localName === 'button' ? 'button' : a.getAttribute('href'))"))
+
+
+OFFLINE_SETTLED = """() => { const s = document.querySelector('script[data-worker]');
+  return !s || /^(saved|copy|off|failed)$/.test(s.dataset.state || ''); }"""
+
+
+def settle(page: Any) -> None:
+    """Wait until the offline script says what it saved: its status line and button are there."""
+    page.wait_for_function(OFFLINE_SETTLED, timeout=15_000)
 
 
 @pytest.mark.parametrize("path", ["", "en/help/", "ar/help/", "my/help/legal-help/"])
@@ -146,6 +157,7 @@ def test_keyboard_alone_reaches_every_link_with_visible_focus(browser: Any, base
     page = browser.new_page(viewport={"width": 390, "height": 800})
     try:
         page.goto(f"{base_url}/{path}")
+        settle(page)
         stops = walk(page)
         assert [s["href"] for s in stops] == links_of(page), "Tab order should follow the page"
         for stop in stops:

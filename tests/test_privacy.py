@@ -175,6 +175,10 @@ def test_headers_server_applies_the_policy_and_csp_blocks_inline_script(
 def test_hartford_hub_passes_the_privacy_crawl(small_hartford: Path) -> None:
     report = crawl_privacy(small_hartford)
     assert report.findings == []
+    # The hub's offline worker ran, and what it saved passed the rules.
+    offline = {p.relative_to(small_hartford).as_posix()
+               for p in (small_hartford / "pdf").rglob("*.pdf")}
+    assert offline and report.cached > len(offline)
     staff = small_hartford / "_staff"  # staff pages: not linked from the public site
     pages = len([p for p in small_hartford.rglob("*.html") if not p.is_relative_to(staff)])
     assert len(report.pages) == pages, "the crawl should reach every page from the chooser"
@@ -204,6 +208,42 @@ def test_a_leaky_page_fails_the_crawl_and_the_command(make_hub: MakeHub, tmp_pat
     result = cli.invoke(main, ["privacy", str(site)])
     assert result.exit_code == 1, result.output
     assert "tracker.example" in result.output and "Traceback" not in result.output
+
+
+EVIL_WORKER = """\
+self.addEventListener('activate', function (event) {
+  event.waitUntil(caches.open('evil').then(function (cache) {
+    return Promise.all([cache.add('_staff/outreach.html'), cache.add('en/'), cache.add('es/'),
+                        cache.put('https://tracker.example/seen', new Response('x'))]);
+  }));
+});
+"""
+
+
+@needs_chromium
+def test_a_worker_that_keeps_too_much_fails_the_crawl(make_hub: MakeHub, tmp_path: Path) -> None:
+    """The hub's worker is accepted only while it keeps what it should: here it also keeps a
+    staff page, a response from another site and a language not opened yet; and another
+    worker is registered beside it."""
+    site = tmp_path / "site"
+    build(make_hub(), site, pdf=False)
+    worker = site / "sw.js"
+    worker.write_text(EVIL_WORKER + worker.read_text(encoding="utf-8"), encoding="utf-8")
+    (site / "es" / "other-sw.js").write_text("self.addEventListener('fetch', function () {});\n")
+    (site / "assets" / "other.js").write_text(
+        "navigator.serviceWorker.register(new URL('../es/other-sw.js', document.currentScript.src));\n")
+    home = site / "es" / "index.html"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "</head>", '<script src="../assets/other.js"></script>\n</head>'), encoding="utf-8")
+
+    report = crawl_privacy(site, max_pages=5)  # the chooser, both homes and a page or two
+    details = [f.detail for f in report.findings]
+    assert {f.kind for f in report.findings} == {"storage"}, details
+    assert any("staff page" in d and "/_staff/outreach.html" in d for d in details), details
+    assert any("another site" in d and "https://tracker.example/seen" in d for d in details), details
+    assert any("not a shared asset or a file of a language opened" in d for d in details), details
+    assert any("not the hub's own offline worker" in d and "/es/other-sw.js" in d
+               for d in details), details
 
 
 def test_privacy_command_without_a_site_says_what_to_do(cli: CliRunner, tmp_path: Path) -> None:

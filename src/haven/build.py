@@ -30,6 +30,7 @@ from haven.i18n.status import (
 )
 from haven.i18n.translate import Localized, localize
 from haven.model import Site, build_model
+from haven.offline import offline_files
 from haven.output import publish
 from haven.outreach.messages import (
     STAFF_OUTREACH,
@@ -135,6 +136,7 @@ def render(site: Site, translations: list[Translation], progress: Progress | Non
             if progress:
                 progress(done, len(translations))
     files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
+    files.update(offline_files(site, files))  # the offline worker and each language's manifest
     return dict(sorted(files.items()))
 
 

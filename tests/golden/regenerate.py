@@ -13,7 +13,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 GOLDEN = HERE / "hartford"
 PATTERNS = ("index.html", "assets/*", "en/**/*.html", "es/**/*.html",
-            "ar/index.html", "ar/superintendent-letter/index.html", "so/index.html")
+            "ar/index.html", "ar/superintendent-letter/index.html", "so/index.html",
+            "sw.js", "offline/es.json")
 
 
 def selected(site: Path) -> dict[str, bytes]:

@@ -396,6 +396,8 @@ class Hub(Record):
     """Text messages, e-mail and voice calls; without it they are made from `home`."""
     interpretation_languages: list[LanguageEntry] = []
     """Languages with no pages, offered by phone: the chooser lists them with the number."""
+    offline: bool = True
+    """Readers' browsers keep the pages (and PDFs) of each language they open, for use offline."""
 
     @field_validator("languages", "interpretation_languages", mode="before")
     @classmethod

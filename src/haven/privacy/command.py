@@ -17,7 +17,8 @@ from haven.privacy.crawl import PrivacyReport, crawl_privacy
 def privacy_command(site_dir: Path) -> None:
     """Open every page of the built site in SITE_DIR (default: ./site) in Chromium and
     check that nothing about a reader can leak: no request to another site, no cookie or
-    stored data, no form. Exits with status 1 if anything is found.
+    stored data (beyond the offline copy of the languages opened, kept by the hub's own
+    worker), no form. Exits with status 1 if anything is found.
 
     The site is served on 127.0.0.1 for the check only; nothing leaves this computer.
     """
@@ -42,3 +43,6 @@ def print_report(report: PrivacyReport, console: Console) -> None:
                       "and run 'haven privacy' again.")
     console.print(f"Checked {len(report.pages)} pages and {report.requests} requests in "
                   f"{report.site}: {len(report.findings)} finding(s).")
+    if report.cached:
+        console.print(f"Offline copies: {report.cached} file(s) the browser saved for the "
+                      "languages opened, each checked.")

@@ -5,8 +5,14 @@ the language chooser is opened in Debian's Chromium, driven by Playwright. For e
 
 - every request is recorded; a request to another origin is a finding, and it is stopped
   before it leaves this computer (the crawl itself never contacts anyone);
-- cookies, localStorage, sessionStorage, IndexedDB databases and Cache Storage must stay
-  empty, and no service worker may be registered;
+- cookies, localStorage, sessionStorage and IndexedDB databases must stay empty;
+- the only service worker allowed is the hub's own offline worker (`sw.js` at the site's
+  root, scoped to it), and Cache Storage may hold only what that worker is to keep: files of
+  the hub itself (never a response from another site), never a staff page or host file
+  (`_staff/`, `_headers`, `_hosting/`), and only the shared `assets/` and the pages, PDFs
+  (`pdf/<tag>/`) and manifest (`offline/<tag>.json`) of the languages this browser opened. Each browser context keeps its own storage, so a
+  language counts as opened once a page of it was opened in that context; the crawl waits
+  for the offline status of each page to settle before it looks;
 - no form, and no control that belongs to one, may exist: nothing submits anywhere;
 - no `<a ping>`, and no `<link>` that prefetches or preconnects to another origin.
 
@@ -18,6 +24,7 @@ stay private is a finding.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -27,6 +34,9 @@ from urllib.parse import urldefrag, urlsplit
 
 from haven.errors import HavenError
 from haven.privacy.server import serving
+
+WORKER = "sw.js"
+"""The hub's own offline worker, at the site's root (haven.offline)."""
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -40,14 +50,6 @@ _PAGE_CHECK = r"""async () => {
   if (indexedDB.databases) {
     const dbs = await indexedDB.databases();
     if (dbs.length) found.push(['storage', 'IndexedDB databases: ' + dbs.map(d => d.name).join(', ')]);
-  }
-  if (self.caches) {
-    const keys = await caches.keys();
-    if (keys.length) found.push(['storage', 'Cache Storage caches: ' + keys.join(', ')]);
-  }
-  if (navigator.serviceWorker) {
-    const regs = await navigator.serviceWorker.getRegistrations();
-    if (regs.length) found.push(['storage', regs.length + ' service worker(s) registered']);
   }
   for (const f of document.querySelectorAll('form'))
     found.push(['form', 'a form that submits to ' + (f.getAttribute('action') || 'this page')]);
@@ -68,6 +70,39 @@ _PAGE_CHECK = r"""async () => {
   const links = [...document.querySelectorAll('a[href], area[href]')].map(a => a.href);
   return {found, links};
 }"""
+
+_STORAGE = r"""async judged => {
+  const workers = [];
+  if (navigator.serviceWorker)
+    for (const r of await navigator.serviceWorker.getRegistrations()) {
+      const w = r.active || r.waiting || r.installing;
+      workers.push([w ? w.scriptURL : '', r.scope]);
+    }
+  const caches_ = {};
+  if (self.caches)
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      const requests = await cache.keys();
+      if (judged[name] === requests.length) { caches_[name] = null; continue; }
+      const entries = [];
+      for (const request of requests) {
+        const response = await cache.match(request);
+        entries.push([request.url, response ? response.url : '', response ? response.type : '']);
+      }
+      caches_[name] = entries;
+    }
+  return {workers, caches: caches_};
+}"""
+"""The service workers and Cache Storage of the page's origin: the entries (request URL,
+response URL, response type) of each cache whose size differs from `judged`."""
+
+_SETTLED = r"""() => {
+  const s = document.querySelector('script[data-worker]');
+  return !s || !s.dataset.state || /^(saved|copy|off|failed)$/.test(s.dataset.state);
+}"""
+"""True once the hub's offline script (if any) says what it kept: saving is over."""
+
+SETTLE_MS = 10_000
 
 _CLEAR = """async () => {
   document.cookie.split(';').forEach(c => {
@@ -104,6 +139,8 @@ class PrivacyReport:
     """Every page opened, as its path on the site."""
     requests: int = 0
     """Requests the pages made, all origins."""
+    cached: int = 0
+    """Files found in Cache Storage (the offline copies of the languages opened), all checked."""
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -158,9 +195,10 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
                  max_pages: int | None) -> None:
     from playwright.async_api import async_playwright
 
-    queue: asyncio.Queue[str] = asyncio.Queue()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
     queue.put_nowait("/")
     seen = {"/"}
+    cached: set[str] = set()
 
     def wanted(path: str) -> bool:
         return max_pages is None or len(seen) < max_pages
@@ -168,6 +206,7 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
     async def worker(browser: Any) -> None:
         context = await browser.new_context(bypass_csp=True, service_workers="allow")
         current = ["/"]
+        storage = _Storage(origin, cached)
 
         async def route(route: Any) -> None:
             url = route.request.url
@@ -190,17 +229,21 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
         page.on("request", counted)
         page.on("websocket", websocket)
         try:
-            while True:
-                path = await queue.get()
+            while (path := await queue.get()) is not None:
                 try:
                     current[0] = path
                     report.pages.append(path)
-                    for link in await _check_page(context, page, origin, path, report):
+                    storage.opened(path)
+                    for link in await _check_page(context, page, origin, path, report, storage):
                         if link not in seen and wanted(link):
                             seen.add(link)
                             queue.put_nowait(link)
                 finally:
                     queue.task_done()
+            # The crawl is over: a last look at everything this context stored, settled.
+            if page.url.startswith(origin):
+                await _settle(page)
+                await storage.check(page, current[0], report, everything=True)
         finally:
             await context.close()
 
@@ -209,15 +252,17 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
         try:
             workers = [asyncio.create_task(worker(browser)) for _ in range(WORKERS)]
             await queue.join()
-            for task in workers:
-                task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            for _ in workers:
+                queue.put_nowait(None)  # each worker's signal to stop
+            for result in await asyncio.gather(*workers, return_exceptions=True):
+                if isinstance(result, BaseException):
+                    raise result
         finally:
             await browser.close()
 
 
 async def _check_page(context: Any, page: Any, origin: str, path: str,
-                      report: PrivacyReport) -> list[str]:
+                      report: PrivacyReport, storage: _Storage) -> list[str]:
     """Open one page, record what it does, and return the site's pages it links to."""
     try:
         response = await page.goto(origin + path, wait_until="load")
@@ -240,8 +285,11 @@ async def _check_page(context: Any, page: Any, origin: str, path: str,
         names = ", ".join(sorted(c["name"] for c in cookies))
         report.findings.append(Finding(path, "cookie", f"cookies were stored: {names}"))
         await context.clear_cookies()
+    await _settle(page)
+    await storage.check(page, path, report)
     if result["found"]:
         await page.evaluate(_CLEAR)
+        storage.judged.clear()
     links = []
     for link in result["links"]:
         url = urldefrag(link).url
@@ -250,6 +298,80 @@ async def _check_page(context: Any, page: Any, origin: str, path: str,
             if _is_page(target):
                 links.append(target)
     return links
+
+
+async def _settle(page: Any) -> None:
+    """Wait until the page's offline script has finished saving (if it runs at all)."""
+    with contextlib.suppress(Exception):  # a status that never settles: judge what is there
+        await page.wait_for_function(_SETTLED, timeout=SETTLE_MS)
+
+
+class _Storage:
+    """One browser context's service workers and Cache Storage, judged by the offline rules."""
+
+    def __init__(self, origin: str, cached: set[str]) -> None:
+        self.root = origin + "/"
+        self.languages: set[str] = set()
+        """Languages opened in this context: the first folder of each page opened."""
+        self.judged: dict[str, int] = {}
+        """Cache name → how many entries it held when last judged."""
+        self.cached = cached
+        """Every cached URL seen, by every context."""
+        self.reported: set[str] = set()
+
+    def opened(self, path: str) -> None:
+        folder, slash, _ = path.lstrip("/").partition("/")
+        if folder and slash:
+            self.languages.add(folder)
+
+    async def check(self, page: Any, path: str, report: PrivacyReport,
+                    everything: bool = False) -> None:
+        try:
+            found = await page.evaluate(_STORAGE, {} if everything else self.judged)
+        except Exception as exc:  # noqa: BLE001 — a page that went away: nothing to judge
+            if everything:
+                return
+            report.findings.append(Finding(path, "page", f"storage could not be read ({exc})"))
+            return
+        details = [self._worker(script, scope) for script, scope in found["workers"]]
+        for name, entries in found["caches"].items():
+            if entries is None:
+                continue
+            self.judged[name] = len(entries)
+            for request, response, kind in entries:
+                details.append(self._entry(request, response, kind))
+                self.cached.add(request)
+        report.cached = len(self.cached)
+        for detail in details:
+            if detail and detail not in self.reported:
+                self.reported.add(detail)
+                report.findings.append(Finding(path, "storage", detail))
+
+    def _worker(self, script: str, scope: str) -> str:
+        if script == self.root + WORKER and scope == self.root:
+            return ""
+        return f"a service worker that is not the hub's own offline worker: {script or '?'} (scope {scope})"
+
+    def _entry(self, request: str, response: str, kind: str) -> str:
+        """Why a cached file should not be there, or "" when it may."""
+        origin = self.root.rstrip("/")
+        if not request.startswith(self.root) or (response and _origin(response) != origin) \
+                or kind in ("opaque", "cors", "opaqueredirect"):
+            return f"Cache Storage holds a response from another site: {response or request}"
+        relative = urlsplit(request).path.removeprefix(urlsplit(self.root).path)
+        parts = relative.split("/")
+        if any(part.startswith(("_", ".")) for part in parts):
+            return f"Cache Storage holds a staff page or host file: {request}"
+        if parts[0] == "assets":
+            return ""
+        if parts[0] in self.languages or (parts[0] == "pdf" and len(parts) > 2
+                                          and parts[1] in self.languages):
+            return ""
+        if len(parts) == 2 and parts[0] == "offline" and parts[1].removesuffix(".json") in self.languages:
+            return ""
+        opened = ", ".join(sorted(self.languages)) or "none"
+        return (f"Cache Storage holds {request}, which is not a shared asset or a file of a "
+                f"language opened in this browser (opened: {opened})")
 
 
 def _origin(url: str) -> str:

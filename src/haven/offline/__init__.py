@@ -1,0 +1,84 @@
+"""Offline use: a service worker keeps, on a reader's phone, the languages the reader opened.
+
+`offline_files(site, files)` is called once by the build, with every file it made, and
+returns what offline use adds to the site:
+
+- `sw.js` at the site's root: the worker (`static/sw.js`). Its scope is the folder it is
+  served from, so the hub works from any host or sub-folder;
+- `assets/offline.js`: the script each language page loads (`defer`, no inline script). It
+  registers the worker, asks it to keep the page's language, and shows the status line;
+- `offline/<tag>.json`, one manifest per served language: every file the worker saves for
+  that language, each with the first 16 hex digits of its SHA-256, and a version made from
+  that list. The files are that language's pages (`es/…`) and PDFs (`pdf/es/…`), and the
+  shared `assets/` (stylesheet and scripts): never another language, never the language
+  chooser (it carries no offline status, so a saved copy of it could not say it is one),
+  never `_staff/`, `_headers` or `_hosting/`.
+
+With `offline: false` in hub.yaml, `sw.js` is instead a worker that deletes what an earlier
+build saved on readers' phones and unregisters itself, and nothing else is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from importlib import resources
+
+from haven.model import Site
+
+WORKER = "sw.js"
+SCRIPT = "assets/offline.js"
+MANIFESTS = "offline"
+HASH_DIGITS = 16
+
+
+def manifest_path(tag: str) -> str:
+    """Where a language's manifest is published, from the site's root."""
+    return f"{MANIFESTS}/{tag}.json"
+
+
+def offline_files(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The worker, its page script and every language's manifest, from the built `files`."""
+    if not site.content.hub.offline:
+        return {WORKER: _static("retire.js")}
+    added = {WORKER: _static("sw.js"), SCRIPT: _static("offline.js")}
+    tags = {lang.tag for lang in site.languages}
+    shared: dict[str, str] = {}
+    own: dict[str, dict[str, str]] = {tag: {} for tag in tags}
+    for name, data in {**files, **added}.items():
+        top, _, rest = name.partition("/")
+        if any(part.startswith(".") for part in name.split("/")):
+            continue  # build state (pdf/es/.haven-pdf.json), never served to readers
+        if top == "assets":
+            shared[_url(name)] = _digest(data)
+        elif top in tags and rest:
+            own[top][_url(name)] = _digest(data)
+        elif top == "pdf" and name.endswith(".pdf"):
+            tag = rest.partition("/")[0]
+            if tag in own:
+                own[tag][name] = _digest(data)
+    manifests = {manifest_path(tag): _manifest(tag, shared | own[tag]) for tag in sorted(tags)}
+    return added | manifests
+
+
+def _manifest(tag: str, entries: dict[str, str]) -> bytes:
+    listing = dict(sorted(entries.items()))
+    version = _digest(json.dumps(listing, separators=(",", ":")).encode())
+    manifest = {"language": tag, "version": version, "files": listing}
+    return (json.dumps(manifest, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+
+
+def _url(name: str) -> str:
+    """A file's address from the site's root: a page by its folder (`es/help/`)."""
+    if name == "index.html" or name.endswith("/index.html"):
+        return name.removesuffix("index.html")
+    return name
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
+
+
+def _static(name: str) -> bytes:
+    return (resources.files("haven.offline") / "static" / name).read_bytes()
