@@ -1,0 +1,398 @@
+"""Offline use: the manifests the build writes, and the worker in real Chromium.
+
+The browser tests serve a built hub on 127.0.0.1 with its `_headers` applied (a secure
+context, as https is for readers), let the hub's worker save a language, then cut the
+network with Playwright's offline mode, which the worker's own requests obey too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from haven.build import build
+from haven.offline import manifest_path
+from haven.privacy.server import make_headers_server
+from tests.test_a11y import AXE, axe_violations
+from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS, hartford_with
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                    reason="Debian's chromium is not installed")
+
+ES_PAGES = ["es/help/", "es/help/legal-help/", "es/report/", "es/resources/plyler-v-doe/"]
+
+CACHES = """async () => { const out = {};
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    out[name] = (await cache.keys()).map(r => r.url);
+  }
+  return out; }"""
+
+SHOWN = """window.shown = [];
+new MutationObserver(() => {
+  const box = document.querySelector('.offline[data-state]');
+  const last = window.shown[window.shown.length - 1];
+  if (box && (!last || last[0] !== box.dataset.state))
+    window.shown.push([box.dataset.state, box.querySelector('p').textContent]);
+}).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});"""
+"""Records each offline status the page shows, in order, as [state, text]."""
+
+WORKERS = """async () => (await navigator.serviceWorker.getRegistrations()).map(r =>
+  [(r.active || r.waiting || r.installing || {}).scriptURL, r.scope])"""
+
+
+def language_files(site: Path, tag: str) -> set[str]:
+    """What a reader of `tag` should have saved: the language's pages and PDFs, the shared
+    assets and the manifest, as URLs from the site's root (never the language chooser)."""
+    files = {f"offline/{tag}.json"}
+    files |= {p.relative_to(site).as_posix() for p in (site / "assets").iterdir()}
+    files |= {p.relative_to(site).as_posix().removesuffix("index.html")
+              for p in (site / tag).rglob("*") if p.is_file()}
+    if (site / "pdf" / tag).is_dir():
+        files |= {p.relative_to(site).as_posix() for p in (site / "pdf" / tag).glob("*.pdf")}
+    return files
+
+
+# -- the manifests -------------------------------------------------------------------------
+
+
+def test_each_language_manifest_lists_its_own_files_with_their_hashes(hartford: Hub) -> None:
+    site = hartford.site
+    for tag in ("en", "es", "ar"):
+        manifest = json.loads((site / manifest_path(tag)).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        assert manifest["language"] == tag and re.fullmatch(r"[0-9a-f]{16}", manifest["version"])
+        assert set(files) == language_files(site, tag) - {f"offline/{tag}.json"}
+        assert any(name.startswith(f"pdf/{tag}/") for name in files)
+        assert not [n for n in files if n.startswith(("_", "offline/", "pdf/.", ".")) or "/." in n]
+        for name, digest in files.items():
+            path = site / (name + "index.html" if name.endswith("/") else name)
+            assert hashlib.sha256(path.read_bytes()).hexdigest()[:16] == digest, name
+    assert (site / "sw.js").read_bytes().startswith(b"/* Haven's offline worker")
+
+
+def test_a_change_in_one_language_changes_only_its_version(tmp_path: Path) -> None:
+    content = hartford_with(["en", "es", "ar"], tmp_path / "content")
+    site = tmp_path / "site"
+    build(content, site, pdf=False)
+    before = {tag: json.loads((site / manifest_path(tag)).read_bytes()) for tag in ("en", "es", "ar")}
+    assert not any(name.startswith("pdf/") for name in before["es"]["files"])  # --no-pdf
+    po = content / "translations" / "es.po"
+    text = po.read_text(encoding="utf-8")
+    translated = re.search(r'msgctxt "hub:name"\nmsgid "[^"]*"\nmsgstr "([^"]+)"', text)
+    assert translated is not None
+    po.write_text(text.replace(translated.group(1), translated.group(1) + " (2)", 1), encoding="utf-8")
+    build(content, site, pdf=False)
+    after = {tag: json.loads((site / manifest_path(tag)).read_bytes()) for tag in ("en", "es", "ar")}
+    assert after["en"] == before["en"] and after["ar"] == before["ar"]
+    assert after["es"]["version"] != before["es"]["version"]
+    changed = {n for n, d in after["es"]["files"].items() if before["es"]["files"].get(n) != d}
+    assert changed and all(name.startswith("es/") for name in changed)
+
+
+def test_a_hub_can_turn_offline_use_off(make_hub: Any, tmp_path: Path) -> None:
+    root = make_hub()
+    hub = root / "hub.yaml"
+    hub.write_text(hub.read_text(encoding="utf-8") + "offline: false\n", encoding="utf-8")
+    site = tmp_path / "site"
+    build(root, site, pdf=False)
+    assert not (site / "offline").exists() and not (site / "assets" / "offline.js").exists()
+    assert "offline.js" not in (site / "es" / "index.html").read_text(encoding="utf-8")
+    # Phones that saved the hub before: the worker they check for updates removes itself.
+    retire = (site / "sw.js").read_text(encoding="utf-8")
+    assert "unregister()" in retire and "fetch" not in retire
+
+
+# -- in the browser ------------------------------------------------------------------------
+
+
+class Hub:
+    """A built hub served on 127.0.0.1, counting the requests that reach the server."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.requested: list[str] = []
+        self.server = make_headers_server(site)
+        handler = self.server.RequestHandlerClass
+        assert isinstance(handler, functools.partial)
+        requested = self.requested
+
+        class Counting(handler.func):  # type: ignore[name-defined,misc]
+            def send_head(self) -> Any:
+                requested.append(urlsplit(self.path).path)
+                return super().send_head()
+
+        self.server.RequestHandlerClass = functools.partial(Counting, **handler.keywords)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.root = self.origin + "/"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def hartford(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """The Hartford hub in English, Spanish and Arabic, with its PDFs, served."""
+    base = tmp_path_factory.mktemp("offline")
+    build(hartford_with(["en", "es", "ar"], base / "content"), base / "site")
+    hub = Hub(base / "site")
+    yield hub
+    hub.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    """A fresh browser profile: nothing saved yet."""
+    context = browser.new_context(service_workers="allow", viewport={"width": 390, "height": 800})
+    yield context
+    context.close()
+
+
+def status(page: Any, state: str) -> Any:
+    """The offline status box once it shows `state` (saving, saved, copy, off, failed)."""
+    box = page.locator(f".offline[data-state={state}]")
+    box.wait_for(timeout=15_000)
+    return box
+
+
+def words(site: Path, page: str, word: str) -> str:
+    """The text the page gives the script for `word` (its data- attribute)."""
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    found = re.search(rf' data-{word}="([^"]*)"', html)
+    assert found is not None, word
+    return found.group(1)
+
+
+@needs_chromium
+def test_opening_a_language_saves_exactly_its_pages_and_pdfs(hartford: Hub, context: Any) -> None:
+    page = context.new_page()
+    page.add_init_script(SHOWN)
+    page.goto(hartford.root + "es/")
+    box = status(page, "saved")
+    shown = page.evaluate("window.shown")
+    assert [state for state, _ in shown] == ["saving", "saved"]
+    assert shown[0][1] == words(hartford.site, "es", "saving")  # "Guardando estas páginas…"
+    saved = words(hartford.site, "es", "saved")
+    assert saved.startswith("Guardadas en este teléfono")  # the reader's language
+    text = box.locator("p[role=status]").inner_text()
+    assert text.startswith(saved.split("{date}")[0]) and "{date}" not in text
+    assert re.search(r"\d{4}", text), "the date it was saved"
+    assert box.locator("p").get_attribute("lang") is None  # in the page's own language
+    assert page.locator("footer .offline").count() == 1
+    assert box.locator("button").inner_text() == words(hartford.site, "es", "remove")
+
+    caches = page.evaluate(CACHES)
+    version = json.loads((hartford.site / manifest_path("es")).read_bytes())["version"]
+    assert list(caches) == [f"haven-offline {hartford.root} es {version}"]
+    urls = next(iter(caches.values()))
+    assert {u.removeprefix(hartford.root) for u in urls} == language_files(hartford.site, "es")
+    assert not [u for u in urls if re.search(r"/(en|ar)/|/_|/pdf/(en|ar)/", u)]
+    assert page.evaluate(WORKERS) == [[hartford.root + "sw.js", hartford.root]]
+
+
+@needs_chromium
+def test_saved_pages_open_offline_and_say_it_is_the_saved_copy(hartford: Hub, context: Any) -> None:
+    page = context.new_page()
+    page.goto(hartford.root + "es/")
+    status(page, "saved")
+    context.set_offline(True)
+    copy = words(hartford.site, "es", "copy").split("{date}")[0]
+    for path in ES_PAGES:
+        response = page.goto(hartford.root + path)
+        assert response is not None and response.ok and response.from_service_worker, path
+        box = status(page, "copy")
+        assert box.locator("p[role=status]").inner_text().startswith(copy), path
+        assert page.locator("main > .offline.notice:first-child").count() == 1, "shown first"
+        assert page.locator("h1").count() == 1
+    pdf = page.evaluate("""async () => { const r = await fetch('../../../pdf/es/card-letter.pdf');
+        const head = new Uint8Array(await r.arrayBuffer()).slice(0, 5);
+        return [r.status, r.headers.get('content-type'), String.fromCharCode(...head)]; }""")
+    assert pdf == [200, "application/pdf", "%PDF-"]
+    for other in ("ar/", "en/help/", ""):  # not opened (nor the chooser): not there offline
+        with pytest.raises(Exception, match="ERR_"):
+            page.goto(hartford.root + other)
+    # Back online, the page comes from the hub again and is not called the saved copy.
+    context.set_offline(False)
+    page.goto(hartford.root + ES_PAGES[0])
+    status(page, "saved")
+    assert page.locator(".offline[data-state=copy]").count() == 0
+
+
+@needs_chromium
+def test_a_second_language_is_saved_beside_the_first(hartford: Hub, context: Any) -> None:
+    page = context.new_page()
+    page.goto(hartford.root + "es/")
+    status(page, "saved")
+    page.goto(hartford.root + "ar/")
+    box = status(page, "saved")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert box.locator("p").inner_text().startswith(
+        words(hartford.site, "ar", "saved").split("{date}")[0])
+    names = sorted(name.split()[2] for name in page.evaluate(CACHES))
+    assert names == ["ar", "es"]  # a family phone keeps both; English was never opened
+    context.set_offline(True)
+    for path in ("es/report/", "ar/report/"):
+        response = page.goto(hartford.root + path)
+        assert response is not None and response.ok, path
+        status(page, "copy")
+
+
+@needs_chromium
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed")
+def test_every_offline_status_is_accessible_and_removing_is_respected(hartford: Hub,
+                                                                      context: Any) -> None:
+    page = context.new_page()
+    page.goto(hartford.root + "ar/help/")
+    status(page, "saved")
+    assert axe_violations(page) == []
+    context.set_offline(True)
+    page.goto(hartford.root + "ar/report/")
+    status(page, "copy")
+    assert axe_violations(page) == []
+    context.set_offline(False)
+    page.goto(hartford.root + "ar/")
+    button = status(page, "saved").locator("button")
+    button.focus()
+    outline = button.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline != "none", "the focused button shows where focus is"
+    page.keyboard.press("Enter")
+    box = status(page, "off")
+    assert page.evaluate("document.activeElement.localName") == "button", "focus stays"
+    assert box.locator("button").inner_text() == words(hartford.site, "ar", "save")
+    assert axe_violations(page) == []
+    # Removed: nothing is kept but the reader's "no" (an empty cache), and nothing runs.
+    assert list(page.evaluate(CACHES).values()) == [[]]
+    assert page.evaluate(WORKERS) == []
+    page.goto(hartford.root + "ar/help/")
+    status(page, "off")
+    assert page.evaluate(WORKERS) == []
+    page.locator(".offline button").click()
+    status(page, "saved")
+    assert [name.split()[2] for name in page.evaluate(CACHES)] == ["ar"]
+
+
+@needs_chromium
+def test_without_javascript_nothing_about_offline_appears(hartford: Hub, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False, service_workers="allow")
+    try:
+        page = context.new_page()
+        for path in ("es/", "es/help/"):
+            page.goto(hartford.root + path)
+            page.wait_for_timeout(300)
+            assert page.locator(".offline").count() == 0
+            body = page.inner_text("body")
+            for word in ("saving", "saved", "remove"):
+                assert words(hartford.site, "es", word).split("{date}")[0] not in body
+        assert context.service_workers == []
+    finally:
+        context.close()
+
+
+@needs_chromium
+def test_a_hub_in_a_sub_folder_saves_under_its_folder(hartford: Hub, context: Any,
+                                                      tmp_path: Path) -> None:
+    (tmp_path / "families").symlink_to(hartford.site, target_is_directory=True)
+    host = Hub(tmp_path)  # the whole host: the hub is one folder of it
+    try:
+        page = context.new_page()
+        page.goto(host.root + "families/es/help/")
+        status(page, "saved")
+        root = host.root + "families/"
+        assert page.evaluate(WORKERS) == [[root + "sw.js", root]]
+        urls = [u for entries in page.evaluate(CACHES).values() for u in entries]
+        assert {u.removeprefix(root) for u in urls} == language_files(hartford.site, "es")
+    finally:
+        host.close()
+
+
+@needs_chromium
+def test_a_changed_hub_replaces_the_saved_copy_and_downloads_only_what_changed(
+        browser: Any, tmp_path: Path) -> None:
+    content = hartford_with(["en", "es"], tmp_path / "content")
+    site = tmp_path / "site"
+    build(content, site)
+    hub = Hub(site)
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(hub.root + "es/")
+        status(page, "saved")
+        old = list(page.evaluate(CACHES))
+        before = json.loads((site / manifest_path("es")).read_bytes())["files"]
+        org = content / "directory" / "hartford-public-library-the-american-place.yaml"
+        text = org.read_text(encoding="utf-8")
+        org.write_text(text.replace("name: Hartford Public Library", "name: Hartford Public Library (updated)", 1),
+                       encoding="utf-8")
+        assert "(updated)" in org.read_text(encoding="utf-8")
+        build(content, site)
+        manifest = json.loads((site / manifest_path("es")).read_bytes())
+        version = manifest["version"]
+        changed = {"/" + n for n, d in manifest["files"].items() if before.get(n) != d}
+        assert "/pdf/es/card-letter.pdf" not in changed and len(changed) < 20
+        hub.requested.clear()
+        # Online, the reader sees the current page at once (network first), ...
+        page.goto(hub.root + "es/help/org/hartford-public-library-the-american-place/")
+        assert "(updated)" in page.locator("h1").inner_text()
+        # ... and the saved copy is replaced by the new version, whole.
+        new = f"haven-offline {hub.root} es {version}"
+        deadline = time.monotonic() + 15
+        while list(page.evaluate(CACHES)) != [new] and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert list(page.evaluate(CACHES)) == [new] != old
+        page_itself = {"/es/help/org/hartford-public-library-the-american-place/", "/sw.js",
+                       "/offline/es.json", "/assets/haven.css", "/assets/offline.js"}
+        fetched = set(hub.requested) - page_itself
+        assert fetched and fetched <= changed, "only changed files are fetched again"
+        context.set_offline(True)
+        page.goto(hub.root + "es/help/org/hartford-public-library-the-american-place/")
+        status(page, "copy")
+        assert "(updated)" in page.locator("h1").inner_text()
+        context.set_offline(False)
+
+        # The district turns offline use off: phones that saved the hub forget it.
+        hub_yaml = content / "hub.yaml"
+        hub_yaml.write_text(hub_yaml.read_text(encoding="utf-8") + "offline: false\n", encoding="utf-8")
+        build(content, site, pdf=False)
+        page.goto(hub.root + "es/")
+        deadline = time.monotonic() + 15
+        while (page.evaluate(WORKERS) or page.evaluate(CACHES)) and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert page.evaluate(WORKERS) == [] and page.evaluate(CACHES) == {}
+    finally:
+        context.close()
+        hub.close()
+
+
+def test_a_language_takes_less_than_a_megabyte_of_a_phone(hartford: Hub) -> None:
+    """What one language costs an old phone (printed with -s, for the record)."""
+    for tag in ("en", "es", "ar"):
+        files = json.loads((hartford.site / manifest_path(tag)).read_bytes())["files"]
+        sizes = {n: (hartford.site / (n + "index.html" if n.endswith("/") else n))
+                 .stat().st_size for n in files}
+        pdf = sum(size for n, size in sizes.items() if n.endswith(".pdf"))
+        total = sum(sizes.values())
+        print(f"{tag}: {len(files)} files, {total:,} bytes ({total - pdf:,} without the PDFs)")
+        assert total < 1_000_000
