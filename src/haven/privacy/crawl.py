@@ -10,9 +10,10 @@ the language chooser is opened in Debian's Chromium, driven by Playwright. For e
   root, scoped to it), and Cache Storage may hold only what that worker is to keep: files of
   the hub itself (never a response from another site), never a staff page or host file
   (`_staff/`, `_headers`, `_hosting/`), and only the shared `assets/` and the pages, PDFs
-  (`pdf/<tag>/`) and manifest (`offline/<tag>.json`) of the languages this browser opened. Each browser context keeps its own storage, so a
-  language counts as opened once a page of it was opened in that context; the crawl waits
-  for the offline status of each page to settle before it looks;
+  (`pdf/<tag>/`) and manifest (`offline/<tag>.json`) of the languages opened in this
+  browser. Each browser context keeps its own storage, so a language counts as opened once
+  a page of it was opened in that context; the crawl waits for the offline status of each
+  page to settle before it looks;
 - no form, and no control that belongs to one, may exist: nothing submits anywhere;
 - no `<a ping>`, and no `<link>` that prefetches or preconnects to another origin.
 
