@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import threading
 import time
@@ -145,9 +146,17 @@ class Hub:
 
 @pytest.fixture(scope="module")
 def hartford(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """The Hartford hub in English, Spanish and Arabic, with its PDFs, served."""
+    """The Hartford hub in English, Spanish and Arabic, with its PDFs, served.
+
+    Its files are dated a month back, as on a host: the server sends no Cache-Control for
+    pages, so the browser's own cache may answer a page it saw recently, even offline (the
+    page must still say it is the saved copy). The freshly built hub of the update test
+    covers the other way, where the worker answers from its copy."""
     base = tmp_path_factory.mktemp("offline")
     build(hartford_with(["en", "es", "ar"], base / "content"), base / "site")
+    month_ago = time.time() - 30 * 86400
+    for path in (base / "site").rglob("*"):
+        os.utime(path, (month_ago, month_ago))
     hub = Hub(base / "site")
     yield hub
     hub.close()

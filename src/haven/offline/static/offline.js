@@ -30,7 +30,10 @@
       channel.port1.onmessage = function (event) {
         show(event.data.state, event.data.date);
       };
-      running.postMessage({type: 'keep', lang: words.lang}, [channel.port2]);
+      // Offline, the page may have come from the browser's own cache rather than the
+      // worker's: it is still the saved copy, and says so.
+      running.postMessage({type: 'keep', lang: words.lang, offline: navigator.onLine === false},
+                          [channel.port2]);
     })['catch'](function () {});
   }
 

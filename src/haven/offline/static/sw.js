@@ -45,9 +45,8 @@ self.addEventListener('message', function (event) {
   var port = event.ports && event.ports[0];
   if (!port || data.type !== 'keep' || !TAG.test(data.lang)) return;
   var path = event.source && event.source.url ? local(event.source.url) : null;
-  event.waitUntil(keep(data.lang, path === null ? null : pageKey(path), function (state) {
-    port.postMessage(state);
-  }));
+  var copy = data.offline === true || (path !== null && fromCopy[pageKey(path)] === true);
+  event.waitUntil(keep(data.lang, copy, function (state) { port.postMessage(state); }));
 });
 
 /* The path of a URL inside the hub, without query or fragment; null outside it. */
@@ -71,11 +70,12 @@ function saved(path) {
   }, Promise.resolve(undefined));
 }
 
-/* Tell the page how its language is kept, then bring the saved copy up to date. */
-function keep(tag, page, tell) {
+/* Tell the page how its language is kept, then bring the saved copy up to date; a page
+   shown without internet is the saved copy, and nothing is fetched for it. */
+function keep(tag, offline, tell) {
   return current(tag).then(function (copy) {
-    if (page !== null && fromCopy[page]) {
-      tell({state: 'copy', date: copy && copy.saved});
+    if (offline) {
+      tell(copy ? {state: 'copy', date: copy.saved} : {state: 'failed'});
       return;
     }
     tell(copy ? {state: 'saved', date: copy.saved} : {state: 'saving'});
