@@ -82,9 +82,9 @@ _STORAGE = r"""async judged => {
   const caches_ = {};
   if (self.caches)
     for (const name of await caches.keys()) {
+      if (judged.includes(name)) { caches_[name] = null; continue; }
       const cache = await caches.open(name);
       const requests = await cache.keys();
-      if (judged[name] === requests.length) { caches_[name] = null; continue; }
       const entries = [];
       for (const request of requests) {
         const response = await cache.match(request);
@@ -95,7 +95,7 @@ _STORAGE = r"""async judged => {
   return {workers, caches: caches_};
 }"""
 """The service workers and Cache Storage of the page's origin: the entries (request URL,
-response URL, response type) of each cache whose size differs from `judged`."""
+response URL, response type) of each cache not named in `judged`."""
 
 _SETTLED = r"""() => {
   const s = document.querySelector('script[data-worker]');
@@ -314,8 +314,9 @@ class _Storage:
         self.root = origin + "/"
         self.languages: set[str] = set()
         """Languages opened in this context: the first folder of each page opened."""
-        self.judged: dict[str, int] = {}
-        """Cache name → how many entries it held when last judged."""
+        self.judged: set[str] = set()
+        """Caches already judged on a settled page. The worker names each version of a
+        language's copy anew; entries added to a judged cache later are judged at the end."""
         self.cached = cached
         """Every cached URL seen, by every context."""
         self.reported: set[str] = set()
@@ -328,7 +329,7 @@ class _Storage:
     async def check(self, page: Any, path: str, report: PrivacyReport,
                     everything: bool = False) -> None:
         try:
-            found = await page.evaluate(_STORAGE, {} if everything else self.judged)
+            found = await page.evaluate(_STORAGE, [] if everything else sorted(self.judged))
         except Exception as exc:  # noqa: BLE001 — a page that went away: nothing to judge
             if everything:
                 return
@@ -338,7 +339,7 @@ class _Storage:
         for name, entries in found["caches"].items():
             if entries is None:
                 continue
-            self.judged[name] = len(entries)
+            self.judged.add(name)
             for request, response, kind in entries:
                 details.append(self._entry(request, response, kind))
                 self.cached.add(request)

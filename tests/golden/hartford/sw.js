@@ -135,7 +135,8 @@ function update(tag, copy) {
 function download(tag, manifest, copy) {
   var name = PREFIX + tag + ' ' + manifest.version;
   var paths = Object.keys(manifest.files || {});
-  if (!/^[0-9a-f]{16}$/.test(manifest.version) || !paths.every(function (path) { return allowed(tag, path); })) {
+  if (manifest.language !== tag || !/^[0-9a-f]{16}$/.test(manifest.version) ||
+      !paths.every(function (path) { return allowed(tag, path); })) {
     return Promise.reject(new Error('manifest'));
   }
   // Pages first, PDFs last, a few at a time: the reader's own clicks keep most of the line.
