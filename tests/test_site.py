@@ -222,3 +222,16 @@ def test_staff_report_is_built_but_hidden(site: Path, pages: dict[str, PageFacts
     assert "<td>GSM-7</td><td>1</td>" in outreach
     for name, page in pages.items():
         assert not any("_staff" in href for href, _ in page.links), name
+
+
+def test_built_translation_matrix_is_the_one_translate_status_reports(site: Path) -> None:
+    """The build takes each language's figures from its render; `haven translate status`
+    reads every catalog on its own. Both must give the same page."""
+    from haven.content.load import load
+    from haven.content.validate import validate
+    from haven.i18n.status import render_status_html, status_matrix
+
+    matrix = status_matrix(validate(load(example_content())))
+    assert len(matrix.languages) == 30
+    expected = render_status_html(matrix, stylesheet="staff.css")
+    assert (site / "_staff" / "translations.html").read_text(encoding="utf-8") == expected

@@ -8,6 +8,7 @@ policy, per language, says which states are shown to readers (`published_states`
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,6 +21,7 @@ from markupsafe import Markup
 from haven.content.schema import PublishPolicy
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
+from haven.i18n.languages import Language
 from haven.i18n.segments import Segment, extract
 from haven.i18n.translate import (
     bundled_catalog,
@@ -154,10 +156,8 @@ class Counts:
 
     @classmethod
     def of(cls, states: Iterable[State]) -> Counts:
-        tally = dict.fromkeys((s.value for s in STATES), 0)
-        for state in states:
-            tally[state.value] += 1
-        return cls(**tally)
+        tally = Counter(states)
+        return cls(*(tally[state] for state in STATES))
 
     @property
     def total(self) -> int:
@@ -262,17 +262,30 @@ def status_matrix(
         catalog = catalogs[lang.tag] if catalogs and lang.tag in catalogs else load_catalog(
             content, lang.tag)
         states = segment_states(segments, lang.tag, catalog)
-        languages.append(LanguageStatus(
-            tag=lang.tag,
-            name=lang.endonym,
-            english_name=lang.english_name,
-            policy=publish_policy(content.hub, lang.tag),
-            published=published_states(content.hub, lang.tag),
-            hub=Counts.of(states.values()),
-            pages={key: Counts.of(states[i] for i in ids) for key, ids in page_map.items()},
-        ))
-    return StatusMatrix(content.hub.name, source, content.hub.translation_threshold,
-                        site.pages, languages)
+        languages.append(language_status(content, lang, states, page_map))
+    return matrix_of(content, site.pages, languages)
+
+
+def language_status(content: Content, lang: Language, states: Mapping[str, State],
+                    page_map: Mapping[str, list[str]]) -> LanguageStatus:
+    """One language's figures, from the state of each of its segments."""
+    return LanguageStatus(
+        tag=lang.tag,
+        name=lang.endonym,
+        english_name=lang.english_name,
+        policy=publish_policy(content.hub, lang.tag),
+        published=published_states(content.hub, lang.tag),
+        hub=Counts.of(states.values()),
+        pages={key: Counts.of(states[i] for i in ids) for key, ids in page_map.items()},
+    )
+
+
+def matrix_of(content: Content, pages: list[Page],
+              languages: list[LanguageStatus]) -> StatusMatrix:
+    """The matrix of the languages' figures (every served language but the source)."""
+    source = content.hub.source_language
+    return StatusMatrix(content.hub.name, source, content.hub.translation_threshold, pages,
+                        [lang for lang in languages if lang.tag != source])
 
 
 # -- the staff report page ------------------------------------------------------------------
