@@ -6,6 +6,7 @@ nothing else, so this file is the map of the system (docs/architecture.md says t
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -246,16 +247,20 @@ def _per_language(job: _Job) -> Iterator[Iterator[_LanguageDone]]:
     count = len(job.translations)
     workers = min(os.cpu_count() or 1, count)
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or count < 4 or not forkable or _threads() > 1:
-        renderer = Renderer(job.site)
-        yield (job.language(renderer, index) for index in range(count))
-        return
-    _JOB = job
+    # The content is read-only from here on: the garbage collector need not walk it again
+    # (and forked workers then share its memory pages instead of copying them).
+    gc.freeze()
     try:
+        if workers < 2 or count < 4 or not forkable or _threads() > 1:
+            renderer = Renderer(job.site)
+            yield (job.language(renderer, index) for index in range(count))
+            return
+        _JOB = job
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             yield pool.imap(_render_language, range(count))
     finally:
         _JOB = None
+        gc.unfreeze()
 
 
 def _threads() -> int:

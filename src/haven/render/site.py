@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -247,12 +248,25 @@ def _ui(key: str, **values: Any) -> Markup:
         html, noticed = cache[key]
         state.notice(noticed)
         return html
-    text = Markup(escape(str(value)))
-    try:
-        text = text.format(**values)
-    except (KeyError, IndexError, ValueError):
-        pass
-    return _mark(state, value, text, block=False)
+    return _mark(state, value, _fill(escape(str(value)), values), block=False)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _fill(text: Markup, values: dict[str, Any]) -> Markup:
+    """{name} placeholders replaced by escaped values; anything else in braces left as it is.
+
+    Translators write these strings, so only plain names are filled (no attribute or index
+    lookups), and Markup.format's slower Formatter is kept for the rare doubled braces.
+    """
+    if "{{" in text or "}}" in text:
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            return text
+    escaped = {key: str(escape(value)) for key, value in values.items()}
+    return Markup(_PLACEHOLDER.sub(lambda m: escaped.get(m.group(1), m.group(0)), text))
 
 
 def _date(value: dt.date | None) -> str:
