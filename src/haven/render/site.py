@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -22,6 +22,7 @@ from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld
+from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
 
 CSS_PATH = "assets/haven.css"
@@ -96,6 +97,7 @@ def environment() -> Environment:
     env.filters.update(t=_text, md=_markdown, date=_date)
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
                        organization_jsonld=organization_jsonld)
+    env.globals.update(cached=_cached, language_of=language)  # the directory's filter pages
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
@@ -171,6 +173,7 @@ class Renderer:
                 html = self.layout.render(common, page=page, r=state, main=Markup(main),
                                           title=title, top=top, bottom=bottom)
             files[state.path] = html.encode()
+        files.update(directory_files(site, view))  # the search index and its script
         return files
 
 
@@ -194,6 +197,8 @@ def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> st
     kind = page.key.partition(":")[0]
     if kind in UI_LABELS:
         return view.ui[UI_LABELS[kind]]
+    if kind == "facet":
+        return facet_label(page.record, view, _language_name)
     record = lookup[kind][page.record]
     label: str = record.meta.title if kind == "document" else getattr(record, "name", None) or record.title
     return label
@@ -253,6 +258,24 @@ def _ui(key: str, **values: Any) -> Markup:
     except (KeyError, IndexError, ValueError):
         pass
     return _mark(state, value, text, block=False)
+
+
+def _cached(key: str, render: Callable[..., Any], *args: Any) -> Markup:
+    """`render(*args)`, made once per language and page depth and then reused.
+
+    A directory entry shows on many filter pages; its links depend only on the page's depth.
+    It shares the language's interface-string cache, under keys no interface string has.
+    """
+    state = _PAGE.get()
+    cache_key = f"\x00{state.depth}\x00{key}"
+    found = state.ui_cache.get(cache_key)
+    if found is None:
+        scratch = state.sibling(state.path)
+        with _rendering(scratch):
+            html = Markup(render(*args))
+        found = state.ui_cache[cache_key] = (html, scratch.noticed)
+    state.notice(found[1])
+    return found[0]
 
 
 def _date(value: dt.date | None) -> str:
