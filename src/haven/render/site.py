@@ -261,13 +261,15 @@ def _ui(key: str, **values: Any) -> Markup:
 
 
 def _cached(key: str, render: Callable[..., Any], *args: Any) -> Markup:
-    """`render(*args)`, made once per language and page depth and then reused.
+    """`render(*args)`, made once per language under `key`, then reused on every page.
 
-    A directory entry shows on many filter pages; its links depend only on the page's depth.
-    It shares the language's interface-string cache, under keys no interface string has.
+    For pieces of the directory shown on many filter pages. `key` must name everything the
+    piece depends on besides the language: a piece with a relative link depends on the
+    page's depth. It shares the language's interface-string cache, under keys no interface
+    string has.
     """
     state = _PAGE.get()
-    cache_key = f"\x00{state.depth}\x00{key}"
+    cache_key = f"\x00{key}"
     found = state.ui_cache.get(cache_key)
     if found is None:
         scratch = state.sibling(state.path)
