@@ -358,6 +358,19 @@ def test_a_search_stays_on_this_computer_and_under_50_kb(browser: Any, origin: s
 
 
 @needs_chromium
+def test_a_search_whose_index_cannot_load_still_gives_the_number(browser: Any, origin: str) -> None:
+    context = browser.new_context()
+    context.route("**/search-index.js", lambda route: route.abort())  # offline, never cached
+    try:
+        page = context.new_page()
+        page.goto(f"{origin}/en/help/")
+        assert search(page, "legal") == []
+        assert page.locator(".find [role=status] a.tel").get_attribute("href") == "tel:+18606958400"
+    finally:
+        context.close()
+
+
+@needs_chromium
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed")
 def test_axe_finds_nothing_on_filter_and_search_pages(browser: Any, origin: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 900})

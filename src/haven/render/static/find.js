@@ -249,6 +249,11 @@
     };
     var script = doc.createElement('script');
     script.src = source;
+    script.onerror = function () {  /* offline, say: the number to call is still there */
+      loading = false;
+      doc.head.removeChild(script);
+      fill(status, part('[data-text=none]'));
+    };
     doc.head.appendChild(script);
   }
 
@@ -257,5 +262,11 @@
     load();
     clearTimeout(timer);
     timer = setTimeout(run, 150);
+  });
+  input.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter') {
+      clearTimeout(timer);
+      run();
+    }
   });
 })();
