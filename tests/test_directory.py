@@ -256,9 +256,9 @@ def shown(page: Any) -> list[str]:
 
 
 def search(page: Any, query: str) -> list[str]:
-    """Type `query` and return the results' links, once the count has been announced."""
-    page.evaluate("document.querySelector('.find [role=status]').textContent = ''")
+    """Type `query`, press Enter, and return the results' links once the count is announced."""
     page.fill("#find-q", query)
+    page.press("#find-q", "Enter")  # searches at once, or as soon as the index has come
     page.locator(".find [role=status]").filter(has_text=re.compile(r"\S")).wait_for()
     return list(page.evaluate(
         "[...document.querySelectorAll('.found > li > a:first-child')].map(a => a.getAttribute('href'))"))

@@ -217,11 +217,15 @@
   }
 
   function run() {
+    if (!index) {  /* it runs again once the index has come; a failed load is tried again */
+      load();
+      return;
+    }
     var query = fold(input.value).trim();
     fill(found, null);
     var number = query.replace(/[^0-9]/g, '');
     var words = query.replace(/[0-9 ]/g, '');
-    if (!index || (!words && number.length < 3) ||
+    if ((!words && number.length < 3) ||
         (words && query.length < 2 && query.charCodeAt(0) < 0x2e80)) {
       fill(status, null);
       return;
