@@ -45,6 +45,7 @@ from haven.outreach.messages import (
 )
 from haven.print.render import render_pdfs
 from haven.privacy import security_files
+from haven.render.directory import SCRIPT_PATH, find_script
 from haven.render.site import CSS_PATH, Renderer
 
 PAGE_BUDGET = 14 * 1024
@@ -152,7 +153,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     the previous build's folder, which may not exist yet) go straight into `stage`.
     """
     renderer = Renderer(site)
-    files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css()}
+    files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
     files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
     sizes: dict[str, int] = {}
     messages: list[Message] = []
@@ -166,7 +167,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
             if progress:
                 progress(done, len(translations))
     # The staff report: the translation matrix and the messages to copy.
-    matrix = matrix_of(site.content, site.pages, statuses)
+    matrix = matrix_of(site.content, site.text_pages, statuses)
     files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
     files[STAFF_CSS] = staff_css()
     files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
@@ -212,7 +213,7 @@ class _Job:
             return None
         if _SEGMENTS is None or _SEGMENTS[0] is not content:
             segments = content_segments(content)
-            _SEGMENTS = (content, segments, page_segments(content, self.site.pages, segments))
+            _SEGMENTS = (content, segments, page_segments(content, self.site.text_pages, segments))
         _, segments, page_map = _SEGMENTS
         ui = segment_states([s for s in segments if s.kind == "ui"], view.lang, catalog)
         states = {s.id: ui[s.id] if s.kind == "ui" else view.states[s.id] for s in segments}

@@ -109,7 +109,8 @@ def page_segments(content: Content, pages: list[Page], segments: list[Segment]) 
         if kind == "help":
             names = [i for o in content.organizations for s in o.services
                      for i in services[s.id] if i.endswith(":name")]
-            return [i for t in topics.values() for i in t] + names
+            return ([i for t in topics.values() for i in t]
+                    + [i for i in audiences if i.endswith(":name")] + names)
         if kind == "topic":
             org_text = [i for o in org_of_topic.get(page.record, []) for i in orgs[o]
                         if i.startswith("organization:")]
@@ -253,7 +254,7 @@ def status_matrix(
     """The figures of every served language; catalogs are read from the hub unless given."""
     site = build_model(content)
     segments = content_segments(content)
-    page_map = page_segments(content, site.pages, segments)
+    page_map = page_segments(content, site.text_pages, segments)
     source = content.hub.source_language
     languages = []
     for lang in site.languages:
@@ -263,7 +264,7 @@ def status_matrix(
             content, lang.tag)
         states = segment_states(segments, lang.tag, catalog)
         languages.append(language_status(content, lang, states, page_map))
-    return matrix_of(content, site.pages, languages)
+    return matrix_of(content, site.text_pages, languages)
 
 
 def language_status(content: Content, lang: Language, states: Mapping[str, State],

@@ -72,6 +72,21 @@ UI_STRINGS: dict[str, str] = {
     "pdf_poster": "Poster for staff",
     "paper_letter": "US Letter",
     "paper_a4": "A4",
+    "filters": "Filter the list",
+    "accreditation": "Accreditation",
+    "audience": "Who it is for",
+    "town": "Town",
+    "facet_title": "{filter}: {value}",
+    "found": "Organizations found: {count}",
+    "all_filters": "All filters",
+    "clear_filters": "Clear filters",
+    "search": "Search this site",
+    "search_hint": "A name, a service, a language or a phone number",
+    "search_results": "Results: {count}",
+    "search_none": "Nothing found. Call {phone} for help.",
+    "page_of": "Page {page} of {pages}",
+    "next_page": "Next page",
+    "previous_page": "Previous page",
 }
 
 

@@ -19,7 +19,7 @@ from haven.content.validate import Content
 
 CSP_DIRECTIVES: Mapping[str, str] = {
     "default-src": "'self'",
-    "script-src": "'none'",
+    "script-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self'",
     "font-src": "'self'",
@@ -29,8 +29,9 @@ CSP_DIRECTIVES: Mapping[str, str] = {
     "form-action": "'none'",
     "frame-ancestors": "'none'",
 }
-"""The Content-Security-Policy: everything from the hub's own origin, no script at all,
-no plug-ins, no forms, and no other site may frame the hub."""
+"""The Content-Security-Policy: everything from the hub's own origin, scripts only from its
+own files (never inline), no connection from a script to anywhere, no plug-ins, no forms,
+and no other site may frame the hub."""
 
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
 
