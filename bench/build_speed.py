@@ -42,6 +42,12 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _children_cpu() -> float:
+    """CPU time (user + system) of this process's finished children: the language workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 # -- what one run does (in a child process unless --in-process) --------------------------------
 
 
@@ -52,11 +58,13 @@ def timed_build(content: Path, output: Path) -> dict[str, Any]:
     if output.exists():
         shutil.rmtree(output)
     started, cpu = time.perf_counter(), time.process_time()
+    workers = _children_cpu()
     report = build(content, output, pdf=PDF)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
         "cpu": time.process_time() - cpu,
+        "workers_cpu": _children_cpu() - workers,
         "pages": report.total_pages,
         "files": report.files,
         "warnings": len(report.warnings),
@@ -90,8 +98,8 @@ def timed_steps(content: Path, output: Path) -> dict[str, Any]:
             result = func(*args, **kwargs)
             steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
             cpu[name] = cpu.get(name, 0.0) + time.process_time() - cpu_started
-            if name == "render" and isinstance(result, dict):
-                out["bytes"] = sum(len(data) for data in result.values())
+            if name == "render" and hasattr(result, "sizes"):
+                out["bytes"] = sum(result.sizes.values())
             return result
 
         return wrapper
@@ -209,6 +217,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--keep", type=Path, help="generate the hub into this folder and keep it")
     parser.add_argument(
+        "--output-dir", type=Path,
+        help="build the site in this folder (default: beside the generated hub, in the system's "
+             "temporary folder; file creation speed differs a lot between disks)",
+    )
+    parser.add_argument(
         "--in-process",
         action="store_true",
         help="run every build in this process (warm caches after the first run)",
@@ -242,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             content = args.keep or work / "content"
             generate(content, args.languages, args.organizations, args.seed)
-        output = work / "site"
+        output = (args.output_dir / "site") if args.output_dir else work / "site"
 
         print(
             f"{args.runs} clean build(s){' with PDFs' if PDF else ' (no PDFs)'}, "
@@ -260,8 +273,10 @@ def main(argv: list[str] | None = None) -> None:
                 "" if args.in_process else f"  (+ {result['import_seconds']:.2f} s importing haven)"
             )
             seconds, pages = result["seconds"], result["pages"]
+            workers = result.get("workers_cpu", 0.0)
             print(
-                f"  run {n}: {seconds:.3f} s ({result['cpu']:.3f} s CPU in the main process), "
+                f"  run {n}: {seconds:.3f} s ({result['cpu']:.3f} s CPU in the main process"
+                f"{f', {workers:.3f} s in workers' if workers else ''}), "
                 f"{pages} pages, {pages / seconds:,.0f} pages/s{extra}"
             )
 

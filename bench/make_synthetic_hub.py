@@ -5,7 +5,8 @@
 The folder has hub.yaml with N languages (English first, as the source), topics, audiences,
 10 resources, 3 reporting channels, 3 Markdown documents of about 300 words, and M
 organizations in directory/ (about 150 words of description each, 1–3 services with topics,
-languages, phones, costs, schedules, a location and a current verification).
+languages, phones, costs, schedules, a location in one of six towns, every tenth of them
+confidential, and a current verification).
 
 Then every segment Haven extracts (content and interface strings, found with Haven's own
 `content_segments`) is "translated" into every other language by a deterministic
@@ -170,6 +171,10 @@ STREETS = [
     "Asylum Ave",
     "Washington St",
 ]
+TOWNS = ["Hartford", "West Hartford", "East Hartford", "New Britain", "Wethersfield", "Bloomfield"]
+"""Towns of the organizations' addresses, in turn (no random draw: the rest stays as it was)."""
+CONFIDENTIAL_EVERY = 10
+"""Every tenth organization's address is confidential (a shelter): it gives no town."""
 ASSURED = dt.date(2025, 10, 1)
 
 
@@ -349,10 +354,11 @@ def organization(
         "name": f"{words.title(1, 2)} office",
         "address": {
             "address_1": f"{rng.randint(1, 999)} {rng.choice(STREETS)}",
-            "city": "Hartford",
+            "city": TOWNS[n % len(TOWNS)],
             "state_province": "CT",
             "postal_code": f"061{rng.randint(0, 99):02d}",
         },
+        "confidential": n % CONFIDENTIAL_EVERY == 0,
         "description": words.sentence(),
         "phones": [{"number": phones.next()}],
         "schedules": [

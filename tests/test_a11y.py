@@ -28,6 +28,7 @@ KINDS = {
     "document": "{lang}/superintendent-letter/",
     "help": "{lang}/help/",
     "topic": "{lang}/help/legal-help/",
+    "filter": "{lang}/help/accreditation/law-school-clinic/",
     "organization": "{lang}/help/org/hartford-public-library-the-american-place/",
     "report": "{lang}/report/",
     "resources": "{lang}/resources/",
@@ -117,8 +118,8 @@ def test_every_kind_of_page_has_no_wcag_22_aa_violation(browser: Any, base_url: 
 
 FOCUS = """() => { const e = document.activeElement; const s = getComputedStyle(e);
   const r = e.getBoundingClientRect();
-  return {href: e.localName === 'button' ? 'button' : e.getAttribute('href'), tag: e.localName,
-          outline: s.outlineStyle,
+  return {href: e.getAttribute('href') || (e.localName !== 'a' && e.localName !== 'body' ? e.localName : null),
+          tag: e.localName, outline: s.outlineStyle,
           width: parseFloat(s.outlineWidth), shadow: s.boxShadow,
           visible: r.width > 0 && r.height > 0}; }"""
 
@@ -136,10 +137,11 @@ def walk(page: Any, limit: int = 400) -> list[dict[str, Any]]:
 
 
 def links_of(page: Any) -> list[str]:
-    """The visible links (by href) and buttons (as 'button', the offline status's) in order."""
+    """Every visible link and control, in page order: a link's href, else the control's tag."""
     return list(page.evaluate(
-        "[...document.querySelectorAll('a[href], button')].filter(a => a.getClientRects().length)"
-        ".map(a => a.localName === 'button' ? 'button' : a.getAttribute('href'))"))
+        "[...document.querySelectorAll('a[href], button, input')]"
+        ".filter(a => a.getClientRects().length)"
+        ".map(a => a.getAttribute('href') || a.localName)"))
 
 
 OFFLINE_SETTLED = """() => { const s = document.querySelector('script[data-worker]');
@@ -160,6 +162,8 @@ def test_keyboard_alone_reaches_every_link_with_visible_focus(browser: Any, base
         settle(page)
         stops = walk(page)
         assert [s["href"] for s in stops] == links_of(page), "Tab order should follow the page"
+        if path.endswith("/help/"):  # the filters and the search box, made by the page's script
+            assert {"input", "button"} <= {s["tag"] for s in stops}
         for stop in stops:
             assert stop["visible"], f"{stop['href']} is focused but not visible"
             assert (stop["outline"] != "none" and stop["width"] >= 2) or stop["shadow"] != "none", \

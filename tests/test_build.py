@@ -186,3 +186,29 @@ def test_build_makes_linked_pdfs_and_reuses_unchanged_ones(hub: Path, tmp_path: 
         build(hub, out)
     assert build(hub, tmp_path / "without", pdf=False).files < len(before)
     assert not (tmp_path / "without" / "pdf").exists()
+
+
+def test_a_language_worker_failing_mid_write_leaves_previous_site_intact(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """31 languages: the languages render (and write) in forked workers when the test process
+    has a single thread, in-process otherwise; either way a failure publishes nothing."""
+    from haven.build import example_content
+
+    out = tmp_path / "site"
+    build(example_content(), out, pdf=False)
+    before = _snapshot(out)
+    real_write = Path.write_bytes
+    calls = {"n": 0}
+
+    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
+        calls["n"] += 1  # counted per process: each forked worker has its own copy
+        if calls["n"] == 300:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(haven.output.Path, "write_bytes", failing_write)
+    with pytest.raises(OSError, match="No space left"):
+        build(example_content(), out, pdf=False)
+    monkeypatch.undo()
+    assert _snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".haven-new", ".haven-old"))]

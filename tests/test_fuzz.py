@@ -11,6 +11,7 @@ output folder, and no HTML from the content alive in the site.
 from __future__ import annotations
 
 import collections
+import json
 import os
 import re
 import tempfile
@@ -191,9 +192,11 @@ def state(folder: Path, skip: Path) -> dict[str, tuple[int, int]]:
 
 
 DATA_BLOCK = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+OWN_SCRIPT = re.compile(r'<script src="(\.\./)+assets/find\.js" data-index="\.\./search-index\.js" '
+                        r'defer></script>')
+"""The help page's filters and search: the one script file besides the offline one a page may load."""
 OFFLINE_SCRIPT = re.compile(r'<script src="(?:\.\./)*assets/offline\.js" defer[^<>]*></script>')
 """The hub's own offline script: a file, its words in escaped attributes (no < or > inside)."""
-OFFLINE_SRC = re.compile(r"(?:\.\./)*assets/offline\.js")
 
 
 class _Tags(HTMLParser):
@@ -204,8 +207,10 @@ class _Tags(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script" and dict(attrs).get("type") == "application/ld+json":
             return
-        own = tag == "script" and OFFLINE_SRC.fullmatch(dict(attrs).get("src") or "") is not None
-        if tag in ("script", "iframe", "svg", "style", "object", "embed", "form") and not own:
+        if tag == "script" and str(dict(attrs).get("src")).endswith(("/assets/find.js",
+                                                                    "/assets/offline.js")):
+            return  # Haven's own files (OWN_SCRIPT and OFFLINE_SCRIPT check the whole element)
+        if tag in ("script", "iframe", "svg", "style", "object", "embed", "form"):
             self.problems.append(f"a <{tag}> element")
         for name, value in attrs:
             value = (value or "").strip().lower()
@@ -272,13 +277,18 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
             data_blocks = DATA_BLOCK.findall(html)  # JSON-LD: data, never run
             for block in data_blocks:
                 assert "<" not in block, f"{page}: '<' inside a JSON-LD block could end it"
-            assert "<script" not in OFFLINE_SCRIPT.sub("", DATA_BLOCK.sub("", html)), \
+            assert "<script" not in OFFLINE_SCRIPT.sub("", OWN_SCRIPT.sub("", DATA_BLOCK.sub("", html))), \
                 f"{page}: a script in the page"
             for problem in live_markup(html):
                 raise AssertionError(f"{page}: {problem} — content HTML reached the page")
             assert "\x00" not in html, f"{page}: a NUL byte reached the page"
             if MARK in html:
                 stats["escaped"] += 1
+        for index in (out / "site").glob("*/search-index.js"):  # data in one call, nothing else
+            text = index.read_text(encoding="utf-8")
+            assert text.startswith("havenIndex({") and text.endswith("});\n"), index
+            assert isinstance(json.loads(text[len("havenIndex("):-len(");\n")]), dict), index
+            assert "\u2028" not in text and "\u2029" not in text, index
 
 
 def test_broken_content_folders_never_crash_leak_or_inject() -> None:

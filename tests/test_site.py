@@ -99,16 +99,26 @@ def test_every_tel_link_parses(pages: dict[str, PageFacts]) -> None:
     assert "tel:+18004213481" in numbers
 
 
-def test_no_external_subresource_script_or_form(pages: dict[str, PageFacts]) -> None:
+def test_no_external_subresource_script_or_form(site: Path, pages: dict[str, PageFacts]) -> None:
+    with_script = []
     for name, facts in pages.items():
         assert not facts.forbidden, (name, facts.forbidden)
         for src in facts.subresources:
             assert not re.match(r"^([a-z]+:)?//", src), (name, src)
+        for script in facts.scripts:  # only the site's own files, deferred, never inline
+            src = str(script["src"])
+            assert not re.match(r"^([a-z]+:)?//", src) and "defer" in script, (name, script)
+            assert _resolve(name, src).startswith("assets/"), (name, src)
+            assert (site / _resolve(name, src)).is_file(), (name, src)
+            if not src.endswith("assets/offline.js"):
+                with_script.append(name)
         assert facts.meta.get("referrer") == "no-referrer", name
         csp = facts.meta.get("content-security-policy", "")
         assert "default-src 'self'" in csp and "script-src 'self'" in csp, name
-        for script in facts.scripts:  # the hub's own files only, never needed to read the page
-            assert "defer" in script and str(script["src"]).endswith(".js"), (name, script)
+        if name != "index.html":  # every language page can save its language (haven.offline)
+            assert any(str(s["src"]).endswith("assets/offline.js") for s in facts.scripts), name
+    assert with_script and all(name.endswith("/help/index.html") for name in with_script), \
+        "only the help page needs a script besides the offline one"
 
 
 def test_outbound_links_send_no_referrer(pages: dict[str, PageFacts]) -> None:
@@ -224,3 +234,16 @@ def test_staff_report_is_built_but_hidden(site: Path, pages: dict[str, PageFacts
     assert "<td>GSM-7</td><td>1</td>" in outreach
     for name, page in pages.items():
         assert not any("_staff" in href for href, _ in page.links), name
+
+
+def test_built_translation_matrix_is_the_one_translate_status_reports(site: Path) -> None:
+    """The build takes each language's figures from its render; `haven translate status`
+    reads every catalog on its own. Both must give the same page."""
+    from haven.content.load import load
+    from haven.content.validate import validate
+    from haven.i18n.status import render_status_html, status_matrix
+
+    matrix = status_matrix(validate(load(example_content())))
+    assert len(matrix.languages) == 30
+    expected = render_status_html(matrix, stylesheet="staff.css")
+    assert (site / "_staff" / "translations.html").read_text(encoding="utf-8") == expected

@@ -6,6 +6,7 @@ nothing else, so this file is the map of the system (docs/architecture.md says t
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -21,17 +22,22 @@ from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
 from haven.i18n.catalog import Entry, read_catalog
+from haven.i18n.segments import Segment
 from haven.i18n.status import (
     STAFF_CSS,
     STAFF_TRANSLATIONS,
+    LanguageStatus,
+    language_status,
+    matrix_of,
+    page_segments,
     render_status_html,
+    segment_states,
     staff_css,
-    status_matrix,
 )
-from haven.i18n.translate import Localized, localize
+from haven.i18n.translate import Localized, content_segments, localize
 from haven.model import Site, build_model
-from haven.offline import offline_files
-from haven.output import publish
+from haven.offline import file_digests, offline_files
+from haven.output import Staging, staging
 from haven.outreach.messages import (
     STAFF_OUTREACH,
     Message,
@@ -40,6 +46,7 @@ from haven.outreach.messages import (
 )
 from haven.print.render import render_pdfs
 from haven.privacy import security_files
+from haven.render.directory import SCRIPT_PATH, find_script
 from haven.render.site import CSS_PATH, Renderer
 
 PAGE_BUDGET = 14 * 1024
@@ -83,11 +90,12 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     content = validate(raw)
     site = build_model(content)
     translations = translate(content, site)
-    files = render(site, translations, progress, pdf_from=output if pdf else None)
-    report = summarize(site, files, output, content.warnings)
-    if strict and report.warnings:
-        raise StrictError(report.warnings)
-    publish(files, output)
+    with staging(output) as stage:
+        rendered = render(site, translations, stage, progress, pdf_from=output if pdf else None)
+        report = summarize(site, rendered, output, content.warnings)
+        if strict and report.warnings:
+            raise StrictError(report.warnings)
+        publish(rendered, stage)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -103,10 +111,12 @@ class Translation:
     content: Content
     lang: str
 
-    def view(self) -> Localized:
+    def catalog(self) -> dict[str, Entry]:
         path = self.content.catalogs.get(self.lang)
-        catalog: dict[str, Entry] = read_catalog(path) if path else {}
-        return localize(self.content, self.lang, catalog)
+        return read_catalog(path) if path else {}
+
+    def view(self, catalog: dict[str, Entry] | None = None) -> Localized:
+        return localize(self.content, self.lang, self.catalog() if catalog is None else catalog)
 
 
 def translate(content: Content, site: Site) -> list[Translation]:
@@ -114,30 +124,61 @@ def translate(content: Content, site: Site) -> list[Translation]:
     return [Translation(content, lang.tag) for lang in site.languages]
 
 
-def render(site: Site, translations: list[Translation], progress: Progress | None = None,
-           pdf_from: Path | None = None) -> dict[str, bytes]:
-    """Every file of the site, by its path in the output folder.
+@dataclass
+class Rendered:
+    """The site: each language's files already in the staging folder, the rest in `files`."""
 
-    With `pdf_from` (the folder of the previous build, which may not exist yet), each
-    language's printable PDFs are made as well.
+    files: dict[str, bytes]
+    """Made in this process, still to be written."""
+    sizes: dict[str, int]
+    """Every file of the site, written or not, by path: its size in bytes."""
+    staged: Path
+
+    def read(self, name: str) -> bytes:
+        return self.files[name] if name in self.files else (self.staged / name).read_bytes()
+
+
+@dataclass
+class _LanguageDone:
+    """What one language's worker reports once its files are in the staging folder."""
+
+    sizes: dict[str, int]
+    messages: list[Message]
+    status: LanguageStatus | None
+    """Its translation figures (None for the source language)."""
+    digests: dict[str, str]
+    """Its files' digests for the offline manifests (haven.offline), hashed where they are."""
+
+
+def render(site: Site, translations: list[Translation], stage: Staging,
+           progress: Progress | None = None, pdf_from: Path | None = None) -> Rendered:
+    """Every file of the site: each language's pages (and printable PDFs, with `pdf_from`,
+    the previous build's folder, which may not exist yet) go straight into `stage`.
     """
     renderer = Renderer(site)
-    files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css()}
+    files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
     files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
+    sizes: dict[str, int] = {}
+    digests: dict[str, str] = {}
     messages: list[Message] = []
-    with _per_language(_Job(site, translations, pdf_from)) as languages:
-        # While the languages render (in other processes when possible), the staff pages.
-        matrix = status_matrix(site.content)
-        files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
-        files[STAFF_CSS] = staff_css()
-        for done, (pages, language_messages) in enumerate(languages, start=1):
-            files.update(pages)
-            messages += language_messages
+    statuses: list[LanguageStatus] = []
+    with _per_language(_Job(site, translations, pdf_from, stage)) as languages:
+        for done, language in enumerate(languages, start=1):
+            sizes.update(language.sizes)
+            digests.update(language.digests)
+            messages += language.messages
+            if language.status is not None:
+                statuses.append(language.status)
             if progress:
                 progress(done, len(translations))
+    # The staff report: the translation matrix and the messages to copy.
+    matrix = matrix_of(site.content, site.text_pages, statuses)
+    files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
+    files[STAFF_CSS] = staff_css()
     files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
-    files.update(offline_files(site, files))  # the offline worker and each language's manifest
-    return dict(sorted(files.items()))
+    files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
+    sizes.update((name, len(data)) for name, data in files.items())
+    return Rendered(files, dict(sorted(sizes.items())), stage.path)
 
 
 @dataclass(frozen=True)
@@ -145,15 +186,22 @@ class _Job:
     site: Site
     translations: list[Translation]
     pdf_from: Path | None
+    stage: Staging
 
-    def language(self, renderer: Renderer, index: int) -> tuple[dict[str, bytes], list[Message]]:
-        """One language's pages (and printable pieces), and its messages to families."""
-        view = self.translations[index].view()
+    def language(self, renderer: Renderer, index: int) -> _LanguageDone:
+        """One language's pages (and printable pieces), written into the staging folder."""
+        translation = self.translations[index]
+        catalog = translation.catalog()
+        view = translation.view(catalog)
         printed = {}
         if self.pdf_from is not None:
             printed = render_pdfs(self.site, [view], previous=self.pdf_from)
+        files = renderer.language(view, printed=sorted(printed)) | printed
+        for name, data in files.items():
+            self.stage.write(name, data)
         messages = language_messages(self.site.content, view, self.source_view())
-        return renderer.language(view, printed=sorted(printed)) | printed, messages
+        return _LanguageDone({name: len(data) for name, data in files.items()}, messages,
+                             self.status(view, catalog), file_digests(self.site, files))
 
     def source_view(self) -> Localized:
         """The source language's view, made once per process (messages fall back to it)."""
@@ -163,14 +211,29 @@ class _Job:
             _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {}))
         return _SOURCE_VIEW[1]
 
+    def status(self, view: Localized, catalog: dict[str, Entry]) -> LanguageStatus | None:
+        """The language's translation figures, from the states its view already found."""
+        global _SEGMENTS
+        content = self.site.content
+        if view.lang == content.hub.source_language:
+            return None
+        if _SEGMENTS is None or _SEGMENTS[0] is not content:
+            segments = content_segments(content)
+            _SEGMENTS = (content, segments, page_segments(content, self.site.text_pages, segments))
+        _, segments, page_map = _SEGMENTS
+        ui = segment_states([s for s in segments if s.kind == "ui"], view.lang, catalog)
+        states = {s.id: ui[s.id] if s.kind == "ui" else view.states[s.id] for s in segments}
+        return language_status(content, self.site.language(view.lang), states, page_map)
+
 
 _SOURCE_VIEW: tuple[Content, Localized] | None = None
+_SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
 _JOB: _Job | None = None
 """What forked workers render: set just before the pool starts, inherited by fork."""
 _RENDERER: Renderer | None = None
 
 
-def _render_language(index: int) -> tuple[dict[str, bytes], list[Message]]:
+def _render_language(index: int) -> _LanguageDone:
     global _RENDERER
     assert _JOB is not None
     if _RENDERER is None or _RENDERER.site is not _JOB.site:
@@ -179,7 +242,7 @@ def _render_language(index: int) -> tuple[dict[str, bytes], list[Message]]:
 
 
 @contextmanager
-def _per_language(job: _Job) -> Iterator[Iterator[tuple[dict[str, bytes], list[Message]]]]:
+def _per_language(job: _Job) -> Iterator[Iterator[_LanguageDone]]:
     """Each language's files, in order: on every core when the build runs in the main thread.
 
     Forking is safe only while the process has no other thread (a lock another thread holds
@@ -191,16 +254,20 @@ def _per_language(job: _Job) -> Iterator[Iterator[tuple[dict[str, bytes], list[M
     count = len(job.translations)
     workers = min(os.cpu_count() or 1, count)
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or count < 4 or not forkable or _threads() > 1:
-        renderer = Renderer(job.site)
-        yield (job.language(renderer, index) for index in range(count))
-        return
-    _JOB = job
+    # The content is read-only from here on: the garbage collector need not walk it again
+    # (and forked workers then share its memory pages instead of copying them).
+    gc.freeze()
     try:
+        if workers < 2 or count < 4 or not forkable or _threads() > 1:
+            renderer = Renderer(job.site)
+            yield (job.language(renderer, index) for index in range(count))
+            return
+        _JOB = job
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             yield pool.imap(_render_language, range(count))
     finally:
         _JOB = None
+        gc.unfreeze()
 
 
 def _threads() -> int:
@@ -211,23 +278,29 @@ def _threads() -> int:
         return threading.active_count()
 
 
-def summarize(site: Site, files: dict[str, bytes], output: Path,
+def summarize(site: Site, rendered: Rendered, output: Path,
               warnings: list[Problem]) -> BuildReport:
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
+    sizes = rendered.sizes
     pages = {lang.tag: 0 for lang in site.languages}
-    html = [name for name in files if name.endswith(".html") and not name.startswith("_staff/")]
+    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")]
     for name in html:
         tag = name.partition("/")[0]
         if tag in pages:
             pages[tag] += 1
-    css = len(zlib.compress(files[CSS_PATH], 9))
+    css = len(zlib.compress(rendered.read(CSS_PATH), 9))
     # Gzip only the largest pages: compressed size follows raw size closely enough.
-    candidates = sorted(html, key=lambda name: len(files[name]), reverse=True)[:25]
-    sizes = {name: len(zlib.compress(files[name], 9)) + css for name in candidates}
-    heaviest = max(sizes.items(), key=lambda item: (item[1], item[0]))
+    candidates = sorted(html, key=lambda name: sizes[name], reverse=True)[:25]
+    compressed = {name: len(zlib.compress(rendered.read(name), 9)) + css for name in candidates}
+    heaviest = max(compressed.items(), key=lambda item: (item[1], item[0]))
     warnings = warnings + [
         Problem(name, 0, f"the page weighs {size:,} bytes compressed, over the {PAGE_BUDGET:,}-byte "
                 "budget for a cheap phone", "shorten its text or split it into two pages")
-        for name, size in sorted(sizes.items()) if size > PAGE_BUDGET
+        for name, size in sorted(compressed.items()) if size > PAGE_BUDGET
     ]
-    return BuildReport(output, pages, heaviest, 0.0, len(files), warnings)
+    return BuildReport(output, pages, heaviest, 0.0, len(sizes), warnings)
+
+
+def publish(rendered: Rendered, stage: Staging) -> None:
+    """Write the files made in this process and swap the staging folder in for the output."""
+    stage.publish(rendered.files)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from haven.content.schema import Organization, Service
+from haven.content.schema import Accreditation, Organization, Service
 from haven.content.validate import Content
 from haven.i18n.languages import Language, language
 
 NAV_KINDS = ("home", "document", "help", "report", "resources")
+
+FACET_KINDS = ("topic", "language", "free", "accreditation", "audience", "town")
+"""The directory's filters, in the order the help page shows them."""
+
+RESULTS_PER_PAGE = 40
+"""Organizations on one page of a filter: a page stays well within the 14 KB budget."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,42 @@ class Page:
     path: str
     record: str = ""
     """The id of the record the page shows, if any."""
+    part: int = 1
+    """For a long list split over several pages: which one this is (1, 2 …) of `parts`."""
+    parts: int = 1
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of one filter of the directory, and what it selects.
+
+    Computed once per site, from the content alone: every language shows the same
+    organizations under the same filter.
+    """
+
+    kind: str
+    """One of FACET_KINDS."""
+    value: str
+    """A topic id, a language tag, "" (free), an accreditation, an audience id, or a town's name."""
+    path: str
+    """Its first page, inside a language's folder: 'help/language/es/'."""
+    results: tuple[tuple[str, tuple[str, ...]], ...]
+    """(organization id, ids of the organization's services it selects), in directory order."""
+    number: int
+    """Its position among all facets: the token that the help page's script filters on."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+    @property
+    def parts(self) -> int:
+        return max(1, -(-len(self.results) // RESULTS_PER_PAGE))
+
+    def part(self, number: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The results shown on page `number` (1, 2 …)."""
+        start = (number - 1) * RESULTS_PER_PAGE
+        return self.results[start:start + RESULTS_PER_PAGE]
 
 
 @dataclass
@@ -29,18 +75,45 @@ class Site:
     source: Language
     pages: list[Page]
     services_by_topic: dict[str, list[tuple[Organization, Service]]] = field(default_factory=dict)
+    facets: dict[str, Facet] = field(default_factory=dict)
+    """Every filter value with results, by key ('language:es'), in the help page's order."""
+    service_facets: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """The numbers of the facets each service (by id) belongs to."""
 
     @property
     def nav(self) -> list[Page]:
         """The pages every page links to: home, the documents, help, report, resources."""
         return [p for p in self.pages if p.key.partition(":")[0] in NAV_KINDS]
 
+    @property
+    def text_pages(self) -> list[Page]:
+        """Pages with text of their own: not the filter pages, nor the later parts of a list.
+
+        Those repeat what organization pages say; the translation report counts the rest.
+        """
+        return [p for p in self.pages if p.part == 1 and not p.key.startswith("facet:")]
+
     def language(self, tag: str) -> Language:
         return next(lang for lang in self.languages if lang.tag == tag)
 
+    def facet_of(self, page: Page) -> Facet:
+        """The facet a topic or filter page lists."""
+        return self.facets[f"topic:{page.record}" if page.key.startswith("topic:") else page.record]
+
+    def facet_groups(self) -> list[tuple[str, list[Facet]]]:
+        """[(kind, its facets) …] for the kinds that have any, in FACET_KINDS order."""
+        groups: dict[str, list[Facet]] = {}
+        for facet in self.facets.values():
+            groups.setdefault(facet.kind, []).append(facet)
+        return [(kind, groups[kind]) for kind in FACET_KINDS if kind in groups]
+
+    def org_facets(self, org: Organization) -> str:
+        """The help page's filter tokens of `org`: each service's facet numbers, e.g. '0.4.9 1.4'."""
+        return " ".join(".".join(map(str, self.service_facets.get(s.id, ()))) for s in org.services)
+
 
 def build_model(content: Content) -> Site:
-    """Plan every page and index the directory by topic."""
+    """Plan every page, index the directory by topic and by every other filter."""
     hub = content.hub
     languages = [language(e.tag, e.name, e.english_name) for e in hub.languages]
     pages = [Page("home", "home.html", "")]
@@ -52,8 +125,14 @@ def build_model(content: Content) -> Site:
         for service in org.services:
             for topic in service.topics:
                 by_topic[topic].append((org, service))
-    pages += [Page(f"topic:{t.id}", "topic.html", f"help/{t.id}/", t.id)
-              for t in content.topics if by_topic[t.id]]
+    facets = directory_facets(content)
+    for facet in facets.values():
+        key = f"topic:{facet.value}" if facet.kind == "topic" else f"facet:{facet.key}"
+        record = facet.value if facet.kind == "topic" else facet.key
+        for part in range(1, facet.parts + 1):
+            path = facet.path + (f"{part}/" if part > 1 else "")
+            pages.append(Page(key + (f":{part}" if part > 1 else ""), "facet.html", path, record,
+                              part, facet.parts))
     pages += [Page(f"organization:{o.id}", "organization.html", f"help/org/{o.id}/", o.id)
               for o in content.organizations]
     if content.reporting:
@@ -63,4 +142,101 @@ def build_model(content: Content) -> Site:
         pages += [Page(f"resource:{r.id}", "resource.html", f"resources/{r.id}/", r.id)
                   for r in content.resources]
     source = language(hub.source_language)
-    return Site(content, languages, source, pages, by_topic)
+    service_facets: dict[str, list[int]] = {}
+    for facet in facets.values():
+        for _, service_ids in facet.results:
+            for ident in service_ids:
+                service_facets.setdefault(ident, []).append(facet.number)
+    return Site(content, languages, source, pages, by_topic, facets,
+                {k: tuple(v) for k, v in service_facets.items()})
+
+
+# -- the directory's filters ------------------------------------------------------------------
+
+def directory_facets(content: Content) -> dict[str, Facet]:
+    """Every filter value that selects at least one service, by key, in the help page's order.
+
+    A service belongs to a town through its locations (the organization's, when it names
+    none), and only through those whose address is public: a confidential location never
+    places anyone in a town.
+    """
+    hub = content.hub
+    orgs = content.organizations
+    served = [entry.tag for entry in hub.languages]
+    spoken = {tag for org in orgs for s in org.services for tag in s.languages}
+    tags = [t for t in served if t in spoken] + sorted(spoken - set(served))
+    slugs = _slugs(sorted(_towns(orgs), key=lambda name: (name.casefold(), name)))
+
+    wanted: list[tuple[str, str, str, Callable[[Organization, Service], bool]]] = []
+    wanted += [("topic", t.id, f"help/{t.id}/", _has("topics", t.id)) for t in content.topics]
+    wanted += [("language", tag, f"help/language/{tag}/", _has("languages", tag)) for tag in tags]
+    wanted.append(("free", "", "help/free/", lambda _, s: _is_free(s)))
+    wanted += [("accreditation", a.value, f"help/accreditation/{a.value}/",
+                _has("accreditations", a)) for a in Accreditation]
+    wanted += [("audience", a.id, f"help/audience/{a.id}/", _has("audiences", a.id))
+               for a in content.audiences]
+    wanted += [("town", name, f"help/town/{slug}/", _in_town(name)) for name, slug in slugs.items()]
+
+    facets: dict[str, Facet] = {}
+    for kind, value, path, selects in wanted:
+        results = tuple(
+            (org.id, ids) for org in orgs
+            if (ids := tuple(s.id for s in org.services if selects(org, s)))
+        )
+        if results:
+            facet = Facet(kind, value, path, results, len(facets))
+            facets[facet.key] = facet
+    return facets
+
+
+def _has(attribute: str, value: object) -> Callable[[Organization, Service], bool]:
+    return lambda _, service: value in getattr(service, attribute)
+
+
+def _is_free(service: Service) -> bool:
+    return any(option.amount == 0 for option in service.cost_options)
+
+
+def public_towns(org: Organization, service: Service | None = None) -> list[str]:
+    """The towns of the public addresses where `org` (or one of its services) is found.
+
+    A confidential location is left out: its town could help someone find the address.
+    """
+    wanted = set(service.locations) if service is not None and service.locations else None
+    found: dict[str, None] = {}
+    for loc in org.locations:
+        if loc.confidential or loc.address is None or (wanted is not None and loc.id not in wanted):
+            continue
+        name = " ".join(loc.address.city.split())
+        if name:
+            found.setdefault(name, None)
+    return list(found)
+
+
+def _towns(orgs: Iterable[Organization]) -> list[str]:
+    """Every town with a public address, spelled as first written (Hartford = HARTFORD)."""
+    towns: dict[str, str] = {}
+    for org in orgs:
+        for service in org.services:
+            for name in public_towns(org, service):
+                towns.setdefault(name.casefold(), name)
+    return list(towns.values())
+
+
+def _in_town(name: str) -> Callable[[Organization, Service], bool]:
+    folded = name.casefold()
+    return lambda org, s: any(t.casefold() == folded for t in public_towns(org, s))
+
+
+def _slugs(names: Iterable[str]) -> dict[str, str]:
+    """A folder name for each town: ASCII when it can be, unique, the same from build to build."""
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+        if not slug or slug in used:
+            slug = (slug + "-" if slug else "town-") + hashlib.sha1(name.encode()).hexdigest()[:8]
+        used.add(slug)
+        slugs[name] = slug
+    return slugs

@@ -21,25 +21,50 @@ MARKER = ".haven-site"
 """A file in every built site: Haven only ever replaces a folder that holds it (or an empty one)."""
 
 
+class Staging:
+    """The folder that becomes the new site: written to by anyone, swapped in at once.
+
+    It lies beside the output (same file system, so the swap is a rename). Language
+    workers write their pages straight into it while the rest of the site is made.
+    """
+
+    def __init__(self, output: Path, path: Path) -> None:
+        self.output = output
+        self.path = path
+
+    def write(self, name: str, data: bytes) -> None:
+        target = self.path / _safe(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def publish(self, files: Mapping[str, bytes]) -> None:
+        """Write the last `files`, then swap the whole folder in for the output."""
+        for name, data in files.items():
+            self.write(name, data)
+        (self.path / MARKER).write_text("Built by Haven. This folder is replaced on each build.\n")
+        os.chmod(self.path, 0o755)
+        with _lock(self.output.parent / f".haven-lock-{self.output.name}"):
+            _check_replaceable(self.output)  # only under the lock: another build may be mid-swap
+            _swap(self.path, self.output)
+
+
+@contextmanager
+def staging(output: Path) -> Iterator[Staging]:
+    """A new, empty staging folder for `output`; removed unless it was published."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=output.parent))
+    try:
+        yield Staging(output, path)
+    finally:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def publish(files: Mapping[str, bytes], output: Path) -> None:
     """Write `files` (relative posix paths → bytes) as the new content of `output`."""
-    output = output.absolute()
-    parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=parent))
-    try:
-        for name, data in files.items():
-            target = staging / _safe(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (staging / MARKER).write_text("Built by Haven. This folder is replaced on each build.\n")
-        os.chmod(staging, 0o755)
-        with _lock(parent / f".haven-lock-{output.name}"):
-            _check_replaceable(output)  # only under the lock: another build may be mid-swap
-            _swap(staging, output)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    with staging(output) as stage:
+        stage.publish(files)
 
 
 def _safe(name: str) -> Path:

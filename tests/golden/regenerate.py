@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "hartford"
-PATTERNS = ("index.html", "assets/*", "en/**/*.html", "es/**/*.html",
+PATTERNS = ("index.html", "assets/*", "en/**/*.html", "es/**/*.html", "en/search-index.js",
             "ar/index.html", "ar/superintendent-letter/index.html", "so/index.html",
             "sw.js", "offline/es.json")
 

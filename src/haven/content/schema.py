@@ -287,12 +287,26 @@ class Organization(Record):
     verification: Verification
 
 
+HELP_FOLDERS = ("org", "language", "free", "accreditation", "audience", "town")
+"""Folders of the help pages that Haven names itself; a topic's page is `help/<topic id>/`."""
+
+
 class Topic(Record):
     """A subject families look for: legal help, know your rights, report discrimination …"""
 
     id: Id
     name: Text
     description: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _own_folder(cls, value: str) -> str:
+        if value in HELP_FOLDERS:
+            raise ValueError(
+                f"'{value}' is the name of a folder Haven makes under help/ — give the topic "
+                f"another id, like '{value}-help'"
+            )
+        return value
 
 
 class Audience(Record):

@@ -101,7 +101,7 @@ def export_items(content: Content, lang: str, everything: bool = False) -> list[
     check_language(content, lang)
     segments = content_segments(content)
     site = build_model(content)
-    page_map = page_segments(content, site.pages, segments)
+    page_map = page_segments(content, site.text_pages, segments)
     on_pages = pages_of_segments(page_map)
     catalog = load_catalog(content, lang)
     previous = read_previous_ids(catalog_path(content, lang))
@@ -123,7 +123,7 @@ def export_items(content: Content, lang: str, everything: bool = False) -> list[
             previous_source=_previous(entry.source, segment, previous)
             if entry is not None and state is State.OUTDATED else "",
             pages=pages,
-            every_page=len(pages) == len(site.pages),
+            every_page=len(pages) == len(site.text_pages),
             limit=length_limit(segment),
         ))
     return items

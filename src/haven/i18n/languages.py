@@ -95,3 +95,14 @@ def _capitalize(name: str) -> str:
     if name[:1] and "\u10d0" <= name[0] <= "\u10ff":
         return name
     return name[:1].upper() + name[1:]
+
+
+@cache
+def name_in(tag: str, page_locale: str | None) -> str:
+    """The name of language `tag` in the language of `page_locale` (CLDR), else in itself."""
+    target = cldr_locale(tag)
+    if target is not None and page_locale is not None:
+        name = target.get_display_name(page_locale)
+        if name:
+            return str(name)
+    return language(tag).endonym

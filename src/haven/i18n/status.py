@@ -8,6 +8,7 @@ policy, per language, says which states are shown to readers (`published_states`
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,6 +21,7 @@ from markupsafe import Markup
 from haven.content.schema import PublishPolicy
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
+from haven.i18n.languages import Language
 from haven.i18n.segments import Segment, extract
 from haven.i18n.translate import (
     bundled_catalog,
@@ -107,7 +109,8 @@ def page_segments(content: Content, pages: list[Page], segments: list[Segment]) 
         if kind == "help":
             names = [i for o in content.organizations for s in o.services
                      for i in services[s.id] if i.endswith(":name")]
-            return [i for t in topics.values() for i in t] + names
+            return ([i for t in topics.values() for i in t]
+                    + [i for i in audiences if i.endswith(":name")] + names)
         if kind == "topic":
             org_text = [i for o in org_of_topic.get(page.record, []) for i in orgs[o]
                         if i.startswith("organization:")]
@@ -154,10 +157,8 @@ class Counts:
 
     @classmethod
     def of(cls, states: Iterable[State]) -> Counts:
-        tally = dict.fromkeys((s.value for s in STATES), 0)
-        for state in states:
-            tally[state.value] += 1
-        return cls(**tally)
+        tally = Counter(states)
+        return cls(*(tally[state] for state in STATES))
 
     @property
     def total(self) -> int:
@@ -253,7 +254,7 @@ def status_matrix(
     """The figures of every served language; catalogs are read from the hub unless given."""
     site = build_model(content)
     segments = content_segments(content)
-    page_map = page_segments(content, site.pages, segments)
+    page_map = page_segments(content, site.text_pages, segments)
     source = content.hub.source_language
     languages = []
     for lang in site.languages:
@@ -262,17 +263,30 @@ def status_matrix(
         catalog = catalogs[lang.tag] if catalogs and lang.tag in catalogs else load_catalog(
             content, lang.tag)
         states = segment_states(segments, lang.tag, catalog)
-        languages.append(LanguageStatus(
-            tag=lang.tag,
-            name=lang.endonym,
-            english_name=lang.english_name,
-            policy=publish_policy(content.hub, lang.tag),
-            published=published_states(content.hub, lang.tag),
-            hub=Counts.of(states.values()),
-            pages={key: Counts.of(states[i] for i in ids) for key, ids in page_map.items()},
-        ))
-    return StatusMatrix(content.hub.name, source, content.hub.translation_threshold,
-                        site.pages, languages)
+        languages.append(language_status(content, lang, states, page_map))
+    return matrix_of(content, site.text_pages, languages)
+
+
+def language_status(content: Content, lang: Language, states: Mapping[str, State],
+                    page_map: Mapping[str, list[str]]) -> LanguageStatus:
+    """One language's figures, from the state of each of its segments."""
+    return LanguageStatus(
+        tag=lang.tag,
+        name=lang.endonym,
+        english_name=lang.english_name,
+        policy=publish_policy(content.hub, lang.tag),
+        published=published_states(content.hub, lang.tag),
+        hub=Counts.of(states.values()),
+        pages={key: Counts.of(states[i] for i in ids) for key, ids in page_map.items()},
+    )
+
+
+def matrix_of(content: Content, pages: list[Page],
+              languages: list[LanguageStatus]) -> StatusMatrix:
+    """The matrix of the languages' figures (every served language but the source)."""
+    source = content.hub.source_language
+    return StatusMatrix(content.hub.name, source, content.hub.translation_threshold, pages,
+                        [lang for lang in languages if lang.tag != source])
 
 
 # -- the staff report page ------------------------------------------------------------------

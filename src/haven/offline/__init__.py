@@ -1,7 +1,8 @@
 """Offline use: a service worker keeps, on a reader's phone, the languages the reader opened.
 
-`offline_files(site, files)` is called once by the build, with every file it made, and
-returns what offline use adds to the site:
+Each language's worker process hashes the files it made (`file_digests`, while they are in
+its memory); then `offline_files(site, files, digests)`, called once by the build with the
+files made in the main process and those digests, returns what offline use adds to the site:
 
 - `sw.js` at the site's root: the worker (`static/sw.js`). Its scope is the folder it is
   served from, so the hub works from any host or sub-folder;
@@ -38,28 +39,42 @@ def manifest_path(tag: str) -> str:
     return f"{MANIFESTS}/{tag}.json"
 
 
-def offline_files(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The worker, its page script and every language's manifest, from the built `files`."""
+def file_digests(site: Site, files: Mapping[str, bytes]) -> dict[str, str]:
+    """The digest of each file a manifest may list, by path (none when offline use is off):
+    a language's worker hashes its own pages and PDFs, on every core at once."""
+    if not site.content.hub.offline:
+        return {}
+    return {name: _digest(data) for name, data in files.items() if _listable(name)}
+
+
+def offline_files(site: Site, files: Mapping[str, bytes],
+                  digests: Mapping[str, str]) -> dict[str, bytes]:
+    """The worker, its page script and every language's manifest: from the files made in
+    this process (the shared `assets/`) and the `digests` of the languages' own files."""
     if not site.content.hub.offline:
         return {WORKER: _static("retire.js")}
     added = {WORKER: _static("sw.js"), SCRIPT: _static("offline.js")}
+    everything = {**digests, **file_digests(site, {**files, **added})}
     tags = {lang.tag for lang in site.languages}
     shared: dict[str, str] = {}
     own: dict[str, dict[str, str]] = {tag: {} for tag in tags}
-    for name, data in {**files, **added}.items():
+    for name, digest in everything.items():
         top, _, rest = name.partition("/")
-        if any(part.startswith(".") for part in name.split("/")):
-            continue  # build state (pdf/es/.haven-pdf.json), never served to readers
         if top == "assets":
-            shared[_url(name)] = _digest(data)
+            shared[_url(name)] = digest
         elif top in tags and rest:
-            own[top][_url(name)] = _digest(data)
+            own[top][_url(name)] = digest
         elif top == "pdf" and name.endswith(".pdf"):
             tag = rest.partition("/")[0]
             if tag in own:
-                own[tag][name] = _digest(data)
+                own[tag][name] = digest
     manifests = {manifest_path(tag): _manifest(tag, shared | own[tag]) for tag in sorted(tags)}
     return added | manifests
+
+
+def _listable(name: str) -> bool:
+    """Not build state (pdf/es/.haven-pdf.json), not staff or host files: may be saved."""
+    return not any(part.startswith((".", "_")) for part in name.split("/"))
 
 
 def _manifest(tag: str, entries: dict[str, str]) -> bytes:

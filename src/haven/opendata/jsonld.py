@@ -9,6 +9,7 @@ so no text in the directory (a name with `</script>` in it) can end the element 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 import langcodes
@@ -43,8 +44,7 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
         data["email"] = org.email
     phones = [*org.phones, *(p for loc in org.locations for p in loc.phones)]
     if phones:
-        number = phonenumbers.parse(phones[0].number, country)
-        data["telephone"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        data["telephone"] = _e164(phones[0].number, country)
     addresses = [loc.address for loc in org.locations if loc.address and not loc.confidential]
     if addresses:
         a = addresses[0]
@@ -56,8 +56,7 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
         data["areaServed"] = area_served
     languages = sorted({tag for s in org.services for tag in s.languages})
     if languages:
-        data["knowsLanguage"] = [{"@type": "Language", "name":
-                                  langcodes.Language.get(tag).display_name("en"),
+        data["knowsLanguage"] = [{"@type": "Language", "name": _english_name(tag),
                                   "alternateName": tag} for tag in languages]
     free = [s.name for s in org.services if any(c.amount == 0 for c in s.cost_options)]
     if org.services:
@@ -72,6 +71,18 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
     if org.verification.assured_date:
         data["dateModified"] = org.verification.assured_date.isoformat()
     return script_safe_json(data)
+
+
+@lru_cache(maxsize=4096)
+def _e164(number: str, country: str) -> str:
+    parsed = phonenumbers.parse(number, country)
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+
+@lru_cache(maxsize=1024)
+def _english_name(tag: str) -> str:
+    """A language's English name (every organization page of every language asks again)."""
+    return str(langcodes.Language.get(tag).display_name("en"))
 
 
 def script_safe_json(data: Any) -> str:

@@ -29,9 +29,10 @@ import contextlib
 import shutil
 import threading
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from haven.errors import HavenError
 from haven.privacy.server import serving
@@ -291,8 +292,11 @@ async def _check_page(context: Any, page: Any, origin: str, path: str,
     if result["found"]:
         await page.evaluate(_CLEAR)
         storage.judged.clear()
+    # The links of the page as served too: a script may turn links into controls (the help
+    # page's filters), and the pages they lead to are still read by readers without scripts.
+    served = [urljoin(response.url, href) for href in _hrefs(await response.text())]
     links = []
-    for link in result["links"]:
+    for link in result["links"] + served:
         url = urldefrag(link).url
         if _origin(url) == origin:
             target = urlsplit(url).path or "/"
@@ -374,6 +378,24 @@ class _Storage:
         opened = ", ".join(sorted(self.languages)) or "none"
         return (f"Cache Storage holds {request}, which is not a shared asset or a file of a "
                 f"language opened in this browser (opened: {opened})")
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag in ("a", "area") and href:
+            self.found.append(href)
+
+
+def _hrefs(html: str) -> list[str]:
+    """The targets of a page's links, as its HTML has them."""
+    parser = _Hrefs()
+    parser.feed(html)
+    return parser.found
 
 
 def _origin(url: str) -> str:

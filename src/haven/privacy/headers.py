@@ -30,9 +30,12 @@ CSP_DIRECTIVES: Mapping[str, str] = {
     "form-action": "'none'",
     "frame-ancestors": "'none'",
 }
-"""The Content-Security-Policy: everything from the hub's own origin (its own scripts and
-offline worker only: no inline script, and the worker may fetch from the hub alone), no
-plug-ins, no forms, and no other site may frame the hub."""
+"""The Content-Security-Policy: everything from the hub's own origin, scripts only from its
+own files (never inline), and its offline worker (sw.js), which may fetch from the hub
+alone: `connect-src 'self'`, because a worker is governed by the policy its own script is
+served with (each page's `<meta>` policy keeps `connect-src 'none'`: both are enforced, so
+no script on a page connects anywhere). No plug-ins, no forms, and no other site may frame
+the hub."""
 
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld
+from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
 
 CSS_PATH = "assets/haven.css"
@@ -96,6 +98,7 @@ def environment() -> Environment:
     env.filters.update(t=_text, md=_markdown, date=_date)
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
                        organization_jsonld=organization_jsonld)
+    env.globals.update(cached=_cached, language_of=language)  # the directory's filter pages
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
@@ -171,6 +174,7 @@ class Renderer:
                 html = self.layout.render(common, page=page, r=state, main=Markup(main),
                                           title=title, top=top, bottom=bottom)
             files[state.path] = html.encode()
+        files.update(directory_files(site, view))  # the search index and its script
         return files
 
 
@@ -194,6 +198,8 @@ def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> st
     kind = page.key.partition(":")[0]
     if kind in UI_LABELS:
         return view.ui[UI_LABELS[kind]]
+    if kind == "facet":
+        return facet_label(page.record, view, _language_name)
     record = lookup[kind][page.record]
     label: str = record.meta.title if kind == "document" else getattr(record, "name", None) or record.title
     return label
@@ -247,12 +253,45 @@ def _ui(key: str, **values: Any) -> Markup:
         html, noticed = cache[key]
         state.notice(noticed)
         return html
-    text = Markup(escape(str(value)))
-    try:
-        text = text.format(**values)
-    except (KeyError, IndexError, ValueError):
-        pass
-    return _mark(state, value, text, block=False)
+    return _mark(state, value, _fill(escape(str(value)), values), block=False)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _fill(text: Markup, values: dict[str, Any]) -> Markup:
+    """{name} placeholders replaced by escaped values; anything else in braces left as it is.
+
+    Translators write these strings, so only plain names are filled (no attribute or index
+    lookups), and Markup.format's slower Formatter is kept for the rare doubled braces.
+    """
+    if "{{" in text or "}}" in text:
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            return text
+    escaped = {key: str(escape(value)) for key, value in values.items()}
+    return Markup(_PLACEHOLDER.sub(lambda m: escaped.get(m.group(1), m.group(0)), text))
+
+
+def _cached(key: str, render: Callable[..., Any], *args: Any) -> Markup:
+    """`render(*args)`, made once per language under `key`, then reused on every page.
+
+    For pieces of the directory shown on many filter pages. `key` must name everything the
+    piece depends on besides the language: a piece with a relative link depends on the
+    page's depth. It shares the language's interface-string cache, under keys no interface
+    string has.
+    """
+    state = _PAGE.get()
+    cache_key = f"\x00{key}"
+    found = state.ui_cache.get(cache_key)
+    if found is None:
+        scratch = state.sibling(state.path)
+        with _rendering(scratch):
+            html = Markup(render(*args))
+        found = state.ui_cache[cache_key] = (html, scratch.noticed)
+    state.notice(found[1])
+    return found[0]
 
 
 def _date(value: dt.date | None) -> str:

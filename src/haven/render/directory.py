@@ -1,0 +1,213 @@
+"""The directory's filter pages and search: names of filters, the search index, its script.
+
+The filters themselves are planned once per site in `model.py` (`directory_facets`); this
+module names them in a language, and writes each language's search index: a small script
+file of data (`<tag>/search-index.js`) that `assets/find.js` loads when the reader first
+uses the search box. It is a script, not JSON, so that it loads under the hub's policy
+(`connect-src 'none'`: no script can send anything anywhere) and from a USB stick
+(`file://`, where browsers refuse fetch()).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import phonenumbers
+
+from haven.content.schema import Phone
+from haven.i18n.languages import language, name_in
+from haven.i18n.translate import Localized, LStr
+from haven.model import Facet, Site, public_towns
+from haven.render.markdown import render_markdown
+
+SCRIPT_PATH = "assets/find.js"
+INDEX_NAME = "search-index.js"
+"""In each language's folder: `es/search-index.js`."""
+
+GROUP_LABELS = {"topic": "topics", "language": "languages_spoken", "free": "cost",
+                "accreditation": "accreditation", "audience": "audience", "town": "town"}
+"""The interface string that names each kind of filter."""
+
+
+def directory_files(site: Site, view: Localized) -> dict[str, bytes]:
+    """The file a language's directory adds beside its pages: its search index (the script,
+    shared by every language, is written once with the stylesheet)."""
+    return {f"{view.lang}/{INDEX_NAME}": search_index(site, view)}
+
+
+@lru_cache(maxsize=1)
+def find_script() -> bytes:
+    """The help page's filtering and search: plain JavaScript, no library."""
+    return (resources.files("haven.render") / "static" / "find.js").read_bytes()
+
+
+def facet_label(record: str, view: Localized, language_name: Callable[[str], str]) -> str:
+    """A filter page's name in plain text, for its title: 'Languages spoken: Spanish'."""
+    kind, _, value = record.partition(":")
+    ui = view.ui
+    return _titled(ui, GROUP_LABELS[kind], _value_name(kind, value, view, language_name))
+
+
+def _titled(ui: dict[str, Any], group: str, value: str) -> str:
+    try:
+        return str(ui["facet_title"].format(filter=ui[group], value=value))
+    except (KeyError, IndexError, ValueError):  # a translation that lost its placeholders
+        return f"{ui[group]}: {value}"
+
+
+def _value_name(kind: str, value: str, view: Localized,
+                language_name: Callable[[str], str]) -> str:
+    if kind == "topic":
+        return str(next(t.name for t in view.topics if t.id == value))
+    if kind == "audience":
+        return str(next(a.name for a in view.audiences if a.id == value))
+    if kind == "language":
+        return language_name(value)
+    if kind == "free":
+        return str(view.ui["free"])
+    if kind == "accreditation":
+        return str(view.ui[f"acc_{value}"])
+    return value
+
+
+# -- the search index -------------------------------------------------------------------------
+
+def search_index(site: Site, view: Localized) -> bytes:
+    """One language's search index: its pages, organizations and services, as a script.
+
+    `havenIndex({"p": [[title, path, text, digits] …], "o": [[name, path, text, tel, shown,
+    digits, [[service name, anchor, text] …]] …]})`. Paths are relative to the language's
+    folder; `digits` holds every phone number's digits, so that '695-8400' finds a number.
+    Addresses are left out, and a confidential location gives not even its town.
+    """
+    lang = site.language(view.lang)
+    ui = view.ui
+    topics = {t.id: t for t in view.topics}
+    audiences = {a.id: a for a in view.audiences}
+    hub = view.hub
+    region = site.content.hub.country
+
+    def spoken(tag: str) -> str:
+        name, own = name_in(tag, lang.cldr), language(tag).endonym
+        return name if name.casefold() == own.casefold() else f"{name} {own}"
+
+    pages: list[list[str]] = [
+        [hub.name, "", _join(hub.home.intro, *hub.home.first_steps), _digits([hub.phone], region)]
+    ]
+    for doc in view.documents:
+        body = " ".join(_plain(block) for block in doc.blocks)
+        pages.append([doc.meta.title, f"{doc.meta.id}/", _join(doc.meta.summary, body), ""])
+    pages.append([ui["find_help"], "help/", str(ui["help_intro"]), ""])
+    for facet in site.facets.values():
+        pages.append(_facet_entry(facet, view, spoken))
+    if view.reporting is not None:
+        channels = view.reporting.channels
+        text = _join(_plain(view.reporting.intro), *(_join(c.name, c.description) for c in channels))
+        phones = [p for c in channels for p in c.phones]
+        pages.append([ui["report"], "report/", text, _digits(phones, region)])
+    if view.resources:
+        pages.append([ui["resources"], "resources/", "", ""])
+    for res in view.resources:
+        pages.append([res.title, f"resources/{res.id}/",
+                      _join(res.publisher, ui[f"kind_{res.kind}"], res.description), ""])
+
+    orgs: list[list[Any]] = []
+    for org in view.organizations:
+        services = []
+        for s in org.services:
+            free = any(c.amount == 0 for c in s.cost_options)
+            text = _join(
+                s.description,
+                *(topics[t].name for t in s.topics if t in topics),
+                *(audiences[a].name for a in s.audiences if a in audiences),
+                *(spoken(tag) for tag in s.languages),
+                ui["free"] if free else s.fees_description,
+                *(ui[f"acc_{a.value}"] for a in s.accreditations),
+            )
+            services.append([s.name, f"s-{s.id}", text])
+            if (other := _other_language(s.name, view.lang)):
+                services[-1].append(other)
+        phones = [*org.phones, *(p for s in org.services for p in s.phones),
+                  *(p for loc in org.locations for p in loc.phones)]
+        tel, shown = _tel(phones[0], region) if phones else ("", "")
+        text = _join(org.alternate_name, _clip(org.description), *public_towns(org))
+        orgs.append([str(org.name), f"help/org/{org.id}/", text, tel, shown,
+                     _digits(phones, region), services])
+    for page in pages:
+        if (other := _other_language(page[0], view.lang)):
+            page.append(other)
+    data = json.dumps({"p": pages, "o": orgs}, ensure_ascii=False, separators=(",", ":"))
+    # U+2028 and U+2029 end a line in older JavaScript engines, inside strings too.
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"havenIndex({data});\n".encode()
+
+
+def _other_language(text: object, lang: str) -> str:
+    """The language of a translatable text when it is not the page's (a fallback), else ""."""
+    return text.lang if isinstance(text, LStr) and text.lang != lang else ""
+
+
+def _facet_entry(facet: Facet, view: Localized, spoken: Callable[[str], str]) -> list[str]:
+    if facet.kind == "topic":
+        topic = next(t for t in view.topics if t.id == facet.value)
+        return [topic.name, facet.path, _join(topic.description), ""]
+    title = facet_label(facet.key, view, spoken)
+    return [title, facet.path, "", ""]
+
+
+DESCRIPTION_CHARACTERS = 160
+"""How much of an organization's description the index holds: where it says what it is."""
+
+
+def _clip(text: object, limit: int = DESCRIPTION_CHARACTERS) -> str:
+    """The start of a text, cut at a space when there is one (not every script has them)."""
+    words = " ".join(str(text or "").split())
+    if len(words) <= limit:
+        return words
+    cut = words[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
+def _join(*parts: object) -> str:
+    return " ".join(" ".join(str(p).split()) for p in parts if p)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(markdown: object) -> str:
+    """The text of a Markdown block, without its markup."""
+    return html.unescape(_TAG.sub(" ", render_markdown(str(markdown)))) if markdown else ""
+
+
+def _digits(phones: list[Phone] | list[str], region: str) -> str:
+    """Every number's digits, in full international form (18606958400), space-separated."""
+    found: dict[str, None] = {}
+    for phone in phones:
+        number = phone.number if isinstance(phone, Phone) else phone
+        found.setdefault(_tel(number, region)[0].removeprefix("tel:+"), None)
+    return " ".join(found)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(number: str, region: str) -> tuple[str, str]:
+    parsed = phonenumbers.parse(number, region)
+    return (f"tel:{phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)}",
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+
+def _tel(phone: Phone | str, region: str) -> tuple[str, str]:
+    """(tel: link, number as shown) of a phone; extensions as the pages write them."""
+    if isinstance(phone, Phone):
+        href, shown = _parsed(phone.number, region)
+        if phone.extension:
+            return f"{href};ext={phone.extension}", f"{shown} x{phone.extension}"
+        return href, shown
+    return _parsed(phone, region)
