@@ -161,6 +161,23 @@ def test_missing_required_field(make_hub, edit):
     assert "'district' is missing" in problem and "add 'district:'" in problem
 
 
+@pytest.mark.parametrize("file, line", [
+    ("directory/example-legal-aid.yaml", "name: Example Legal Aid\n"),
+    ("directory/example-legal-aid.yaml", "    name: Free legal advice\n"),
+    ("topics.yaml", None),
+])
+def test_a_blank_name_is_refused(make_hub, edit, file, line):
+    """Pages, links and titles show names: an empty one would make an empty link."""
+    text = starter_text(file)
+    if line is None:  # the first topic's name
+        line = next(x + "\n" for x in text.splitlines() if x.strip().startswith("name:"))
+    blank = line.split("name:")[0] + 'name: "  "\n'
+    root = make_hub(edit(file, (line, blank)))
+    problem = only_problem(root)
+    assert problem.startswith(f"{file}:{line_of(root, file, blank.strip())}: ")
+    assert "this is empty" in problem and "write it, or remove the record" in problem
+
+
 def test_word_where_a_whole_number_belongs(make_hub, edit):
     root = make_hub(edit("hub.yaml", ("review_every_days: 90", "review_every_days: soon")))
     assert only_problem(root) == (

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from haven import __version__
 from haven.build import BuildReport, build, example_content
+from haven.errors import ContentError, HavenError, StrictError
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -68,7 +69,14 @@ def run_build(content_dir: Path | None, output: Path, strict: bool = False,
             if task is not None:
                 bar.update(task, completed=done, refresh=True)
 
-        return build(source, output, progress, strict, pdf)
+        try:
+            return build(source, output, progress, strict, pdf)
+        except (ContentError, StrictError):
+            raise  # they list every problem and say that nothing was published
+        except HavenError as exc:
+            message = exc.format_message().rstrip()
+            raise HavenError(f"{message}{'' if message.endswith('.') else '.'} Nothing was "
+                             "published; the previous site, if any, is unchanged.") from None
 
 
 def print_summary(report: BuildReport) -> None:

@@ -47,6 +47,22 @@ def _no_control_characters(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_no_control_characters), Translatable("text")]
 """A translatable line of plain text."""
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(
+            "this is empty, and readers would see a page or link with no name — write it, "
+            "or remove the record"
+        )
+    return value
+
+
+Name = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(_not_blank)]
+"""A name that is not translated (an organization's own name), never blank."""
+TextName = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(_not_blank),
+                     Translatable("text")]
+"""A translatable name or title, never blank: pages, links and titles show it."""
 Markdown = Annotated[str, AfterValidator(_no_control_characters), Translatable("markdown")]
 """Translatable Markdown (raw HTML is shown as text, never run)."""
 
@@ -253,7 +269,7 @@ class Service(Record):
     """HSDS service."""
 
     id: Id
-    name: Text
+    name: TextName
     description: Text | None = None
     url: Url | None = None
     email: Email | None = None
@@ -276,7 +292,7 @@ class Organization(Record):
     """HSDS organization, with its locations and services: one file per organization."""
 
     id: Id
-    name: str
+    name: Name
     alternate_name: str | None = None
     description: Text | None = None
     url: Url | None = None
@@ -295,7 +311,7 @@ class Topic(Record):
     """A subject families look for: legal help, know your rights, report discrimination …"""
 
     id: Id
-    name: Text
+    name: TextName
     description: Text | None = None
 
     @field_validator("id")
@@ -313,7 +329,7 @@ class Audience(Record):
     """Who an item is for: families, staff and partners …"""
 
     id: Id
-    name: Text
+    name: TextName
     description: Text | None = None
 
 
@@ -384,7 +400,7 @@ class Outreach(Record):
 class Hub(Record):
     """hub.yaml: the hub's settings."""
 
-    name: Text
+    name: TextName
     district: str
     base_url: Url
     country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
@@ -445,7 +461,7 @@ class Document(Record):
     """Front matter of a Markdown document; its body is translated block by block."""
 
     id: Id
-    title: Text
+    title: TextName
     kind: DocumentKind = "guide"
     summary: Text | None = None
     order: int = 100
@@ -465,7 +481,7 @@ class Resource(Record):
     """A guide, poster, fact sheet or web page from another publisher."""
 
     id: Id
-    title: Text
+    title: TextName
     publisher: str
     kind: Literal["poster", "guide", "fact-sheet", "webpage", "toolkit", "policy"]
     url: Url
@@ -488,7 +504,7 @@ class Channel(Record):
     """A way to report discrimination."""
 
     id: Id
-    name: Text
+    name: TextName
     description: Text | None = None
     url: Url | None = None
     emails: list[Email] = []
