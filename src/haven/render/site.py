@@ -112,6 +112,8 @@ class Renderer:
         self.layout = env.get_template("layout.html")
         self.top = env.get_template("_top.html")
         self.bottom = env.get_template("_bottom.html")
+        self.head = Markup(env.get_template("_head.html").render())
+        self.links = env.get_template("_links.html")
         self.templates = {p.template: env.get_template(p.template) for p in site.pages}
 
     def css(self) -> bytes:
@@ -153,8 +155,9 @@ class Renderer:
         common = {"site": site, "L": view, "hub": view.hub, "ui_text": view.ui, "lang": lang,
                   "lookup": lookup, "nav": nav, "label": label,
                   "printed": _printed(printed)}
-        # The header, navigation and footer differ only by the page's depth and nav entry.
-        chrome: dict[tuple[int, str], tuple[Markup, Markup, tuple[bool, bool, bool]]] = {}
+        # The head's links, header, navigation and footer differ only by the page's depth and
+        # nav entry.
+        chrome: dict[tuple[int, str], tuple[Markup, Markup, Markup, tuple[bool, bool, bool]]] = {}
         files: dict[str, bytes] = {}
         for page in site.pages:
             state = base.sibling(f"{lang.tag}/{page.path}index.html")
@@ -164,15 +167,17 @@ class Renderer:
                 if key not in chrome:
                     scratch = state.sibling(state.path)
                     with _rendering(scratch):
+                        links = Markup(self.links.render(common, page=page, r=scratch))
                         top = Markup(self.top.render(common, page=page, r=scratch))
                         bottom = Markup(self.bottom.render(common, page=page, r=scratch))
-                    chrome[key] = (top, bottom, scratch.noticed)
-                top, bottom, noticed = chrome[key]
+                    chrome[key] = (links, top, bottom, scratch.noticed)
+                links, top, bottom, noticed = chrome[key]
                 state.notice(noticed)
                 main = self.templates[page.template].render(common, page=page, r=state)
                 title = str(view.hub.name if page.key == "home" else label(page))
                 html = self.layout.render(common, page=page, r=state, main=Markup(main),
-                                          title=title, top=top, bottom=bottom)
+                                          title=title, head=self.head, links=links, top=top,
+                                          bottom=bottom)
             files[state.path] = html.encode()
         files.update(directory_files(site, view))  # the search index and its script
         return files
