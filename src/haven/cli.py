@@ -75,8 +75,8 @@ def run_build(content_dir: Path | None, output: Path, strict: bool = False,
             raise  # they list every problem and say that nothing was published
         except HavenError as exc:
             message = exc.format_message().rstrip()
-            raise HavenError(f"{message}{'' if message.endswith('.') else '.'} Nothing was "
-                             "published; the previous site, if any, is unchanged.") from None
+            raise HavenError(f"{message.rstrip('.')}; nothing was published, and the previous "
+                             "site, if any, is unchanged.") from None
 
 
 def print_summary(report: BuildReport) -> None:
