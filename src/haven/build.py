@@ -178,7 +178,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
     files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
-    return Rendered(files, dict(sorted(sizes.items())), stage.path)
+    return Rendered(files, sizes, stage.path)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,6 @@ class Site:
     languages: list[Language]
     source: Language
     pages: list[Page]
-    services_by_topic: dict[str, list[tuple[Organization, Service]]] = field(default_factory=dict)
     facets: dict[str, Facet] = field(default_factory=dict)
     """Every filter value with results, by key ('language:es'), in the help page's order."""
     service_facets: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -113,18 +112,13 @@ class Site:
 
 
 def build_model(content: Content) -> Site:
-    """Plan every page, index the directory by topic and by every other filter."""
+    """Plan every page and index the directory by every filter (topic, language spoken …)."""
     hub = content.hub
     languages = [language(e.tag, e.name, e.english_name) for e in hub.languages]
     pages = [Page("home", "home.html", "")]
     pages += [Page(f"document:{d.meta.id}", "document.html", f"{d.meta.id}/", d.meta.id)
               for d in content.documents]
     pages.append(Page("help", "help.html", "help/"))
-    by_topic: dict[str, list[tuple[Organization, Service]]] = {t.id: [] for t in content.topics}
-    for org in content.organizations:
-        for service in org.services:
-            for topic in service.topics:
-                by_topic[topic].append((org, service))
     facets = directory_facets(content)
     for facet in facets.values():
         key = f"topic:{facet.value}" if facet.kind == "topic" else f"facet:{facet.key}"
@@ -147,7 +141,7 @@ def build_model(content: Content) -> Site:
         for _, service_ids in facet.results:
             for ident in service_ids:
                 service_facets.setdefault(ident, []).append(facet.number)
-    return Site(content, languages, source, pages, by_topic, facets,
+    return Site(content, languages, source, pages, facets,
                 {k: tuple(v) for k, v in service_facets.items()})
 
 
@@ -170,7 +164,7 @@ def directory_facets(content: Content) -> dict[str, Facet]:
     wanted: list[tuple[str, str, str, Callable[[Organization, Service], bool]]] = []
     wanted += [("topic", t.id, f"help/{t.id}/", _has("topics", t.id)) for t in content.topics]
     wanted += [("language", tag, f"help/language/{tag}/", _has("languages", tag)) for tag in tags]
-    wanted.append(("free", "", "help/free/", lambda _, s: _is_free(s)))
+    wanted.append(("free", "", "help/free/", lambda _, s: is_free(s)))
     wanted += [("accreditation", a.value, f"help/accreditation/{a.value}/",
                 _has("accreditations", a)) for a in Accreditation]
     wanted += [("audience", a.id, f"help/audience/{a.id}/", _has("audiences", a.id))
@@ -193,7 +187,8 @@ def _has(attribute: str, value: object) -> Callable[[Organization, Service], boo
     return lambda _, service: value in getattr(service, attribute)
 
 
-def _is_free(service: Service) -> bool:
+def is_free(service: Service) -> bool:
+    """Whether any of the service's cost options is free of charge."""
     return any(option.amount == 0 for option in service.cost_options)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-import phonenumbers
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
@@ -21,6 +20,8 @@ from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.languages import language
 from haven.i18n.translate import Localized, localize
+from haven.model import is_free
+from haven.phones import tel
 from haven.render.markdown import render_markdown
 
 
@@ -93,14 +94,11 @@ class _Fragments:
             else value.isoformat()
 
     def phone(self, phone: Phone | str) -> Markup:
-        number = phone.number if isinstance(phone, Phone) else phone
-        ext = phone.extension if isinstance(phone, Phone) else None
-        parsed = phonenumbers.parse(number, self.country)
-        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-        href = f"tel:{e164}" + (f";ext={ext}" if ext else "")
-        return Markup('<a href="{}" dir="ltr">{}</a>').format(
-            href, shown + (f" x{ext}" if ext else ""))
+        if isinstance(phone, Phone):
+            href, shown = tel(phone.number, self.country, phone.extension or "")
+        else:
+            href, shown = tel(phone, self.country)
+        return Markup('<a href="{}" dir="ltr">{}</a>').format(href, shown)
 
     def open(self, kind: str) -> Markup:
         direction = "rtl" if self.info.direction == "rtl" else "ltr"
@@ -179,7 +177,7 @@ class _Fragments:
                     bits = [Markup("<strong>{}</strong>").format(self.text(service.name))]
                     if service.description:
                         bits.append(self.text(service.description))
-                    if any(c.amount == 0 for c in service.cost_options):
+                    if is_free(service):
                         bits.append(self.ui("free"))
                     if service.languages:
                         names = ", ".join(language(t).endonym for t in service.languages)

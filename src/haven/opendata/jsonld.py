@@ -13,9 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 import langcodes
-import phonenumbers
 
 from haven.content.schema import Organization
+from haven.model import is_free
+from haven.phones import tel
 
 LEGAL_TOPICS = {"legal-help"}
 
@@ -44,7 +45,7 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
         data["email"] = org.email
     phones = [*org.phones, *(p for loc in org.locations for p in loc.phones)]
     if phones:
-        data["telephone"] = _e164(phones[0].number, country)
+        data["telephone"] = tel(phones[0].number, country)[0].removeprefix("tel:")
     addresses = [loc.address for loc in org.locations if loc.address and not loc.confidential]
     if addresses:
         a = addresses[0]
@@ -58,7 +59,7 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
     if languages:
         data["knowsLanguage"] = [{"@type": "Language", "name": _english_name(tag),
                                   "alternateName": tag} for tag in languages]
-    free = [s.name for s in org.services if any(c.amount == 0 for c in s.cost_options)]
+    free = [s.name for s in org.services if is_free(s)]
     if org.services:
         data["hasOfferCatalog"] = {
             "@type": "OfferCatalog", "name": "Services",
@@ -71,12 +72,6 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
     if org.verification.assured_date:
         data["dateModified"] = org.verification.assured_date.isoformat()
     return script_safe_json(data)
-
-
-@lru_cache(maxsize=4096)
-def _e164(number: str, country: str) -> str:
-    parsed = phonenumbers.parse(number, country)
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
 @lru_cache(maxsize=1024)

@@ -18,12 +18,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import phonenumbers
-
 from haven.content.schema import Phone
 from haven.i18n.languages import language, name_in
 from haven.i18n.translate import Localized, LStr
-from haven.model import Facet, Site, public_towns
+from haven.model import Facet, Site, is_free, public_towns
+from haven.phones import tel
 from haven.render.markdown import render_markdown
 
 SCRIPT_PATH = "assets/find.js"
@@ -121,13 +120,12 @@ def search_index(site: Site, view: Localized) -> bytes:
     for org in view.organizations:
         services = []
         for s in org.services:
-            free = any(c.amount == 0 for c in s.cost_options)
             text = _join(
                 s.description,
                 *(topics[t].name for t in s.topics if t in topics),
                 *(audiences[a].name for a in s.audiences if a in audiences),
                 *(spoken(tag) for tag in s.languages),
-                ui["free"] if free else s.fees_description,
+                ui["free"] if is_free(s) else s.fees_description,
                 *(ui[f"acc_{a.value}"] for a in s.accreditations),
             )
             services.append([s.name, f"s-{s.id}", text])
@@ -196,18 +194,8 @@ def _digits(phones: list[Phone] | list[str], region: str) -> str:
     return " ".join(found)
 
 
-@lru_cache(maxsize=4096)
-def _parsed(number: str, region: str) -> tuple[str, str]:
-    parsed = phonenumbers.parse(number, region)
-    return (f"tel:{phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)}",
-            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
-
-
 def _tel(phone: Phone | str, region: str) -> tuple[str, str]:
     """(tel: link, number as shown) of a phone; extensions as the pages write them."""
     if isinstance(phone, Phone):
-        href, shown = _parsed(phone.number, region)
-        if phone.extension:
-            return f"{href};ext={phone.extension}", f"{shown} x{phone.extension}"
-        return href, shown
-    return _parsed(phone, region)
+        return tel(phone.number, region, phone.extension or "")
+    return tel(phone, region)

@@ -12,7 +12,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import phonenumbers
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -23,6 +22,7 @@ from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld
+from haven.phones import tel
 from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
 
@@ -250,14 +250,7 @@ def _ui(key: str, **values: Any) -> Markup:
     state = _PAGE.get()
     value = state.ui[key]
     if not values:  # the common case: the same markup on every page of a language
-        cache = state.ui_cache
-        if key not in cache:
-            scratch = state.sibling(state.path)
-            html = _mark(scratch, value, Markup(escape(str(value))), block=False)
-            cache[key] = (html, scratch.noticed)
-        html, noticed = cache[key]
-        state.notice(noticed)
-        return html
+        return _once(key, lambda: _mark(_PAGE.get(), value, escape(str(value)), block=False))
     return _mark(state, value, _fill(escape(str(value)), values), block=False)
 
 
@@ -287,14 +280,19 @@ def _cached(key: str, render: Callable[..., Any], *args: Any) -> Markup:
     page's depth. It shares the language's interface-string cache, under keys no interface
     string has.
     """
+    return _once(f"\x00{key}", lambda: Markup(render(*args)))
+
+
+def _once(key: str, make: Callable[[], Markup]) -> Markup:
+    """`make()` the first time `key` is asked for in a language, its cached markup after,
+    with what making it noticed (text in another language, a machine draft) on each page."""
     state = _PAGE.get()
-    cache_key = f"\x00{key}"
-    found = state.ui_cache.get(cache_key)
+    found = state.ui_cache.get(key)
     if found is None:
         scratch = state.sibling(state.path)
         with _rendering(scratch):
-            html = Markup(render(*args))
-        found = state.ui_cache[cache_key] = (html, scratch.noticed)
+            html = make()
+        found = state.ui_cache[key] = (html, scratch.noticed)
     state.notice(found[1])
     return found[0]
 
@@ -314,12 +312,8 @@ def _format_date(value: dt.date, locale: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _phone_link(number: str, extension: str, region: str) -> Markup:
-    parsed = phonenumbers.parse(number, region)
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-    href = f"tel:{e164}" + (f";ext={extension}" if extension else "")
-    shown = national + (f" x{extension}" if extension else "")
-    return Markup('<a class="tel" href="{}" dir="ltr">{}</a>').format(href, shown)
+    return Markup('<a class="tel" href="{}" dir="ltr">{}</a>').format(
+        *tel(number, region, extension))
 
 
 def _phone(value: Phone | str) -> Markup:

@@ -1,0 +1,19 @@
+"""How Haven writes a phone number (already checked by validation): a tel: link and the
+number as readers see it. Pages, the search index, fragments and JSON-LD all use it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+
+
+@lru_cache(maxsize=4096)
+def tel(number: str, region: str, extension: str = "") -> tuple[str, str]:
+    """(`tel:` link in E.164 with any extension, the number in national form with it)."""
+    parsed = phonenumbers.parse(number, region)
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if extension:
+        return f"tel:{e164};ext={extension}", f"{national} x{extension}"
+    return f"tel:{e164}", national
