@@ -162,7 +162,8 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     digests: dict[str, str] = {}
     messages: list[Message] = []
     statuses: list[LanguageStatus] = []
-    with _per_language(_Job(site, translations, pdf_from, stage)) as languages:
+    renderer.skeletons()  # the pages shared by every language, made before workers fork
+    with _per_language(_Job(site, translations, pdf_from, stage, renderer)) as languages:
         for done, language in enumerate(languages, start=1):
             sizes.update(language.sizes)
             digests.update(language.digests)
@@ -187,6 +188,7 @@ class _Job:
     translations: list[Translation]
     pdf_from: Path | None
     stage: Staging
+    renderer: Renderer
 
     def language(self, renderer: Renderer, index: int) -> _LanguageDone:
         """One language's pages (and printable pieces), written into the staging folder."""
@@ -230,15 +232,11 @@ _SOURCE_VIEW: tuple[Content, Localized] | None = None
 _SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
 _JOB: _Job | None = None
 """What forked workers render: set just before the pool starts, inherited by fork."""
-_RENDERER: Renderer | None = None
 
 
 def _render_language(index: int) -> _LanguageDone:
-    global _RENDERER
     assert _JOB is not None
-    if _RENDERER is None or _RENDERER.site is not _JOB.site:
-        _RENDERER = Renderer(_JOB.site)
-    return _JOB.language(_RENDERER, index)
+    return _JOB.language(_JOB.renderer, index)
 
 
 @contextmanager
@@ -259,8 +257,7 @@ def _per_language(job: _Job) -> Iterator[Iterator[_LanguageDone]]:
     gc.freeze()
     try:
         if workers < 2 or count < 4 or not forkable or _threads() > 1:
-            renderer = Renderer(job.site)
-            yield (job.language(renderer, index) for index in range(count))
+            yield (job.language(job.renderer, index) for index in range(count))
             return
         _JOB = job
         with multiprocessing.get_context("fork").Pool(workers) as pool:

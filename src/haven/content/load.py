@@ -6,6 +6,8 @@ validation, which reports them together with everything else.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,14 +124,19 @@ def _read_text(path: Path, raw: RawContent) -> str | None:
                     "save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
         )
         return None
-    for number, content in enumerate(text.split("\n"), start=1):
-        if any((ord(c) < 32 and c not in "\t\r") or c == "\x7f" for c in content):
-            raw.problems.append(
-                Problem(name, number, "the line contains an invisible control character",
-                        "retype the line, or copy it again from a plain-text source")
-            )
-            return None
+    found = _CONTROL.search(text)
+    if found is not None:
+        raw.problems.append(
+            Problem(name, text.count("\n", 0, found.start()) + 1,
+                    "the line contains an invisible control character",
+                    "retype the line, or copy it again from a plain-text source")
+        )
+        return None
     return text.replace("\r\n", "\n")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters a text file should not hold (tab, line feed and carriage return may)."""
 
 
 def _parse_yaml_file(name: str, text: str, raw: RawContent) -> None:

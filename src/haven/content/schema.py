@@ -36,8 +36,12 @@ class Translatable:
         self.kind = kind
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+"""Control characters but tab and line feed."""
+
+
 def _no_control_characters(value: str) -> str:
-    if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
+    if _CONTROL.search(value):
         raise ValueError(
             "the text contains an invisible control character — retype it, or copy it again "
             "from a plain-text source"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from haven.content.schema import PublishPolicy
 from haven.content.validate import Content
@@ -315,6 +315,21 @@ _env = Environment(
 )
 
 
+def _cells(lang: LanguageStatus, labels: list[tuple[str, str]], threshold: int) -> Markup:
+    """One language's row of the languages × pages table (a big hub has thousands of cells,
+    so they are written here rather than by the template)."""
+    cells = []
+    for key, label in labels:
+        counts = lang.pages[key]
+        percent = counts.percent(lang.published)
+        name, symbol, _ = band(percent)
+        below = " below" if threshold and counts.below(lang.published, threshold) else ""
+        title = ", ".join(f"{counts.get(state)} {state.value}" for state in STATES)
+        cells.append(f'<td class="{name}{below}" title="{label}: {title}">'
+                     f'{symbol} {percent} %{below}</td>\n')
+    return Markup("".join(cells))
+
+
 def page_label(page: Page) -> str:
     """A short column heading for a page: its key without the kind for records."""
     kind, _, record = page.key.partition(":")
@@ -336,19 +351,12 @@ def render_status_html(matrix: StatusMatrix, stylesheet: str | None = None) -> s
     its styles inline when written on its own (`haven translate status --html`).
     """
     template = _env.get_template("translations.html")
+    labels = [(page.key, escape(page_label(page))) for page in matrix.pages]
     rows = []
     for lang in matrix.languages:
-        cells = []
-        for page in matrix.pages:
-            counts = lang.pages[page.key]
-            percent = counts.percent(lang.published)
-            name, symbol, words = band(percent)
-            below = counts.below(lang.published, matrix.threshold) if matrix.threshold else False
-            cells.append({"percent": percent, "band": name, "symbol": symbol, "words": words,
-                          "counts": counts, "below": below, "page": page_label(page)})
         name, symbol, words = band(lang.percent)
-        rows.append({"lang": lang, "cells": cells, "band": name, "symbol": symbol,
-                     "words": words})
+        rows.append({"lang": lang, "cells": _cells(lang, labels, matrix.threshold), "band": name,
+                     "symbol": symbol, "words": words})
     return template.render(
         matrix=matrix, rows=rows, states=STATES, bands=BANDS, stylesheet=stylesheet,
         css=Markup(staff_css().decode()),

@@ -7,6 +7,7 @@ pages can mark fallbacks with `lang` and label machine drafts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -75,6 +76,8 @@ class Localized:
     ui: dict[str, LStr]
     states: dict[str, State] = field(default_factory=dict)
     """State of every content segment in this language, by segment id."""
+    texts: dict[str, LStr] = field(default_factory=dict)
+    """What readers see of every content segment, by segment id."""
 
 
 def content_segments(content: Content) -> list[Segment]:
@@ -118,23 +121,34 @@ def bundled_catalog(lang: str) -> dict[str, Entry]:
         return read_catalog(Path(path))
 
 
-def localize(content: Content, lang: str, catalog: dict[str, Entry]) -> Localized:
-    """The content as readers of `lang` see it."""
+def localize(content: Content, lang: str, catalog: dict[str, Entry],
+             placeholder: Callable[[str], LStr] | None = None) -> Localized:
+    """The content as readers of `lang` see it.
+
+    With `placeholder`, every content segment is `placeholder(segment id)` instead: the
+    renderer's language-independent copy (haven.render.shared).
+    """
     source = content.hub.source_language
     shown = published_states(content.hub, lang)
     if publish_policy(content.hub, lang) != "reviewed":
         shown |= {State.OUTDATED}  # shown with a label and a link to the current source
     states: dict[str, State] = {}
+    texts: dict[str, LStr] = {}
 
     def pick(seg_id: str, kind: str, text: str) -> LStr:
+        if placeholder is not None:  # an empty text stays empty: templates test for it
+            return placeholder(seg_id) if text else LStr(text, source, State.REVIEWED)
         if lang == source:
-            return LStr(text, source, State.REVIEWED)
-        entry = catalog.get(seg_id)
-        state = entry_state(entry, text)
-        states[seg_id] = state
-        if entry is not None and entry.text and state in shown:
-            return LStr(entry.text, lang, state)
-        return LStr(text, source, state)
+            shown_text = LStr(text, source, State.REVIEWED)
+        else:
+            entry = catalog.get(seg_id)
+            state = states[seg_id] = entry_state(entry, text)
+            if entry is not None and entry.text and state in shown:
+                shown_text = LStr(entry.text, lang, state)
+            else:
+                shown_text = LStr(text, source, state)
+        texts[seg_id] = shown_text
+        return shown_text
 
     bundled = bundled_catalog(lang)
     ui: dict[str, LStr] = {}
@@ -165,6 +179,7 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry]) -> Localize
         documents=documents,
         ui=ui,
         states=states,
+        texts=texts,
     )
 
 

@@ -19,11 +19,12 @@ from markupsafe import Markup, escape
 from haven.content.schema import Phone
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
-from haven.i18n.translate import Localized, LStr
+from haven.i18n.translate import Localized, LStr, localize
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld
 from haven.phones import tel
 from haven.render.directory import directory_files, facet_label
+from haven.render.shared import START, Evaluate, Filler, Placeholders, Skeleton
 from haven.render.markdown import render_markdown
 
 CSS_PATH = "assets/haven.css"
@@ -44,6 +45,13 @@ class PageState:
     ui: dict[str, LStr] = field(default_factory=dict)
     ui_cache: dict[str, tuple[Markup, tuple[bool, bool, bool]]] = field(default_factory=dict)
     region: str = "US"
+    view: Localized | None = None
+    """The language's content (what deferred calls of shared pages read)."""
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The language's records by kind and id."""
+    placeholders: Placeholders | None = None
+    """Set while a shared page is rendered for every language at once (haven.render.shared):
+    whatever depends on the language is deferred, as a placeholder."""
     fallback: bool = False
     """Some text is shown in the source language, not the page's."""
     machine: bool = False
@@ -62,13 +70,22 @@ class PageState:
         self.outdated |= noticed[2]
 
     @property
+    def mask(self) -> int:
+        """What rendering noticed, as the bit mask haven.render.shared passes around."""
+        return self.fallback | self.machine << 1 | self.outdated << 2
+
+    def notice_mask(self, mask: int) -> None:
+        self.notice((bool(mask & 1), bool(mask & 2), bool(mask & 4)))
+
+    @property
     def depth(self) -> int:
         """How many folders down from the site's root the page is."""
         return self.path.count("/")
 
     def sibling(self, path: str) -> PageState:
         """A fresh state for another page of the same language."""
-        return PageState(self.lang, self.source, path, self.ui, self.ui_cache, self.region)
+        return PageState(self.lang, self.source, path, self.ui, self.ui_cache, self.region,
+                         self.view, self.records, self.placeholders)
 
 
 _PAGE: ContextVar[PageState] = ContextVar("haven_page")
@@ -95,19 +112,31 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(t=_text, md=_markdown, date=_date)
+    env.filters.update(t=_text, md=_markdown, date=_date, striptags=_striptags)
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
-                       organization_jsonld=organization_jsonld)
-    env.globals.update(cached=_cached, language_of=language)  # the directory's filter pages
+                       organization_jsonld=_organization_jsonld)
+    env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
     env.tests["contains"] = lambda seq, item: item in seq
     return env
+
+
+SHARED_TEMPLATES = frozenset({"organization.html", "facet.html", "help.html", "document.html",
+                              "resource.html", "resources.html", "report.html"})
+"""Pages whose markup differs between languages only by their words: rendered once per build
+and filled in for each language (haven.render.shared). A template listed here may show a
+language's text only through the template functions (`|t`, `|md`, `ui()`, `|date`,
+`language_name()` …), never compare or transform it in the template itself."""
 
 
 class Renderer:
     """Turns the site model and each language's content into files."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, shared: bool = True) -> None:
+        """With `shared` (the default), the pages of SHARED_TEMPLATES are rendered once for
+        every language; without, each language renders them itself (what tests compare)."""
         self.site = site
+        self.shared = SHARED_TEMPLATES if shared else frozenset()
+        self._skeletons: tuple[Placeholders, dict[str, Skeleton]] | None = None
         self.env = env = environment()
         self.layout = env.get_template("layout.html")
         self.top = env.get_template("_top.html")
@@ -137,24 +166,13 @@ class Renderer:
         """
         site = self.site
         lang = site.language(view.lang)
-        lookup = {
-            "topic": {t.id: t for t in view.topics},
-            "audience": {a.id: a for a in view.audiences},
-            "resource": {r.id: r for r in view.resources},
-            "organization": {o.id: o for o in view.organizations},
-            "document": {d.meta.id: d for d in view.documents},
-        }
-        nav = site.nav
-        nav_keys = {p.key for p in nav}
-
-        def label(page: Page) -> str:
-            return _label(page, view, lookup)
-
+        lookup = _records(view)
+        nav_keys = {p.key for p in site.nav}
         base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui, {},
-                         site.content.hub.country)
-        common = {"site": site, "L": view, "hub": view.hub, "ui_text": view.ui, "lang": lang,
-                  "lookup": lookup, "nav": nav, "label": label,
-                  "printed": _printed(printed)}
+                         site.content.hub.country, view, lookup)
+        common = self._common(view, lang, lookup, printed)
+        placeholders, skeletons = self.skeletons()
+        filler = Filler(placeholders, _evaluator(base))
         # The head's links, header, navigation and footer differ only by the page's depth and
         # nav entry.
         chrome: dict[tuple[int, str], tuple[Markup, Markup, Markup, tuple[bool, bool, bool]]] = {}
@@ -173,14 +191,67 @@ class Renderer:
                     chrome[key] = (links, top, bottom, scratch.noticed)
                 links, top, bottom, noticed = chrome[key]
                 state.notice(noticed)
-                main = self.templates[page.template].render(common, page=page, r=state)
-                title = str(view.hub.name if page.key == "home" else label(page))
+                if page.template in self.shared:
+                    main, noticed_mask = filler.fill(skeletons[page.path])
+                    state.notice_mask(noticed_mask)
+                else:
+                    main = self.templates[page.template].render(common, page=page, r=state)
+                title = str(view.hub.name if page.key == "home" else common["label"](page))
                 html = self.layout.render(common, page=page, r=state, main=Markup(main),
                                           title=title, head=self.head, links=links, top=top,
                                           bottom=bottom)
             files[state.path] = html.encode()
         files.update(directory_files(site, view))  # the search index and its script
         return files
+
+    def _common(self, view: Localized, lang: Language, lookup: dict[str, dict[str, Any]],
+                printed: Sequence[str] = ()) -> dict[str, Any]:
+        """What every template of a language's pages is given."""
+
+        def label(page: Page) -> str:
+            return _label(page, view, lookup)
+
+        return {"site": self.site, "L": view, "hub": view.hub, "ui_text": view.ui, "lang": lang,
+                "lookup": lookup, "nav": self.site.nav, "label": label,
+                "printed": _printed(printed)}
+
+    def skeletons(self) -> tuple[Placeholders, dict[str, Skeleton]]:
+        """The shared pages' markup, by page path, with placeholders for each language's words.
+
+        Made once per renderer; the build makes it before the language workers start, so
+        they all inherit it.
+        """
+        if self._skeletons is not None:
+            return self._skeletons
+        site = self.site
+        placeholders = Placeholders()
+        source = site.source
+        view = localize(site.content, source.tag, {},
+                        placeholder=lambda seg: placeholders.segment(seg, _bare_text))
+        lookup = _records(view)
+        base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
+                         site.content.hub.country, view, lookup, placeholders)
+        common = self._common(view, source, lookup)
+        skeletons = {}
+        for page in site.pages:
+            if page.template in self.shared:
+                state = base.sibling(f"{source.tag}/{page.path}index.html")
+                with _rendering(state):
+                    skeletons[page.path] = Skeleton.of(self.templates[page.template].render(
+                        common, page=page, r=state))
+        self._skeletons = placeholders, skeletons
+        return self._skeletons
+
+
+def _records(view: Localized) -> dict[str, dict[str, Any]]:
+    """A language's records by kind and id."""
+    return {
+        "topic": {t.id: t for t in view.topics},
+        "audience": {a.id: a for a in view.audiences},
+        "resource": {r.id: r for r in view.resources},
+        "organization": {o.id: o for o in view.organizations},
+        "document": {d.meta.id: d for d in view.documents},
+    }
 
 
 def _printed(names: Sequence[str]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -235,19 +306,63 @@ def _text(value: Any) -> Markup:
     """Inline translatable text, marked with its own language when it is not the page's."""
     if value is None:
         return Markup("")
-    return _mark(_PAGE.get(), value, escape(value), block=False)
+    state = _PAGE.get()
+    if state.placeholders is not None and value in state.placeholders.segments:
+        return state.placeholders.defer(_segment_text, state.placeholders.segments[value])
+    return _mark(state, value, escape(value), block=False)
 
 
 def _markdown(value: Any) -> Markup:
     """A Markdown block, marked with its own language when it is not the page's."""
     if value is None:
         return Markup("")
-    return _mark(_PAGE.get(), value, Markup(render_markdown(str(value))), block=True)
+    state = _PAGE.get()
+    if state.placeholders is not None and value in state.placeholders.segments:
+        return state.placeholders.defer(_segment_markdown, state.placeholders.segments[value])
+    return _mark(state, value, Markup(render_markdown(str(value))), block=True)
+
+
+# What the placeholders of shared pages (haven.render.shared) stand for: a content segment
+# shown as it is, as inline text, or as Markdown, in the language being filled in.
+
+def _bare_text(seg_id: str) -> str:
+    view = _PAGE.get().view
+    assert view is not None
+    return view.texts[seg_id]
+
+
+def _segment_text(seg_id: str) -> Markup:
+    return _text(_bare_text(seg_id))
+
+
+def _segment_markdown(seg_id: str) -> Markup:
+    return _markdown(_bare_text(seg_id))
+
+
+def _evaluator(base: PageState) -> Evaluate:
+    """How a language fills in a shared page's placeholder: the deferred call, made with
+    the language's state, its HTML escaped as the template would have, and what it noticed."""
+
+    scratch = base.sibling(base.path)
+
+    def evaluate(func: Callable[..., Any], args: tuple[Any, ...],
+                 kwargs: dict[str, Any]) -> tuple[str, int]:
+        scratch.fallback = scratch.machine = scratch.outdated = False
+        token = _PAGE.set(scratch)
+        try:
+            html = escape(func(*args, **kwargs))
+        finally:
+            _PAGE.reset(token)
+        return str(html), scratch.mask
+
+    return evaluate
 
 
 def _ui(key: str, **values: Any) -> Markup:
     """An interface string, with {placeholders} filled by escaped values."""
     state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_ui, key, **values)
     value = state.ui[key]
     if not values:  # the common case: the same markup on every page of a language
         return _once(key, lambda: _mark(_PAGE.get(), value, escape(str(value)), block=False))
@@ -292,15 +407,25 @@ def _once(key: str, make: Callable[[], Markup]) -> Markup:
         scratch = state.sibling(state.path)
         with _rendering(scratch):
             html = make()
+            if state.placeholders is not None:  # one placeholder for the whole piece
+                html = state.placeholders.defer(_piece, html)
         found = state.ui_cache[key] = (html, scratch.noticed)
     state.notice(found[1])
     return found[0]
 
 
+def _piece(html: Markup) -> Markup:
+    """A cached piece of a shared page: its placeholders are filled in before this call."""
+    return html
+
+
 def _date(value: dt.date | None) -> str:
     if value is None:
         return ""
-    return _format_date(value, _PAGE.get().lang.cldr)
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_date, value)
+    return _format_date(value, state.lang.cldr)
 
 
 @lru_cache(maxsize=4096)
@@ -340,7 +465,44 @@ def _url(target: str, lang: str | None = None) -> str:
 
 def _language_name(tag: str) -> str:
     """A language's name in the page's language (CLDR), else in itself."""
-    return _name_in(tag, _PAGE.get().lang.cldr)
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_language_name, tag)
+    return _name_in(tag, state.lang.cldr)
+
+
+def _language_facet(tag: str) -> Markup:
+    """A language filter's name: in the page's language, then in itself when that differs."""
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_language_facet, tag)
+    name = _language_name(tag)
+    own = language(tag)
+    if own.endonym.lower() == name.lower():
+        return escape(name)
+    return Markup('{} · <span lang="{}" dir="{}">{}</span>').format(
+        name, own.tag, own.direction, own.endonym)
+
+
+def _striptags(value: Any) -> str:
+    """Jinja's `striptags`, deferred on shared pages (the tags come with the words)."""
+    html = value.__html__() if hasattr(value, "__html__") else str(value)
+    state = _PAGE.get()
+    if state.placeholders is not None and START in html:
+        return state.placeholders.defer(_striptags, Markup(html))
+    return Markup(html).striptags()
+
+
+def _organization_jsonld(org_id: str) -> Markup:
+    """An organization's schema.org description, in the page's language (haven.opendata)."""
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_organization_jsonld, org_id)
+    assert state.view is not None
+    hub = state.view.hub
+    return Markup(organization_jsonld(
+        state.records["organization"][org_id], hub.base_url, country=hub.country,
+        area_served=hub.district, page_path=f"{state.lang.tag}/help/org/{org_id}/"))
 
 
 @lru_cache(maxsize=4096)
