@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from haven.errors import OutputError
 
@@ -31,11 +31,17 @@ class Staging:
     def __init__(self, output: Path, path: Path) -> None:
         self.output = output
         self.path = path
+        self._folders: set[str] = set()
+        """Folders this process has made (thousands of pages share a few hundred)."""
 
     def write(self, name: str, data: bytes) -> None:
-        target = self.path / _safe(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        relative = _safe(name)
+        folder = os.path.dirname(relative)
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+            self._folders.add(folder)
+        with open(os.path.join(self.path, relative), "wb") as handle:
+            handle.write(data)
 
     def publish(self, files: Mapping[str, bytes]) -> None:
         """Write the last `files`, then swap the whole folder in for the output."""
@@ -67,12 +73,12 @@ def publish(files: Mapping[str, bytes], output: Path) -> None:
         stage.publish(files)
 
 
-def _safe(name: str) -> Path:
+def _safe(name: str) -> str:
     """A relative path that cannot climb out of the site folder."""
-    path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if name.startswith("/") or ".." in parts or not parts or "\x00" in name:
         raise OutputError(f"refusing to write {name!r} outside the site folder")
-    return Path(*path.parts)
+    return os.path.join(*parts)
 
 
 def _check_replaceable(output: Path) -> None:

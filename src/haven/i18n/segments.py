@@ -82,9 +82,14 @@ def _has_model(annotation: Any) -> bool:
     return any(_has_model(arg) for arg in _args(annotation))
 
 
+@cache
+def _has_id(model: type[BaseModel]) -> bool:
+    return "id" in model.model_fields
+
+
 def record_prefix(record: BaseModel, prefix: str) -> str:
     """Records with their own id start their own segment ids: `service:<id>`."""
-    ident = record.__dict__.get("id") if "id" in type(record).model_fields else None
+    ident = record.__dict__.get("id") if _has_id(type(record)) else None
     if isinstance(ident, str):
         return f"{type(record).__name__.lower()}:{ident}"
     return prefix

@@ -344,10 +344,15 @@ def _evaluator(base: PageState) -> Evaluate:
     the language's state, its HTML escaped as the template would have, and what it noticed."""
 
     scratch = base.sibling(base.path)
+    assert base.view is not None
+    texts = base.view.texts
 
     def evaluate(func: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: dict[str, Any]) -> tuple[str, int]:
         scratch.fallback = scratch.machine = scratch.outdated = False
+        if func is _segment_text:  # most placeholders: what _segment_text does, inline
+            value = texts[args[0]]
+            return str(_mark(scratch, value, escape(value), block=False)), scratch.mask
         token = _PAGE.set(scratch)
         try:
             html = escape(func(*args, **kwargs))
