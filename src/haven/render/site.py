@@ -176,6 +176,7 @@ class Renderer:
         # The head's links, header, navigation and footer differ only by the page's depth and
         # nav entry.
         chrome: dict[tuple[int, str], tuple[Markup, Markup, Markup, tuple[bool, bool, bool]]] = {}
+        layouts: dict[tuple[Any, ...], tuple[str, str, str]] = {}
         files: dict[str, bytes] = {}
         for page in site.pages:
             state = base.sibling(f"{lang.tag}/{page.path}index.html")
@@ -197,12 +198,35 @@ class Renderer:
                 else:
                     main = self.templates[page.template].render(common, page=page, r=state)
                 title = str(view.hub.name if page.key == "home" else common["label"](page))
-                html = self.layout.render(common, page=page, r=state, main=Markup(main),
-                                          title=title, head=self.head, links=links, top=top,
-                                          bottom=bottom)
+                if state.outdated or page.parts > 1:  # the notice or title names the page
+                    html = self.layout.render(common, page=page, r=state, main=Markup(main),
+                                              title=title, head=self.head, links=links, top=top,
+                                              bottom=bottom)
+                else:
+                    # Otherwise the layout around a page's title and main differs only by
+                    # depth, nav entry, home or not, and which notices it shows.
+                    key_of_layout = (*key, page.key == "home", state.noticed)
+                    frame = layouts.get(key_of_layout)
+                    if frame is None:
+                        frame = layouts[key_of_layout] = self._frame(
+                            common, page, state, head=self.head, links=links, top=top,
+                            bottom=bottom)
+                    html = f"{frame[0]}{escape(title)}{frame[1]}{main}{frame[2]}"
             files[state.path] = html.encode()
         files.update(directory_files(site, view))  # the search index and its script
         return files
+
+    def _frame(self, common: dict[str, Any], page: Page, state: PageState,
+               **parts: Markup) -> tuple[str, str, str]:
+        """The layout around a page's title and main: (before the title, between, after)."""
+        scratch = state.sibling(state.path)
+        scratch.notice(state.noticed)
+        with _rendering(scratch):
+            html = self.layout.render(common, page=page, r=scratch, title=_TITLE,
+                                      main=Markup(_MAIN), **parts)
+        before, _, rest = html.partition(_TITLE)
+        between, _, after = rest.partition(_MAIN)
+        return before, between, after
 
     def _common(self, view: Localized, lang: Language, lookup: dict[str, dict[str, Any]],
                 printed: Sequence[str] = ()) -> dict[str, Any]:
@@ -241,6 +265,10 @@ class Renderer:
                         common, page=page, r=state))
         self._skeletons = placeholders, skeletons
         return self._skeletons
+
+
+_TITLE, _MAIN = "\x02title\x03", "\x02main\x03"
+"""Where a page's title and main go in a layout rendered once for many pages."""
 
 
 def _records(view: Localized) -> dict[str, dict[str, Any]]:
