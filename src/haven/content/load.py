@@ -7,7 +7,6 @@ validation, which reports them together with everything else.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 

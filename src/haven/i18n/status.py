@@ -315,7 +315,7 @@ _env = Environment(
 )
 
 
-def _cells(lang: LanguageStatus, labels: list[tuple[str, str]], threshold: int) -> Markup:
+def _cells(lang: LanguageStatus, labels: list[tuple[str, Markup]], threshold: int) -> Markup:
     """One language's row of the languages × pages table (a big hub has thousands of cells,
     so they are written here rather than by the template)."""
     cells = []

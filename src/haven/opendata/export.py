@@ -19,7 +19,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import langcodes
 import phonenumbers
 
 from haven.content.schema import (
@@ -34,6 +33,7 @@ from haven.content.schema import (
 )
 from haven.content.validate import Content
 from haven.errors import HavenError
+from haven.i18n.languages import language
 from haven.i18n.ui import UI_STRINGS
 from haven.opendata import hsds
 from haven.opendata.hsds import make_uuid
@@ -223,7 +223,7 @@ class _Exporter:
 
     def language(self, tag: str, owner: tuple[str | int, ...], **links: str) -> JSON:
         return {"id": self.id(*owner, "language", tag), **links,
-                "name": langcodes.Language.get(tag).display_name("en"), "code": tag}
+                "name": language(tag).english_name, "code": tag}
 
     def attribute(self, link_id: str, entity: str, code: str, value: str) -> JSON:
         return {

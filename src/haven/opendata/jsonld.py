@@ -9,12 +9,10 @@ so no text in the directory (a name with `</script>` in it) can end the element 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
-import langcodes
-
 from haven.content.schema import Organization
+from haven.i18n.languages import language
 from haven.model import is_free
 from haven.phones import tel
 
@@ -74,10 +72,9 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
     return script_safe_json(data)
 
 
-@lru_cache(maxsize=1024)
 def _english_name(tag: str) -> str:
-    """A language's English name (every organization page of every language asks again)."""
-    return str(langcodes.Language.get(tag).display_name("en"))
+    """A language's English name, as the hub names it everywhere (Dari for prs, not Persian)."""
+    return language(tag).english_name
 
 
 def script_safe_json(data: Any) -> str:

@@ -85,8 +85,8 @@ class Placeholders:
             hashable = True
         if found is None:
             found = Markup(f"{START}{len(self.calls)}{END}")
-            holes = [(where, Skeleton.of(value))
-                     for where, value in (*enumerate(args), *named)
+            places: list[tuple[int | str, Any]] = [*enumerate(args), *named]
+            holes = [(where, Skeleton.of(value)) for where, value in places
                      if isinstance(value, str) and START in value]
             self.calls.append(Call(func, args, named, tuple(holes)))
             if hashable:

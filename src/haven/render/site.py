@@ -24,8 +24,8 @@ from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld
 from haven.phones import tel
 from haven.render.directory import directory_files, facet_label
-from haven.render.shared import START, Evaluate, Filler, Placeholders, Skeleton
 from haven.render.markdown import render_markdown
+from haven.render.shared import START, Evaluate, Filler, Placeholders, Skeleton
 
 CSS_PATH = "assets/haven.css"
 
@@ -251,7 +251,8 @@ class Renderer:
         placeholders = Placeholders()
         source = site.source
         view = localize(site.content, source.tag, {},
-                        placeholder=lambda seg: placeholders.segment(seg, _bare_text))
+                        placeholder=lambda seg: LStr(placeholders.segment(seg, _bare_text),
+                                                     source.tag, State.REVIEWED))
         lookup = _records(view)
         base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
                          site.content.hub.country, view, lookup, placeholders)
