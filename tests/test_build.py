@@ -38,16 +38,16 @@ def test_failure_mid_write_leaves_previous_site_intact(hub: Path, tmp_path: Path
     (hub / "hub.yaml").write_text((hub / "hub.yaml").read_text().replace(
         "Every child has the right", "Changed, every child has the right"))
 
-    real_write = Path.write_bytes
+    real_write = haven.output.Staging.write
     calls = {"n": 0}
 
-    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
+    def failing_write(self: haven.output.Staging, name: str, data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 5:
             raise OSError(28, "No space left on device")
-        return real_write(self, data)
+        real_write(self, name, data)
 
-    monkeypatch.setattr(haven.output.Path, "write_bytes", failing_write)
+    monkeypatch.setattr(haven.output.Staging, "write", failing_write)
     with pytest.raises(OSError):
         build(hub, out)
     monkeypatch.undo()
@@ -197,16 +197,16 @@ def test_a_language_worker_failing_mid_write_leaves_previous_site_intact(
     out = tmp_path / "site"
     build(example_content(), out, pdf=False)
     before = _snapshot(out)
-    real_write = Path.write_bytes
+    real_write = haven.output.Staging.write
     calls = {"n": 0}
 
-    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
+    def failing_write(self: haven.output.Staging, name: str, data: bytes) -> None:
         calls["n"] += 1  # counted per process: each forked worker has its own copy
         if calls["n"] == 300:
             raise OSError(28, "No space left on device")
-        return real_write(self, data)
+        real_write(self, name, data)
 
-    monkeypatch.setattr(haven.output.Path, "write_bytes", failing_write)
+    monkeypatch.setattr(haven.output.Staging, "write", failing_write)
     with pytest.raises(OSError, match="No space left"):
         build(example_content(), out, pdf=False)
     monkeypatch.undo()
