@@ -8,9 +8,13 @@ from functools import lru_cache
 import phonenumbers
 
 
-@lru_cache(maxsize=4096)
 def tel(number: str, region: str, extension: str = "") -> tuple[str, str]:
     """(`tel:` link in E.164 with any extension, the number in national form with it)."""
+    return _tel(number, region, extension)  # one cache entry however it is called
+
+
+@lru_cache(maxsize=4096)
+def _tel(number: str, region: str, extension: str) -> tuple[str, str]:
     parsed = phonenumbers.parse(number, region)
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -96,48 +96,50 @@ def _read_plain_po(text: str) -> dict[str, Entry] | None:
     """The entries of a PO file with no plural forms, or None to let Babel read it."""
     entries: dict[str, Entry] = {}
     flags: set[str] = set()
-    fields: dict[str, list[str]] = {}
-    key = ""
+    context: list[str] | None = None
+    source: list[str] | None = None
+    translated: list[str] | None = None
+    current: list[str] | None = None  # the field that a line starting with '"' continues
 
     def finish() -> None:
-        context, source = "".join(fields.get("msgctxt", [])), "".join(fields.get("msgid", []))
-        if context and source:
-            translated = "".join(fields.get("msgstr", []))
-            entries[context] = Entry(source, translated, _flag_state(flags, translated))
-        flags.clear()
-        fields.clear()
+        ctx, src = "".join(context or ()), "".join(source or ())
+        if ctx and src:
+            text = "".join(translated or ())
+            entries[ctx] = Entry(src, text, _flag_state(flags, text))
 
     for line in text.splitlines():
-        if not line.strip():
-            continue
-        if line.startswith("#"):
-            if "msgstr" in fields:
-                finish()
-            if line.startswith("#~"):  # an obsolete entry: not part of the catalog
-                flags.clear()
-                fields.clear()
-                key = ""
-            elif line.startswith("#,"):
-                flags.update(flag.strip() for flag in line[2:].split(","))
-            continue
-        if line.startswith('"'):
+        first = line[:1]
+        if first == '"':
             part = _unquote(line)
-            if part is None or not key:
+            if part is None or current is None:
                 return None
-            fields[key].append(part)
-            continue
-        keyword, _, rest = line.partition(" ")
-        if keyword not in ("msgctxt", "msgid", "msgstr"):
-            return None  # plural forms or something unexpected: Babel knows better
-        if keyword != "msgstr" and "msgstr" in fields:
-            finish()
-        part = _unquote(rest)
-        if part is None or keyword in fields:
+            current.append(part)
+        elif first == "#":
+            if translated is not None or line.startswith("#~"):  # a new entry, or an obsolete one
+                if translated is not None:
+                    finish()
+                flags, context, source, translated, current = set(), None, None, None, None
+            if line.startswith("#,"):
+                flags.update(flag.strip() for flag in line[2:].split(","))
+        elif first == "m":
+            keyword, _, rest = line.partition(" ")
+            part = _unquote(rest)
+            if part is None or keyword not in ("msgctxt", "msgid", "msgstr"):
+                return None  # plural forms or something unexpected: Babel knows better
+            if keyword != "msgstr" and translated is not None:
+                finish()
+                flags, context, source, translated = set(), None, None, None
+            if keyword == "msgctxt" and context is None:
+                current = context = [part]
+            elif keyword == "msgid" and source is None:
+                current = source = [part]
+            elif keyword == "msgstr" and translated is None:
+                current = translated = [part]
+            else:
+                return None
+        elif line.strip():
             return None
-        key = keyword
-        fields[key] = [part]
-    if fields:
-        finish()
+    finish()
     return entries
 
 

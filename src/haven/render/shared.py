@@ -95,7 +95,8 @@ class Placeholders:
 
     def segment(self, seg_id: str, bare: Callable[[str], Any]) -> str:
         """The placeholder for a content segment's text as it is, `bare(seg_id)` later."""
-        placeholder = str(self.defer(bare, seg_id))
+        placeholder = f"{START}{len(self.calls)}{END}"
+        self.calls.append(Call(bare, (seg_id,), (), ()))
         self.segments[placeholder] = seg_id
         return placeholder
 

@@ -382,6 +382,8 @@ def _evaluator(base: PageState) -> Evaluate:
         if func is _segment_text:  # most placeholders: what _segment_text does, inline
             value = texts[args[0]]
             return str(_mark(scratch, value, escape(value), block=False)), scratch.mask
+        if func is _piece:  # its placeholders are filled in already
+            return str(args[0]), 0
         token = _PAGE.set(scratch)
         try:
             html = escape(func(*args, **kwargs))
