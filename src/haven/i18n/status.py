@@ -31,6 +31,7 @@ from haven.i18n.translate import (
     published_states,
 )
 from haven.model import Page, build_model
+from haven.render.cache import template_cache
 
 STATES: tuple[State, ...] = (
     State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING,
@@ -309,6 +310,7 @@ def band(percent: int) -> tuple[str, str, str]:
 
 _env = Environment(
     loader=PackageLoader("haven.i18n", "templates"),
+    bytecode_cache=template_cache(),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,

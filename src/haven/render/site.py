@@ -23,6 +23,7 @@ from haven.i18n.translate import Localized, LStr, localize
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld
 from haven.phones import tel
+from haven.render.cache import template_cache
 from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
 from haven.render.shared import START, Evaluate, Filler, Placeholders, Skeleton
@@ -105,6 +106,7 @@ def environment() -> Environment:
     """The templates, compiled once per process (the preview rebuilds many times)."""
     env = Environment(
         loader=PackageLoader("haven.render", "templates"),
+        bytecode_cache=template_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
