@@ -12,6 +12,7 @@ import types
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -357,6 +358,7 @@ _STATUS_JOINED = ("immigrationstatus", "citizenship", "legalstatus", "visastatus
                   "aliennumber", "migratorystatus", "immigrantstatus", "residencystatus")
 
 
+@lru_cache(maxsize=4096)  # the same few dozen keys recur in every record
 def is_status_field(key: str) -> bool:
     """Whether a field name is about immigration or citizenship status, by any obvious name."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
