@@ -201,7 +201,7 @@ class _Job:
         files = renderer.language(view, printed=sorted(printed)) | printed
         for name, data in files.items():
             self.stage.write(name, data)
-        messages = language_messages(self.site.content, view, self.source_view())
+        messages = language_messages(self.site.content, view, self.source_view)
         return _LanguageDone({name: len(data) for name, data in files.items()}, messages,
                              self.status(view, catalog), file_digests(self.site, files))
 

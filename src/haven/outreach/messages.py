@@ -17,7 +17,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -98,17 +98,23 @@ class Message:
 
 def build_messages(content: Content) -> list[Message]:
     """Every channel's message in every served language, in the hub's language order."""
-    source_view = localize(content, content.hub.source_language, {})
+    source = localize(content, content.hub.source_language, {})
     messages: list[Message] = []
     for entry in content.hub.languages:
         path = content.catalogs.get(entry.tag)
         catalog: dict[str, Entry] = read_catalog(path) if path else {}
-        messages += language_messages(content, localize(content, entry.tag, catalog), source_view)
+        messages += language_messages(content, localize(content, entry.tag, catalog),
+                                      lambda: source)
     return messages
 
 
-def language_messages(content: Content, view: Localized, source_view: Localized) -> list[Message]:
-    """Every channel's message in the language of `view` (the build makes them beside its pages)."""
+def language_messages(content: Content, view: Localized,
+                      source_view: Callable[[], Localized]) -> list[Message]:
+    """Every channel's message in the language of `view` (the build makes them beside its pages).
+
+    `source_view()` gives the source language's view, asked for only when a message falls
+    back to it (a fully translated language never needs it).
+    """
     entry = next(e for e in content.hub.languages if e.tag == view.lang)
     lang = language(entry.tag, entry.name, entry.english_name)
     return [_message(content, channel, lang, view, source_view) for channel in CHANNELS]
@@ -165,7 +171,7 @@ def _parts(view: Localized, channel: Channel) -> dict[str, LStr]:
 
 
 def _message(content: Content, channel: Channel, lang: Language, view: Localized,
-             source_view: Localized) -> Message:
+             source_view: Callable[[], Localized]) -> Message:
     parts = _parts(view, channel)
     states = [part.state for part in parts.values()]
     state = min(states, key=_TRUST.index) if states else State.REVIEWED
@@ -177,7 +183,7 @@ def _message(content: Content, channel: Channel, lang: Language, view: Localized
             warnings.append("Machine translation, not yet checked by a person: have it "
                             "reviewed before sending.")
     else:
-        parts = _parts(source_view, channel)
+        parts = _parts(source_view(), channel)
         text_language = content.hub.source_language
         source = language(text_language)
         warnings.append(f"Not translated into {lang.english_name} yet ({state.value}): this "
