@@ -338,7 +338,8 @@ def _text(value: Any) -> Markup:
     if value is None:
         return Markup("")
     state = _PAGE.get()
-    if state.placeholders is not None and value in state.placeholders.segments:
+    if (state.placeholders is not None and isinstance(value, str)
+            and value in state.placeholders.segments):
         return state.placeholders.defer(_segment_text, state.placeholders.segments[value])
     return _mark(state, value, escape(value), block=False)
 
@@ -348,7 +349,8 @@ def _markdown(value: Any) -> Markup:
     if value is None:
         return Markup("")
     state = _PAGE.get()
-    if state.placeholders is not None and value in state.placeholders.segments:
+    if (state.placeholders is not None and isinstance(value, str)
+            and value in state.placeholders.segments):
         return state.placeholders.defer(_segment_markdown, state.placeholders.segments[value])
     return _mark(state, value, Markup(render_markdown(str(value))), block=True)
 
