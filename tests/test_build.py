@@ -212,3 +212,14 @@ def test_a_language_worker_failing_mid_write_leaves_previous_site_intact(
     monkeypatch.undo()
     assert _snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".haven-new", ".haven-old"))]
+
+
+def test_build_collects_garbage_less_often_and_restores_the_setting(hub: Path, tmp_path: Path) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    build(hub, tmp_path / "site", progress=lambda done, total: during.append(gc.get_threshold()),
+          pdf=False)
+    assert during and all(t[0] >= 20_000 for t in during)
+    assert gc.get_threshold() == before

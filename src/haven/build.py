@@ -86,18 +86,35 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     each language's printable pieces are made too (reused from `output` when unchanged).
     """
     started = time.perf_counter()
-    raw = load(content_dir)
-    content = validate(raw)
-    site = build_model(content)
-    translations = translate(content, site)
-    with staging(output) as stage:
-        rendered = render(site, translations, stage, progress, pdf_from=output if pdf else None)
-        report = summarize(site, rendered, output, content.warnings)
-        if strict and report.warnings:
-            raise StrictError(report.warnings)
-        publish(rendered, stage)
+    with _fewer_collections():
+        raw = load(content_dir)
+        content = validate(raw)
+        site = build_model(content)
+        translations = translate(content, site)
+        with staging(output) as stage:
+            rendered = render(site, translations, stage, progress,
+                              pdf_from=output if pdf else None)
+            report = summarize(site, rendered, output, content.warnings)
+            if strict and report.warnings:
+                raise StrictError(report.warnings)
+            publish(rendered, stage)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the garbage collector's youngest generation every 20,000 allocations, not 700.
+
+    A build makes millions of short-lived objects, freed by reference counting; collecting
+    after every 700 of them cost a tenth of a language's time. Cycles still get collected.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 @dataclass(frozen=True)
