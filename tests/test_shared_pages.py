@@ -123,3 +123,11 @@ def test_placeholders_are_made_once_per_call_and_filled_once_per_language() -> N
 @pytest.mark.parametrize("template", sorted(SHARED_TEMPLATES))
 def test_shared_templates_exist(template: str) -> None:
     assert (Path(__file__).resolve().parents[1] / "src/haven/render/templates" / template).is_file()
+
+
+def test_json_ld_strings_are_escaped_alike_alone_and_in_the_whole() -> None:
+    """Shared organization pages fill each translated string of their JSON-LD in by itself."""
+    from haven.opendata.jsonld import script_safe_json, script_safe_string
+
+    for text in ("Ayuda legal", 'é < > & " \\ \n \t \x01 \u2028 \u2029 </script>', "中文 😀 ܐ"):
+        assert script_safe_json({"name": text}) == '{"name":"' + script_safe_string(text) + '"}'

@@ -9,6 +9,7 @@ so no text in the directory (a name with `</script>` in it) can end the element 
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from haven.content.schema import Organization
@@ -57,14 +58,13 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
     if languages:
         data["knowsLanguage"] = [{"@type": "Language", "name": _english_name(tag),
                                   "alternateName": tag} for tag in languages]
-    free = [s.name for s in org.services if is_free(s)]
     if org.services:
         data["hasOfferCatalog"] = {
             "@type": "OfferCatalog", "name": "Services",
             "itemListElement": [{
                 "@type": "Offer",
                 "itemOffered": {"@type": "Service", "name": s.name},
-                **({"price": "0", "priceCurrency": "USD"} if s.name in free else {}),
+                **({"price": "0", "priceCurrency": "USD"} if is_free(s) else {}),
             } for s in org.services],
         }
     if org.verification.assured_date:
@@ -79,6 +79,14 @@ def _english_name(tag: str) -> str:
 
 def script_safe_json(data: Any) -> str:
     """JSON that cannot end or open markup inside a <script> element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_safe_string(text: str) -> str:
+    """`text` as it is written inside a string of script_safe_json(), without the quotes."""
+    return script_safe(encode_basestring(text)[1:-1])
+
+
+def script_safe(json_text: str) -> str:
+    return (json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -32,6 +32,7 @@ START, END = "\x00", "\x01"
 """Placeholders are `\\x00<number>\\x01`: control characters that no content can hold (YAML
 and the schema refuse them) and that HTML escaping leaves alone."""
 _PLACEHOLDER = re.compile("\x00([0-9]+)\x01")
+_NO_KEYWORDS: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class Filler:
 
     def _evaluate(self, number: int) -> None:
         call = self.calls[number]
-        args, kwargs = call.args, dict(call.kwargs)
+        args, kwargs = call.args, dict(call.kwargs) if call.kwargs else _NO_KEYWORDS
         mask = 0
         if call.holes:
             positional = list(args)

@@ -12,7 +12,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from babel.dates import format_date
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format, parse_pattern
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -21,12 +22,12 @@ from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr, localize
 from haven.model import Page, Site
-from haven.opendata.jsonld import organization_jsonld
+from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel
 from haven.render.cache import template_cache
 from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
-from haven.render.shared import START, Evaluate, Filler, Placeholders, Skeleton
+from haven.render.shared import END, START, Evaluate, Filler, Placeholders, Skeleton
 
 CSS_PATH = "assets/haven.css"
 
@@ -312,6 +313,10 @@ def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> st
     return label
 
 
+_STATE_MASK = {State.MACHINE: 2, State.OUTDATED: 4}
+"""What text in the page's own language makes the page notice (PageState.mask's bits)."""
+
+
 def _mark(state: PageState, value: Any, html: Markup, block: bool) -> Markup:
     if not isinstance(value, LStr):
         return html
@@ -379,15 +384,20 @@ def _evaluator(base: PageState) -> Evaluate:
     scratch = base.sibling(base.path)
     assert base.view is not None
     texts = base.view.texts
+    tag = base.lang.tag
 
     def evaluate(func: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: dict[str, Any]) -> tuple[str, int]:
         scratch.fallback = scratch.machine = scratch.outdated = False
         if func is _segment_text:  # most placeholders: what _segment_text does, inline
             value = texts[args[0]]
+            if value.lang == tag:  # _mark's common case: the page's language, no wrapper
+                return str(escape(value)), _STATE_MASK.get(value.state, 0)
             return str(_mark(scratch, value, escape(value), block=False)), scratch.mask
         if func is _piece:  # its placeholders are filled in already
             return str(args[0]), 0
+        if func is _segment_json:  # marks nothing: JSON-LD is read by machines
+            return script_safe_string(texts[args[0]]), 0
         token = _PAGE.set(scratch)
         try:
             html = escape(func(*args, **kwargs))
@@ -472,7 +482,15 @@ def _date(value: dt.date | None) -> str:
 def _format_date(value: dt.date, locale: str | None) -> str:
     if locale is None:
         return value.isoformat()
-    return str(format_date(value, "long", locale=locale))
+    pattern, cldr = _long_date(locale)
+    return str(pattern.apply(value, cldr))
+
+
+@lru_cache(maxsize=256)
+def _long_date(locale: str) -> tuple[DateTimePattern, Locale]:
+    """What babel.dates.format_date(…, "long", locale) looks up again on every call."""
+    cldr = Locale.parse(locale)
+    return parse_pattern(get_date_format("long", locale=cldr)), cldr
 
 
 @lru_cache(maxsize=4096)
@@ -534,15 +552,41 @@ def _striptags(value: Any) -> str:
 
 
 def _organization_jsonld(org_id: str) -> Markup:
-    """An organization's schema.org description, in the page's language (haven.opendata)."""
+    """An organization's schema.org description, in the page's language (haven.opendata).
+
+    On a shared page it is made once too: a placeholder inside a JSON string comes out of
+    the JSON encoder as `\\u0000<number>\\u0001`, and is put back as a placeholder for
+    the same text escaped as JSON, or for the page's language tag.
+    """
     state = _PAGE.get()
-    if state.placeholders is not None:
-        return state.placeholders.defer(_organization_jsonld, org_id)
     assert state.view is not None
+    placeholders = state.placeholders
+    tag = state.lang.tag if placeholders is None else placeholders.defer(_page_language)
     hub = state.view.hub
-    return Markup(organization_jsonld(
+    text = organization_jsonld(
         state.records["organization"][org_id], hub.base_url, country=hub.country,
-        area_served=hub.district, page_path=f"{state.lang.tag}/help/org/{org_id}/"))
+        area_served=hub.district, page_path=f"{tag}/help/org/{org_id}/")
+    if placeholders is None:
+        return Markup(text)
+    return Markup(_JSON_PLACEHOLDER.sub(lambda found: _in_json(placeholders, found[1]), text))
+
+
+_JSON_PLACEHOLDER = re.compile(r"\\u0000([0-9]+)\\u0001")
+
+
+def _in_json(placeholders: Placeholders, number: str) -> str:
+    placeholder = f"{START}{number}{END}"
+    segment = placeholders.segments.get(placeholder)
+    return placeholder if segment is None else placeholders.defer(_segment_json, segment)
+
+
+def _segment_json(seg_id: str) -> Markup:
+    """A content segment inside a JSON-LD string, escaped as the whole JSON-LD is."""
+    return Markup(script_safe_string(_bare_text(seg_id)))
+
+
+def _page_language() -> Markup:
+    return Markup(_PAGE.get().lang.tag)
 
 
 @lru_cache(maxsize=4096)
