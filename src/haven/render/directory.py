@@ -92,6 +92,8 @@ def search_index(site: Site, view: Localized) -> bytes:
     hub = view.hub
     region = site.content.hub.country
 
+    contacts = _contacts(site)
+
     def spoken(tag: str) -> str:
         name, own = name_in(tag, lang.cldr), language(tag).endonym
         return name if name.casefold() == own.casefold() else f"{name} {own}"
@@ -131,12 +133,9 @@ def search_index(site: Site, view: Localized) -> bytes:
             services.append([s.name, f"s-{s.id}", text])
             if (other := _other_language(s.name, view.lang)):
                 services[-1].append(other)
-        phones = [*org.phones, *(p for s in org.services for p in s.phones),
-                  *(p for loc in org.locations for p in loc.phones)]
-        tel, shown = _tel(phones[0], region) if phones else ("", "")
-        text = _join(org.alternate_name, _clip(org.description), *public_towns(org))
-        orgs.append([str(org.name), f"help/org/{org.id}/", text, tel, shown,
-                     _digits(phones, region), services])
+        tel, shown, digits, towns = contacts[org.id]
+        text = _join(org.alternate_name, _clip(org.description), *towns)
+        orgs.append([str(org.name), f"help/org/{org.id}/", text, tel, shown, digits, services])
     for page in pages:
         if (other := _other_language(page[0], view.lang)):
             page.append(other)
@@ -144,6 +143,25 @@ def search_index(site: Site, view: Localized) -> bytes:
     # U+2028 and U+2029 end a line in older JavaScript engines, inside strings too.
     data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"havenIndex({data});\n".encode()
+
+
+def _contacts(site: Site) -> dict[str, tuple[str, str, str, list[str]]]:
+    """Each organization's first phone (link and as shown), all its phones' digits and its
+    public towns: the same in every language, so worked out once per site and process."""
+    global _CONTACTS
+    if _CONTACTS is None or _CONTACTS[0] is not site:
+        region = site.content.hub.country
+        found = {}
+        for org in site.content.organizations:
+            phones = [*org.phones, *(p for s in org.services for p in s.phones),
+                      *(p for loc in org.locations for p in loc.phones)]
+            tel, shown = _tel(phones[0], region) if phones else ("", "")
+            found[org.id] = (tel, shown, _digits(phones, region), public_towns(org))
+        _CONTACTS = (site, found)
+    return _CONTACTS[1]
+
+
+_CONTACTS: tuple[Site, dict[str, tuple[str, str, str, list[str]]]] | None = None
 
 
 def _other_language(text: object, lang: str) -> str:
