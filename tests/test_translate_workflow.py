@@ -464,3 +464,26 @@ def test_export_refuses_the_source_language_and_unknown_ones(make_hub: MakeHub) 
         export_items(content, "en")
     with pytest.raises(HavenError, match="not one of the hub's languages"):
         export_items(content, "de")
+
+
+def test_a_localized_record_is_the_copy_pydantic_would_make() -> None:
+    """segments._updated stands in for model_copy(update=…) when views are made."""
+    from pydantic import BaseModel
+
+    from haven.build import example_content
+    from haven.content.load import load
+    from haven.content.validate import validate
+    from haven.i18n.segments import _updated
+
+    content = validate(load(example_content()))
+    records: list[BaseModel] = [content.hub, *content.topics, *content.resources]
+    for org in content.organizations:
+        records += [org, *org.services, *org.locations, *org.phones]
+    for record in records:
+        field = next(iter(type(record).model_fields))
+        updates = {field: getattr(record, field)}
+        ours, theirs = _updated(record, updates), record.model_copy(update=updates)
+        assert ours == theirs and type(ours) is type(theirs)
+        assert ours.model_fields_set == theirs.model_fields_set
+        assert ours.model_dump() == theirs.model_dump()
+        assert ours is not record and ours.__dict__ is not record.__dict__

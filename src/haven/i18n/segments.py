@@ -118,7 +118,22 @@ def map_record(record: Any, prefix: str, replace: Replace) -> Any:
             ]
         elif spec.nested:
             updates[spec.name] = map_record(value, path, replace)
-    return record.model_copy(update=updates) if updates else record
+    return _updated(record, updates) if updates else record
+
+
+def _updated(record: BaseModel, updates: dict[str, Any]) -> BaseModel:
+    """`record.model_copy(update=updates)`, without its general machinery: each language's
+    view copies about a thousand records of a large directory. It sets what pydantic's own
+    shallow copy sets; tests/test_translate_workflow.py checks that both copies are equal."""
+    if record.__pydantic_extra__ is not None or getattr(record, "__pydantic_private__", None):
+        return record.model_copy(update=updates)
+    cls = type(record)
+    copy = cls.__new__(cls)
+    object.__setattr__(copy, "__dict__", {**record.__dict__, **updates})
+    object.__setattr__(copy, "__pydantic_extra__", None)
+    object.__setattr__(copy, "__pydantic_fields_set__", record.__pydantic_fields_set__ | updates.keys())
+    object.__setattr__(copy, "__pydantic_private__", None)
+    return copy
 
 
 def extract(record: Any, prefix: str) -> Iterator[tuple[str, str, str]]:
