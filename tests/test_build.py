@@ -17,6 +17,7 @@ from haven.errors import ContentError, OutputError
 from haven.output import MARKER
 from haven.scaffold import create
 from haven.serve import make_server, rebuild, snapshot, watch
+from tests.conftest import MakeHub
 
 
 @pytest.fixture()
@@ -223,3 +224,24 @@ def test_build_collects_garbage_less_often_and_restores_the_setting(hub: Path, t
           pdf=False)
     assert during and all(t[0] >= 20_000 for t in during)
     assert gc.get_threshold() == before
+
+
+def test_a_page_over_the_budget_is_named_in_a_warning(make_hub: MakeHub, tmp_path: Path) -> None:
+    """Each language's largest pages are weighed (compressed, with the stylesheet) where
+    they are made; one over 14 KB is named, and is the heaviest page of the summary."""
+    import random
+
+    from haven.build import PAGE_BUDGET
+
+    words = random.Random(7)
+    text = " ".join("".join(words.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(7))
+                    for _ in range(6000))
+    hub = make_hub()
+    letter = hub / "documents" / "welcome.md"
+    letter.write_text(letter.read_text() + "\n\n" + text + "\n")
+    report = build(hub, tmp_path / "site", pdf=False)
+    name, size = report.heaviest
+    assert name.endswith("welcome/index.html") and size > PAGE_BUDGET
+    over = [w for w in report.warnings if "budget" in w.message]
+    assert {w.file for w in over} == {f"{tag}/welcome/index.html" for tag in report.pages}
+    assert all(f"{PAGE_BUDGET:,}-byte" in w.message for w in over)

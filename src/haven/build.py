@@ -29,6 +29,7 @@ from haven.i18n.status import (
     LanguageStatus,
     language_status,
     matrix_of,
+    matrix_row,
     page_segments,
     render_status_html,
     segment_states,
@@ -150,6 +151,8 @@ class Rendered:
     sizes: dict[str, int]
     """Every file of the site, written or not, by path: its size in bytes."""
     staged: Path
+    compressed: dict[str, int] = field(default_factory=dict)
+    """The gzip size of each language's largest pages, measured where they were made."""
 
     def read(self, name: str) -> bytes:
         return self.files[name] if name in self.files else (self.staged / name).read_bytes()
@@ -165,6 +168,8 @@ class _LanguageDone:
     """Its translation figures (None for the source language)."""
     digests: dict[str, str]
     """Its files' digests for the offline manifests (haven.offline), hashed where they are."""
+    compressed: dict[str, int]
+    """The gzip size of its largest pages (summarize finds the heaviest page among them)."""
 
 
 def render(site: Site, translations: list[Translation], stage: Staging,
@@ -177,6 +182,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
     sizes: dict[str, int] = {}
     digests: dict[str, str] = {}
+    compressed: dict[str, int] = {}
     messages: list[Message] = []
     statuses: list[LanguageStatus] = []
     renderer.skeletons()  # the pages shared by every language, made before workers fork
@@ -184,6 +190,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
         for done, language in enumerate(languages, start=1):
             sizes.update(language.sizes)
             digests.update(language.digests)
+            compressed.update(language.compressed)
             messages += language.messages
             if language.status is not None:
                 statuses.append(language.status)
@@ -196,7 +203,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
     files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
-    return Rendered(files, sizes, stage.path)
+    return Rendered(files, sizes, stage.path, compressed)
 
 
 @dataclass(frozen=True)
@@ -220,7 +227,8 @@ class _Job:
             self.stage.write(name, data)
         messages = language_messages(self.site.content, view, self.source_view)
         return _LanguageDone({name: len(data) for name, data in files.items()}, messages,
-                             self.status(view, catalog), file_digests(self.site, files))
+                             self.status(view, catalog), file_digests(self.site, files),
+                             _largest_compressed(files))
 
     def source_view(self) -> Localized:
         """The source language's view, made once per process (messages fall back to it)."""
@@ -242,13 +250,26 @@ class _Job:
         _, segments, page_map = _SEGMENTS
         ui = segment_states([s for s in segments if s.kind == "ui"], view.lang, catalog)
         states = {s.id: ui[s.id] if s.kind == "ui" else view.states[s.id] for s in segments}
-        return language_status(content, self.site.language(view.lang), states, page_map)
+        status = language_status(content, self.site.language(view.lang), states, page_map)
+        status.row = matrix_row(status, self.site.text_pages, content.hub.translation_threshold)
+        return status
 
 
 _SOURCE_VIEW: tuple[Content, Localized] | None = None
 _SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
 _JOB: _Job | None = None
 """What forked workers render: set just before the pool starts, inherited by fork."""
+
+
+HEAVY_CANDIDATES = 3
+"""How many of a language's largest pages are compressed to find the heaviest page: the
+compressed size follows the raw size closely enough."""
+
+
+def _largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
+    pages = [name for name in files if name.endswith(".html")]
+    largest = sorted(pages, key=lambda name: (len(files[name]), name))[-HEAVY_CANDIDATES:]
+    return {name: len(zlib.compress(files[name], 9)) for name in largest}
 
 
 def _render_language(index: int) -> _LanguageDone:
@@ -303,9 +324,10 @@ def summarize(site: Site, rendered: Rendered, output: Path,
         if tag in pages:
             pages[tag] += 1
     css = len(zlib.compress(rendered.read(CSS_PATH), 9))
-    # Gzip only the largest pages: compressed size follows raw size closely enough.
-    candidates = sorted(html, key=lambda name: sizes[name], reverse=True)[:25]
-    compressed = {name: len(zlib.compress(rendered.read(name), 9)) + css for name in candidates}
+    # Each language's largest pages were compressed where they were made; here, the rest.
+    made_here = _largest_compressed(
+        {name: data for name, data in rendered.files.items() if name in html})
+    compressed = {name: size + css for name, size in (rendered.compressed | made_here).items()}
     heaviest = max(compressed.items(), key=lambda item: (item[1], item[0]))
     warnings = warnings + [
         Problem(name, 0, f"the page weighs {size:,} bytes compressed, over the {PAGE_BUDGET:,}-byte "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,9 @@ class LanguageStatus:
     published: frozenset[State]
     hub: Counts
     pages: dict[str, Counts] = field(default_factory=dict)
+    row: str = ""
+    """Its row of the staff page's languages × pages table, when made beforehand (matrix_row:
+    a build makes it in the language's worker)."""
 
     @property
     def percent(self) -> int:
@@ -317,11 +321,11 @@ _env = Environment(
 )
 
 
-def _cells(lang: LanguageStatus, labels: list[tuple[str, Markup]], threshold: int) -> Markup:
+def matrix_row(lang: LanguageStatus, pages: list[Page], threshold: int) -> Markup:
     """One language's row of the languages × pages table (a big hub has thousands of cells,
     so they are written here rather than by the template)."""
     cells = []
-    for key, label in labels:
+    for key, label in _labels(tuple(pages)):
         counts = lang.pages[key]
         percent = counts.percent(lang.published)
         name, symbol, _ = band(percent)
@@ -330,6 +334,11 @@ def _cells(lang: LanguageStatus, labels: list[tuple[str, Markup]], threshold: in
         cells.append(f'<td class="{name}{below}" title="{label}: {title}">'
                      f'{symbol} {percent} %{below}</td>\n')
     return Markup("".join(cells))
+
+
+@lru_cache(maxsize=8)
+def _labels(pages: tuple[Page, ...]) -> list[tuple[str, Markup]]:
+    return [(page.key, escape(page_label(page))) for page in pages]
 
 
 def page_label(page: Page) -> str:
@@ -353,12 +362,12 @@ def render_status_html(matrix: StatusMatrix, stylesheet: str | None = None) -> s
     its styles inline when written on its own (`haven translate status --html`).
     """
     template = _env.get_template("translations.html")
-    labels = [(page.key, escape(page_label(page))) for page in matrix.pages]
     rows = []
     for lang in matrix.languages:
         name, symbol, words = band(lang.percent)
-        rows.append({"lang": lang, "cells": _cells(lang, labels, matrix.threshold), "band": name,
-                     "symbol": symbol, "words": words})
+        cells = Markup(lang.row) if lang.row else matrix_row(lang, matrix.pages, matrix.threshold)
+        rows.append({"lang": lang, "cells": cells, "band": name, "symbol": symbol,
+                     "words": words})
     return template.render(
         matrix=matrix, rows=rows, states=STATES, bands=BANDS, stylesheet=stylesheet,
         css=Markup(staff_css().decode()),
