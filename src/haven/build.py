@@ -214,7 +214,7 @@ class _Job:
     stage: Staging
     renderer: Renderer
 
-    def language(self, renderer: Renderer, index: int) -> _LanguageDone:
+    def language(self, index: int) -> _LanguageDone:
         """One language's pages (and printable pieces), written into the staging folder."""
         translation = self.translations[index]
         catalog = translation.catalog()
@@ -222,7 +222,7 @@ class _Job:
         printed = {}
         if self.pdf_from is not None:
             printed = render_pdfs(self.site, [view], previous=self.pdf_from)
-        files = renderer.language(view, printed=sorted(printed)) | printed
+        files = self.renderer.language(view, printed=sorted(printed)) | printed
         for name, data in files.items():
             self.stage.write(name, data)
         messages = language_messages(self.site.content, view, self.source_view)
@@ -274,7 +274,7 @@ def _largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
 
 def _render_language(index: int) -> _LanguageDone:
     assert _JOB is not None
-    return _JOB.language(_JOB.renderer, index)
+    return _JOB.language(index)
 
 
 @contextmanager
@@ -295,7 +295,7 @@ def _per_language(job: _Job) -> Iterator[Iterator[_LanguageDone]]:
     gc.freeze()
     try:
         if workers < 2 or count < 4 or not forkable or _threads() > 1:
-            yield (job.language(job.renderer, index) for index in range(count))
+            yield (job.language(index) for index in range(count))
             return
         _JOB = job
         with multiprocessing.get_context("fork").Pool(workers) as pool:

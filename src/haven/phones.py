@@ -7,10 +7,19 @@ from functools import lru_cache
 
 import phonenumbers
 
+from haven.content.schema import Phone
+
 
 def tel(number: str, region: str, extension: str = "") -> tuple[str, str]:
     """(`tel:` link in E.164 with any extension, the number in national form with it)."""
     return _tel(number, region, extension)  # one cache entry however it is called
+
+
+def tel_of(phone: Phone | str, region: str) -> tuple[str, str]:
+    """tel() of a phone record (with its extension) or of a bare number."""
+    if isinstance(phone, Phone):
+        return tel(phone.number, region, phone.extension or "")
+    return tel(phone, region)
 
 
 @lru_cache(maxsize=4096)

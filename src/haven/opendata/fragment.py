@@ -21,7 +21,7 @@ from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.languages import language
 from haven.i18n.translate import Localized, localize
 from haven.model import is_free
-from haven.phones import tel
+from haven.phones import tel_of
 from haven.render.markdown import render_markdown
 
 
@@ -94,10 +94,7 @@ class _Fragments:
             else value.isoformat()
 
     def phone(self, phone: Phone | str) -> Markup:
-        if isinstance(phone, Phone):
-            href, shown = tel(phone.number, self.country, phone.extension or "")
-        else:
-            href, shown = tel(phone, self.country)
+        href, shown = tel_of(phone, self.country)
         return Markup('<a href="{}" dir="ltr">{}</a>').format(href, shown)
 
     def open(self, kind: str) -> Markup:

@@ -22,7 +22,7 @@ from haven.content.schema import Phone
 from haven.i18n.languages import language, name_in
 from haven.i18n.translate import Localized, LStr
 from haven.model import Facet, Site, is_free, public_towns
-from haven.phones import tel
+from haven.phones import tel, tel_of
 from haven.render.markdown import render_markdown
 
 SCRIPT_PATH = "assets/find.js"
@@ -155,8 +155,8 @@ def _contacts(site: Site) -> dict[str, tuple[str, str, str, list[str]]]:
         for org in site.content.organizations:
             phones = [*org.phones, *(p for s in org.services for p in s.phones),
                       *(p for loc in org.locations for p in loc.phones)]
-            tel, shown = _tel(phones[0], region) if phones else ("", "")
-            found[org.id] = (tel, shown, _digits(phones, region), public_towns(org))
+            tel_link, shown = tel_of(phones[0], region) if phones else ("", "")
+            found[org.id] = (tel_link, shown, _digits(phones, region), public_towns(org))
         _CONTACTS = (site, found)
     return _CONTACTS[1]
 
@@ -208,12 +208,5 @@ def _digits(phones: list[Phone] | list[str], region: str) -> str:
     found: dict[str, None] = {}
     for phone in phones:
         number = phone.number if isinstance(phone, Phone) else phone
-        found.setdefault(_tel(number, region)[0].removeprefix("tel:+"), None)
+        found.setdefault(tel(number, region)[0].removeprefix("tel:+"), None)
     return " ".join(found)
-
-
-def _tel(phone: Phone | str, region: str) -> tuple[str, str]:
-    """(tel: link, number as shown) of a phone; extensions as the pages write them."""
-    if isinstance(phone, Phone):
-        return tel(phone.number, region, phone.extension or "")
-    return tel(phone, region)

@@ -85,19 +85,21 @@ class Placeholders:
         else:
             hashable = True
         if found is None:
-            found = Markup(f"{START}{len(self.calls)}{END}")
             places: list[tuple[int | str, Any]] = [*enumerate(args), *named]
             holes = [(where, Skeleton.of(value)) for where, value in places
                      if isinstance(value, str) and START in value]
-            self.calls.append(Call(func, args, named, tuple(holes)))
+            found = self._add(Call(func, args, named, tuple(holes)))
             if hashable:
                 self._numbers[key] = found
         return found
 
+    def _add(self, call: Call) -> Markup:
+        self.calls.append(call)
+        return Markup(f"{START}{len(self.calls) - 1}{END}")
+
     def segment(self, seg_id: str, bare: Callable[[str], Any]) -> str:
         """The placeholder for a content segment's text as it is, `bare(seg_id)` later."""
-        placeholder = f"{START}{len(self.calls)}{END}"
-        self.calls.append(Call(bare, (seg_id,), (), ()))
+        placeholder = str(self._add(Call(bare, (seg_id,), (), ())))
         self.segments[placeholder] = seg_id
         return placeholder
 

@@ -23,7 +23,7 @@ from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr, localize
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
-from haven.phones import tel
+from haven.phones import tel_of
 from haven.render.cache import template_cache
 from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
@@ -45,7 +45,7 @@ class PageState:
     source: Language
     path: str
     ui: dict[str, LStr] = field(default_factory=dict)
-    ui_cache: dict[str, tuple[Markup, tuple[bool, bool, bool]]] = field(default_factory=dict)
+    ui_cache: dict[str, tuple[Markup, int]] = field(default_factory=dict)
     region: str = "US"
     view: Localized | None = None
     """The language's content (what deferred calls of shared pages read)."""
@@ -62,22 +62,15 @@ class PageState:
     """Some text was translated from an earlier version of the source."""
 
     @property
-    def noticed(self) -> tuple[bool, bool, bool]:
-        return self.fallback, self.machine, self.outdated
-
-    def notice(self, noticed: tuple[bool, bool, bool]) -> None:
-        """Take in what rendering a cached piece of the page noticed."""
-        self.fallback |= noticed[0]
-        self.machine |= noticed[1]
-        self.outdated |= noticed[2]
-
-    @property
-    def mask(self) -> int:
-        """What rendering noticed, as the bit mask haven.render.shared passes around."""
+    def noticed(self) -> int:
+        """What rendering noticed, as bits: fallback 1, machine draft 2, outdated 4."""
         return self.fallback | self.machine << 1 | self.outdated << 2
 
-    def notice_mask(self, mask: int) -> None:
-        self.notice((bool(mask & 1), bool(mask & 2), bool(mask & 4)))
+    def notice(self, noticed: int) -> None:
+        """Take in what rendering a cached or filled-in piece of the page noticed."""
+        self.fallback |= bool(noticed & 1)
+        self.machine |= bool(noticed & 2)
+        self.outdated |= bool(noticed & 4)
 
     @property
     def depth(self) -> int:
@@ -178,7 +171,7 @@ class Renderer:
         filler = Filler(placeholders, _evaluator(base))
         # The head's links, header, navigation and footer differ only by the page's depth and
         # nav entry.
-        chrome: dict[tuple[int, str], tuple[Markup, Markup, Markup, tuple[bool, bool, bool]]] = {}
+        chrome: dict[tuple[int, str], tuple[Markup, Markup, Markup, int]] = {}
         layouts: dict[tuple[Any, ...], tuple[str, str, str]] = {}
         files: dict[str, bytes] = {}
         for page in site.pages:
@@ -196,37 +189,36 @@ class Renderer:
                 links, top, bottom, noticed = chrome[key]
                 state.notice(noticed)
                 if page.template in self.shared:
-                    main, noticed_mask = filler.fill(skeletons[page.path])
-                    state.notice_mask(noticed_mask)
+                    main, noticed = filler.fill(skeletons[page.path])
+                    state.notice(noticed)
                 else:
                     main = self.templates[page.template].render(common, page=page, r=state)
                 title = str(view.hub.name if page.key == "home" else common["label"](page))
-                if state.outdated or page.parts > 1:  # the notice or title names the page
-                    html = self.layout.render(common, page=page, r=state, main=Markup(main),
-                                              title=title, head=self.head, links=links, top=top,
-                                              bottom=bottom)
-                else:
-                    # Otherwise the layout around a page's title and main differs only by
-                    # depth, nav entry, home or not, and which notices it shows.
-                    key_of_layout = (*key, page.key == "home", state.noticed)
-                    frame = layouts.get(key_of_layout)
-                    if frame is None:
-                        frame = layouts[key_of_layout] = self._frame(
-                            common, page, state, head=self.head, links=links, top=top,
-                            bottom=bottom)
-                    html = f"{frame[0]}{escape(title)}{frame[1]}{main}{frame[2]}"
+                # The layout around a page's title and main differs only by depth, nav entry,
+                # home or not, and the notices shown, unless the page's own address is in
+                # it (the outdated notice's link, "page 2 of 3" in the title).
+                own = state.outdated or page.parts > 1
+                frame_key = (*key, page.key == "home", state.noticed)
+                frame = None if own else layouts.get(frame_key)
+                if frame is None:
+                    frame = self._frame(common, page, state, links=links, top=top, bottom=bottom)
+                    if not own:
+                        layouts[frame_key] = frame
+                html = f"{frame[0]}{escape(title)}{frame[1]}{main}{frame[2]}"
             files[state.path] = html.encode()
         files.update(directory_files(site, view))  # the search index and its script
         return files
 
     def _frame(self, common: dict[str, Any], page: Page, state: PageState,
                **parts: Markup) -> tuple[str, str, str]:
-        """The layout around a page's title and main: (before the title, between, after)."""
+        """The layout around a page's title and main: (before the title, between, after).
+
+        `parts` are the head's links, the header and the footer."""
         scratch = state.sibling(state.path)
         scratch.notice(state.noticed)
         with _rendering(scratch):
             html = self.layout.render(common, page=page, r=scratch, title=_TITLE,
-                                      main=Markup(_MAIN), **parts)
+                                      main=Markup(_MAIN), head=self.head, **parts)
         before, _, rest = html.partition(_TITLE)
         between, _, after = rest.partition(_MAIN)
         return before, between, after
@@ -313,21 +305,26 @@ def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> st
     return label
 
 
-_STATE_MASK = {State.MACHINE: 2, State.OUTDATED: 4}
-"""What text in the page's own language makes the page notice (PageState.mask's bits)."""
-
-
 def _mark(state: PageState, value: Any, html: Markup, block: bool) -> Markup:
+    marked, noticed = _marked(state, value, html, block)
+    if noticed:
+        state.notice(noticed)
+    return marked
+
+
+_OWN_NOTICE = {State.MACHINE: 2, State.OUTDATED: 4}
+"""What text in the page's own language makes the page notice (PageState.noticed's bits)."""
+
+
+def _marked(state: PageState, value: Any, html: Markup, block: bool) -> tuple[Markup, int]:
+    """`html`, wrapped with its own language when `value` is not in the page's, and what the
+    page notices of it (PageState.noticed's bits)."""
     if not isinstance(value, LStr):
-        return html
+        return html, 0
     if value.lang == state.lang.tag:
-        if value.state is State.MACHINE:
-            state.machine = True
-        elif value.state is State.OUTDATED:
-            state.outdated = True
-        return html
-    state.fallback = True
-    return Markup(_wrapper(value.lang, state.source.direction, state.lang.direction, block)) % html
+        return html, _OWN_NOTICE.get(value.state, 0)
+    wrapper = _wrapper(value.lang, state.source.direction, state.lang.direction, block)
+    return Markup(wrapper) % html, 1
 
 
 @lru_cache(maxsize=1024)
@@ -343,10 +340,8 @@ def _text(value: Any) -> Markup:
     if value is None:
         return Markup("")
     state = _PAGE.get()
-    if (state.placeholders is not None and isinstance(value, str)
-            and value in state.placeholders.segments):
-        return state.placeholders.defer(_segment_text, state.placeholders.segments[value])
-    return _mark(state, value, escape(value), block=False)
+    deferred = _deferred_segment(state, value, _segment_text)
+    return deferred if deferred is not None else _mark(state, value, escape(value), block=False)
 
 
 def _markdown(value: Any) -> Markup:
@@ -354,10 +349,19 @@ def _markdown(value: Any) -> Markup:
     if value is None:
         return Markup("")
     state = _PAGE.get()
-    if (state.placeholders is not None and isinstance(value, str)
-            and value in state.placeholders.segments):
-        return state.placeholders.defer(_segment_markdown, state.placeholders.segments[value])
+    deferred = _deferred_segment(state, value, _segment_markdown)
+    if deferred is not None:
+        return deferred
     return _mark(state, value, Markup(render_markdown(str(value))), block=True)
+
+
+def _deferred_segment(state: PageState, value: Any, shown: Callable[[str], Markup]) -> Markup | None:
+    """On a shared page, the placeholder for `shown(segment)` when `value` is a segment's."""
+    placeholders = state.placeholders
+    if placeholders is None or not isinstance(value, str):
+        return None
+    segment = placeholders.segments.get(value)
+    return None if segment is None else placeholders.defer(shown, segment)
 
 
 # What the placeholders of shared pages (haven.render.shared) stand for: a content segment
@@ -384,26 +388,22 @@ def _evaluator(base: PageState) -> Evaluate:
     scratch = base.sibling(base.path)
     assert base.view is not None
     texts = base.view.texts
-    tag = base.lang.tag
 
     def evaluate(func: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: dict[str, Any]) -> tuple[str, int]:
-        scratch.fallback = scratch.machine = scratch.outdated = False
-        if func is _segment_text:  # most placeholders: what _segment_text does, inline
+        if func is _segment_text:  # most placeholders: what _segment_text does, without a call
             value = texts[args[0]]
-            if value.lang == tag:  # _mark's common case: the page's language, no wrapper
-                return str(escape(value)), _STATE_MASK.get(value.state, 0)
-            return str(_mark(scratch, value, escape(value), block=False)), scratch.mask
+            html, noticed = _marked(base, value, escape(value), block=False)
+            return str(html), noticed
         if func is _piece:  # its placeholders are filled in already
             return str(args[0]), 0
-        if func is _segment_json:  # marks nothing: JSON-LD is read by machines
-            return script_safe_string(texts[args[0]]), 0
+        scratch.fallback = scratch.machine = scratch.outdated = False
         token = _PAGE.set(scratch)
         try:
             html = escape(func(*args, **kwargs))
         finally:
             _PAGE.reset(token)
-        return str(html), scratch.mask
+        return str(html), scratch.noticed
 
     return evaluate
 
@@ -493,17 +493,14 @@ def _long_date(locale: str) -> tuple[DateTimePattern, Locale]:
     return parse_pattern(get_date_format("long", locale=cldr)), cldr
 
 
-@lru_cache(maxsize=4096)
-def _phone_link(number: str, extension: str, region: str) -> Markup:
-    return Markup('<a class="tel" href="{}" dir="ltr">{}</a>').format(
-        *tel(number, region, extension))
-
-
 def _phone(value: Phone | str) -> Markup:
     """A phone number as a tel: link, kept left-to-right inside right-to-left text."""
-    if isinstance(value, Phone):
-        return _phone_link(value.number, value.extension or "", _PAGE.get().region)
-    return _phone_link(value, "", _PAGE.get().region)
+    return _phone_link(*tel_of(value, _PAGE.get().region))
+
+
+@lru_cache(maxsize=4096)
+def _phone_link(href: str, shown: str) -> Markup:
+    return Markup('<a class="tel" href="{}" dir="ltr">{}</a>').format(href, shown)
 
 
 def _url(target: str, lang: str | None = None) -> str:
