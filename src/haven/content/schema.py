@@ -317,6 +317,9 @@ class Topic(Record):
     id: Id
     name: TextName
     description: Text | None = None
+    search_words: Text | None = None
+    """Everyday words people search with for this topic, separated by commas ("lawyer,
+    attorney"); each language's translators give the words its readers use."""
 
     @field_validator("id")
     @classmethod
