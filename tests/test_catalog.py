@@ -132,3 +132,28 @@ def test_plural_forms_go_to_babel(tmp_path: Path) -> None:
                   'msgid_plural "many"\nmsgstr[0] "un"\nmsgstr[1] "plusieurs"\n', encoding="utf-8")
     assert _read_plain_po(po.read_text()) is None
     assert read_catalog(po) == {}
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed")
+def test_a_long_changed_source_keeps_a_previous_msgid_msgfmt_accepts(tmp_path: Path) -> None:
+    """Babel wraps a long `#| msgid` like prose, cutting its strings; Haven writes it itself."""
+    hub = tmp_path / "hub"
+    create(hub)
+    hub_yaml = hub / "hub.yaml"
+    old = "Every child has the right to go to school. You are welcome here."
+    longer = " ".join(["A long sentence that goes on and on, past the width of one line."] * 4)
+    hub_yaml.write_text(hub_yaml.read_text().replace(old, longer))
+    _update(hub)
+    po = hub / "translations" / "es.po"
+    _translate(po, {"hub:home.intro": "Texto traducido."})
+    hub_yaml.write_text(hub_yaml.read_text().replace(longer, longer + " And one more."))
+    assert _update(hub)["changed"] == 1
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    text = po.read_text()
+    assert '#| msgid ""\n#| "' in text
+    entry = read_catalog(po)["hub:home.intro"]
+    assert entry.state is State.OUTDATED and entry.text == "Texto traducido."
+    _update(hub)  # the previous source survives another update
+    assert '#| "' in po.read_text()

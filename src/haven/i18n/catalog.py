@@ -246,10 +246,41 @@ def header(language: str, old: Catalog | None = None) -> str:
     return 'msgid ""\nmsgstr ""\n' + lines + "\n"
 
 
-def _write(path: Path, language: str, catalog: Catalog, old: Catalog) -> None:
+def po_text(catalog: Catalog) -> bytes:
+    """The entries of `catalog` as PO, each fuzzy one with its previous source as `#| msgid`.
+
+    Babel writes a long previous source as one comment and wraps that comment like prose,
+    cutting strings in the middle: a file msgfmt refuses. So the `#|` lines are written here.
+    """
+    from babel.messages.pofile import normalize
+
+    previous = {str(m.context): str(m.previous_id[0]) for m in catalog
+                if m.id and m.context and m.previous_id}
+    kept = {m.context: m.previous_id for m in catalog if m.previous_id}
+    for message in catalog:
+        message.previous_id = []
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, omit_header=True)
-    data = header(language, old if path.exists() else None).encode() + buffer.getvalue()
+    try:
+        write_po(buffer, catalog, width=100, omit_header=True)
+    finally:
+        for message in catalog:
+            if message.context in kept:
+                message.previous_id = kept[message.context]
+    if not previous:
+        return buffer.getvalue()
+    contexts = {f"msgctxt {normalize(context, width=0)}": context for context in previous}
+    lines: list[str] = []
+    for line in buffer.getvalue().decode("utf-8").split("\n"):
+        context = contexts.get(line)
+        if context is not None:
+            lines += ["#| " + part for part in
+                      f"msgid {normalize(previous[context], width=100)}".split("\n")]
+        lines.append(line)
+    return "\n".join(lines).encode("utf-8")
+
+
+def _write(path: Path, language: str, catalog: Catalog, old: Catalog) -> None:
+    data = header(language, old if path.exists() else None).encode() + po_text(catalog)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".po.tmp")
     tmp.write_bytes(data)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
 from haven.content.validate import Content
 from haven.errors import HavenError, TranslationError
@@ -35,6 +35,7 @@ from haven.i18n.catalog import (
     State,
     _write,
     header,
+    po_text,
     read_previous_ids,
     restore_previous_ids,
     update_catalog,
@@ -209,9 +210,7 @@ def _po_bytes(items: list[ExportItem], lang: str) -> bytes:
         elif item.state is State.MACHINE:
             message.flags.add(MACHINE)
         catalog[segment.source] = message
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, omit_header=True)
-    return header(lang).encode() + buffer.getvalue()
+    return header(lang).encode() + po_text(catalog)
 
 
 XLIFF_STATE = {
