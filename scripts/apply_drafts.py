@@ -35,6 +35,7 @@ from haven.i18n.catalog import (
 ROOT = Path(__file__).resolve().parent.parent
 HUB = ROOT / "src/haven/examples/hartford"
 LOCALE = ROOT / "src/haven/i18n/locale"
+DRAFT_NOTE = "Drafted by Haven's maintainers; not yet reviewed by a native speaker."
 COMMENT = "machine: drafted by Haven's maintainers with an AI model; not reviewed by a person"
 
 
@@ -59,8 +60,8 @@ def apply(path: Path, lang: str, drafts: dict[str, str]) -> tuple[int, list[str]
         message.flags.add(MACHINE)
         message.auto_comments = [c for c in message.auto_comments
                                  if not c.startswith("machine:")] + [COMMENT]
-        message.user_comments = [c for c in message.user_comments
-                                 if not c.startswith("Drafted by Haven's maintainers")]
+        if path.parent == LOCALE:  # Haven's own catalogs say who drafted each string
+            message.user_comments = [DRAFT_NOTE]
         written += 1
     _write(path, lang, catalog, catalog)
     return written, skipped
