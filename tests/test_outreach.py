@@ -180,11 +180,11 @@ def test_an_untranslated_language_says_its_message_is_in_the_source_language(
     hartford_messages: list[Message],
 ) -> None:
     for message in hartford_messages:
-        if message.language.tag != "ar":
+        if message.language.tag != "ksw":  # no faithful draft could be made (translations.md)
             continue
         assert message.text_language == "en"
         assert message.state is State.MISSING
-        assert any("Not translated into Arabic" in w for w in message.warnings)
+        assert any("Not translated into S'gaw Karen" in w for w in message.warnings)
         if message.channel == "email":
             assert '<html lang="en" dir="ltr">' in message.html
 
@@ -204,7 +204,7 @@ def test_the_voice_script_is_short_lines_with_numbers_to_read_aloud(
     assert "860-695-8400" not in voice.text
     with_number = [line for line in lines if "8 6 0, 6 9 5, 8 4 0 0" in line]
     assert len(with_number) == 2 and lines[-1] == with_number[0]  # said again at the end
-    assert "Interpretation is free." in lines
+    assert "When you call, you can ask for an interpreter." in lines
     for line in lines:
         assert line.count(". ") == 0 and len(line) < 120
 
