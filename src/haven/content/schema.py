@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from haven.i18n.languages import Language, language
+from haven.i18n.placeholders import OUTREACH, problem
 
 
 class Translatable:
@@ -376,9 +377,6 @@ class Home(Record):
     first_steps: list[Text] = Field(min_length=1)
 
 
-OUTREACH_PLACEHOLDERS = ("{phone}", "{link}")
-"""What outreach text may contain in braces: the hub's number and its page in the language."""
-
 
 class Outreach(Record):
     """hub.yaml `outreach`: text messages, e-mail and voice calls (`haven outreach`)."""
@@ -395,12 +393,11 @@ class Outreach(Record):
     @field_validator("sms", "email_subject", "email_body", "voice")
     @classmethod
     def _known_placeholders(cls, value: str | None) -> str | None:
-        for found in re.findall(r"\{[^{}]*\}", value or ""):
-            if found not in OUTREACH_PLACEHOLDERS:
-                raise ValueError(
-                    f"{found} is not a placeholder Haven knows — write {{phone}} for the hub's "
-                    "number or {link} for the hub's page in the reader's language"
-                )
+        why = problem(value or "", OUTREACH)
+        if why is not None:
+            raise ValueError(why.replace("this text are {link}, {phone}",
+                                         "outreach text are {phone} (the hub's number) and "
+                                         "{link} (the hub's page in the reader's language)"))
         return value
 
 

@@ -39,6 +39,7 @@ from haven.i18n.catalog import (
     restore_previous_ids,
     update_catalog,
 )
+from haven.i18n.placeholders import control_problem, segment_problem
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     catalog_path,
@@ -478,6 +479,8 @@ def import_file(content: Content, path: Path, force: bool = False,
             report.refused.append((entry.id, "made from an older source text: export it again"))
         elif entry.state is None:
             report.unfinished.append(entry.id)
+        elif (why := control_problem(entry.text) or segment_problem(entry.id, entry.text)):
+            report.refused.append((entry.id, f"line {entry.line}: {why}" if entry.line else why))
         else:
             accepted.append(entry)
     matching = len(accepted) + len(report.unfinished)

@@ -30,6 +30,7 @@ from haven.content.validate import Content
 from haven.errors import OutputError
 from haven.i18n.catalog import Entry, State, read_catalog
 from haven.i18n.languages import Language, language
+from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize
 from haven.outreach.sms import PART, analyze
 from haven.render.markdown import render_markdown
@@ -222,7 +223,7 @@ def _budget(content: Content) -> int:
 def _fill(text: str, phone: str, url: str, call: str | None, sep: str,
           add_link: bool = True) -> str:
     """Put the number and the link where the text says; add what it leaves out at the end."""
-    filled = text.replace("{phone}", phone).replace("{link}", url)
+    filled = fill(text, {"phone": phone, "link": url})
     extra = []
     if "{phone}" not in text:
         extra.append(f"{call}: {phone}" if call else phone)
