@@ -15,11 +15,13 @@ from click.testing import CliRunner
 
 from haven.build import build
 from haven.cli import main
-from haven.errors import HavenError
+from haven.content.load import load
+from haven.content.validate import validate
+from haven.errors import ContentError, HavenError
 from haven.i18n.catalog import read_catalog
 from haven.i18n.exchange import import_file
 from haven.i18n.placeholders import fill, problem, segment_problem
-from tests.conftest import MakeHub
+from tests.conftest import MakeHub, starter_text
 from tests.test_translate_workflow import content_of, hub_with, update
 from tests.test_translate_workflow import fill as fill_catalog
 
@@ -119,3 +121,130 @@ def test_a_build_refuses_a_catalog_edited_by_hand_and_leaks_nothing(
     for csv in (tmp_path / "msgs").glob("*.csv"):
         assert SECRET not in csv.read_text()
     assert os.environ["HAVEN_TEST_SECRET"] == SECRET
+
+
+# -- control characters, aliases, huge numbers in content ---------------------------------
+
+ORG = """id: example-legal-aid
+name: Example Legal Aid
+alternate_name: {alternate}
+description: Legal advice for families.
+phones:
+  - number: 860-555-0199
+    extension: {extension}
+locations:
+  - id: main
+    name: {location}
+    address:
+      address_1: {address}
+      city: {city}
+      state_province: CT
+      postal_code: "06103"
+services:
+  - id: example-legal-advice
+    name: Legal advice
+    topics: [legal-help]
+    audiences: [families]
+    languages: [en, es]
+    cost_options:
+      - amount: {amount}
+verification:
+  status: unverified
+"""
+PLAIN = {"alternate": "ELA", "extension": "12", "location": "Main office",
+         "address": "1 Main St", "city": "Hartford", "amount": "0"}
+FORGED = '"Hart\\x000\\x01ford"'  # a YAML escape: the file itself holds no control character
+
+
+def org(**values: str) -> str:
+    return ORG.format(**{**PLAIN, **values})
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        validate(load(root))
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_organization_template_is_valid(make_hub: MakeHub) -> None:
+    validate(load(make_hub({"directory/example-legal-aid.yaml": org()})))
+
+
+@pytest.mark.parametrize("field", ["alternate", "extension", "location", "address", "city"])
+def test_a_control_character_in_a_plain_field_is_refused_with_its_line(
+        make_hub: MakeHub, field: str) -> None:
+    root = make_hub({"directory/example-legal-aid.yaml": org(**{field: FORGED})})
+    line = next(n for n, text in enumerate(org(**{field: FORGED}).splitlines(), 1)
+                if FORGED in text)
+    found = problems(root)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"directory/example-legal-aid.yaml:{line}: ")
+    assert "control character" in found[0] and "U+0000" in found[0]
+
+
+@pytest.mark.parametrize(("relative", "old", "new"), [
+    ("hub.yaml", "district: Our District Public Schools", 'district: "Our\\x01District"'),
+    ("resources.yaml", "publisher: ACLU", 'publisher: "AC\\x02title\\x03LU"'),
+    ("documents/welcome.md", "title: A message to our families",
+     'title: "A message\\u0000key"'),
+    ("topics.yaml", "\n", '\n# a comment\n'),
+])
+def test_every_text_field_refuses_control_characters(make_hub: MakeHub, relative: str,
+                                                     old: str, new: str) -> None:
+    text = starter_text(relative)
+    assert old in text
+    root = make_hub({relative: text.replace(old, new, 1)})
+    if "\\" not in new:  # the control case: nothing to refuse
+        validate(load(root))
+        return
+    found = problems(root)
+    assert len(found) == 1 and found[0].startswith(f"{relative}:"), found
+    assert "control character" in found[0]
+
+
+def test_the_forged_text_never_reaches_a_page(make_hub: MakeHub, tmp_path: Path) -> None:
+    root = make_hub({"directory/example-legal-aid.yaml": org(city=FORGED)})
+    with pytest.raises(ContentError):
+        build(root, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_anchors_and_aliases_are_refused_at_once(make_hub: MakeHub) -> None:
+    bomb = ["topics:", "  - &a0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 30):
+        bomb.append(f"  - &a{n} [*a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, "
+                    f"*a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}]")
+    root = make_hub({"topics.yaml": "\n".join(bomb) + "\n"})
+    found = problems(root)  # 9**30 strings if expanded: this returns only if it is refused
+    assert len(found) == 1, found
+    assert found[0].startswith("topics.yaml:2: ")  # where &a0 marks the value
+    assert "alias" in found[0]
+    merge = starter_text("hub.yaml") + "x: &base {a: 1}\ny:\n  <<: *base\n"
+    found = problems(make_hub({"hub.yaml": merge}))
+    assert any("alias" in p and p.startswith("hub.yaml:") for p in found), found
+
+
+@pytest.mark.parametrize("amount", ["1e400", "-1e400", ".inf", ".nan", "-.inf"])
+def test_a_number_that_is_not_finite_is_refused(make_hub: MakeHub, amount: str) -> None:
+    root = make_hub({"directory/example-legal-aid.yaml": org(amount=amount)})
+    line = next(n for n, text in enumerate(org(amount=amount).splitlines(), 1)
+                if "amount:" in text)
+    found = problems(root)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"directory/example-legal-aid.yaml:{line}: ")
+    assert "not a finite number" in found[0]
+
+
+def test_a_raw_control_character_in_a_msgstr_is_refused_at_build(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
+    root = hub_with(make_hub)
+    update(cli, root)
+    po = root / "translations" / "cy.po"
+    fill_catalog(po, {"hub:home.intro": ("Croeso\x000\x01 i bawb", "reviewed")})
+    assert "\x00" in po.read_text()
+    with pytest.raises(HavenError) as caught:
+        build(root, tmp_path / "site")
+    message = caught.value.format_message()
+    assert "translations/cy.po:" in message and "hub:home.intro" in message
+    assert "control character (U+0000)" in message
+    assert not (tmp_path / "site").exists()

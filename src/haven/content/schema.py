@@ -153,7 +153,8 @@ class Record(BaseModel):
     """Base of every content record: unknown fields are errors, values are immutable."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True
+        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True,
+        allow_inf_nan=False,
     )
 
 

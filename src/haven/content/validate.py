@@ -449,6 +449,9 @@ def _describe(error: Any, path: Path_, root: type[BaseModel]) -> tuple[str, str]
         text = str(error.get("ctx", {}).get("error", error["msg"]))
         what, _, hint = text.partition(" — ")
         return what, hint or "correct the value"
+    if kind == "finite_number":
+        return (f"{_show(value)} is not a finite number for '{name}'",
+                "write an ordinary number, like 25 or 12.50")
     if kind == "too_short":
         return f"'{name}' needs at least one item", "add an item on a line starting with '- '"
     if kind == "string_pattern_mismatch":
