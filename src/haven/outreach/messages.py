@@ -34,6 +34,7 @@ from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize
 from haven.outreach.sms import PART, analyze
 from haven.render.markdown import render_markdown
+from haven.spreadsheet import safe_cell
 
 Channel = Literal["sms", "email", "voice"]
 CHANNELS: tuple[Channel, ...] = ("sms", "email", "voice")
@@ -360,7 +361,7 @@ def csv_text(channel: Channel, rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS[channel]), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
