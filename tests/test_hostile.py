@@ -311,3 +311,34 @@ def test_outreach_csv_cells_are_text_to_a_spreadsheet(make_hub: MakeHub, cli: Cl
         [c for c in cells if not spreadsheet_sees_text(c)]
     assert any(cell.startswith("'" + FORMULAS[0]) for cell in cells)
     assert any(cell.startswith("'" + FORMULAS[3]) for cell in cells)
+
+
+# -- XLIFF: no DTD, no entity, anywhere in the file ----------------------------------------
+
+
+@pytest.mark.parametrize("dtd", [
+    '<!DOCTYPE xliff [<!ENTITY e "INJECTED">]>',
+    '<!DOCTYPE xliff SYSTEM "file:///etc/passwd">',
+    '<!DOCTYPE xliff [<!ENTITY e SYSTEM "file:///etc/hostname">]>',
+])
+def test_xliff_with_a_dtd_after_4_kb_is_refused(make_hub: MakeHub, cli: CliRunner,
+                                                tmp_path: Path, dtd: str) -> None:
+    from tests.test_xliff import export_xliff, translate_xliff
+
+    root = hub_with(make_hub)
+    update(cli, root)
+    work = tmp_path / "cy.xlf"
+    export_xliff(cli, root, work)
+    translate_xliff(work)
+    text = work.read_text(encoding="utf-8")
+    declaration, _, rest = text.partition("?>")
+    padding = "<!--" + "x" * 5000 + "-->"
+    rest = rest.replace("CY Every child", "&e; CY Every child", 1) if "ENTITY" in dtd else rest
+    work.write_text(f"{declaration}?>\n{padding}\n{dtd}{rest}", encoding="utf-8")
+    result = cli.invoke(main, ["translate", "import", str(work), str(root)])
+    assert result.exit_code == 1, result.output
+    assert "DTD" in result.output or "DOCTYPE" in result.output
+    assert "Traceback" not in result.output
+    catalog = root / "translations" / "cy.po"
+    assert "INJECTED" not in catalog.read_text(encoding="utf-8")
+    assert all(not entry.text for entry in read_catalog(catalog).values())

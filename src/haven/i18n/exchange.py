@@ -25,6 +25,8 @@ from typing import Literal
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as defused
 
 from haven.content.validate import Content
 from haven.errors import HavenError, TranslationError
@@ -348,13 +350,14 @@ def _read_po(path: Path, data: bytes) -> Returned:
 
 
 def _read_xliff(path: Path, data: bytes) -> Returned:
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:4096]):
+    try:  # defusedxml: a DTD or an entity anywhere in the file stops the parser
+        root = defused.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                  forbid_external=True)
+    except DefusedXmlException:
         raise TranslationError(
-            f"{path.name}: this XLIFF file declares a DOCTYPE or entities, which Haven does not "
-            "read — export it again from the translation tool as plain XLIFF"
-        )
-    try:
-        root = ET.fromstring(data)
+            f"{path.name}: this XLIFF file declares a DOCTYPE (DTD) or entities, which Haven "
+            "does not read — export it again from the translation tool as plain XLIFF"
+        ) from None
     except ET.ParseError as exc:
         line = exc.position[0]
         raise TranslationError(
