@@ -414,11 +414,13 @@ def render_outreach_html(content: Content, messages: list[Message] | None = None
     """The staff report's page of messages to copy, one table per channel."""
     from jinja2 import Environment, PackageLoader
 
+    from haven.privacy.headers import page_meta
     from haven.render.cache import template_cache
 
     env = Environment(loader=PackageLoader("haven.outreach", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       bytecode_cache=template_cache())
+    env.globals["security_meta"] = page_meta
     channels = [("sms", "Text messages"), ("email", "E-mails"), ("voice", "Voice-call scripts")]
     return env.get_template("outreach.html").render(
         hub_name=content.hub.name, rows=outreach_rows(content, messages), channels=channels,
