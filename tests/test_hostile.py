@@ -458,3 +458,74 @@ def test_the_preview_server_lists_no_folder_and_serves_no_dot_file(built_site: P
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# -- robustness: a clear message, never a traceback ----------------------------------------
+
+
+def build_output(cli: CliRunner, root: Path, out: Path) -> str:
+    result = cli.invoke(main, ["build", str(root), "--output", str(out), "--no-pdf"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "Traceback" not in result.output
+    assert "nothing was published" in result.output
+    assert not out.exists()
+    return result.output
+
+
+@pytest.mark.parametrize("relative", ["topics.yaml", "documents/welcome.md"])
+def test_a_thousand_nested_brackets_are_a_message(make_hub: MakeHub, cli: CliRunner,
+                                                  tmp_path: Path, relative: str) -> None:
+    deep = "[" * 1000 + "]" * 1000
+    text = starter_text(relative)
+    if relative.endswith(".md"):
+        text = text.replace("---\n", f"---\ndeep: {deep}\n", 1)
+        line = 2
+    else:
+        line = text.count("\n") + 1
+        text += f"deep: {deep}\n"
+    root = make_hub({relative: text})
+    output = build_output(cli, root, tmp_path / "site")
+    assert f"{relative}:{line}: " in output and "nested" in output, output
+
+
+def test_an_id_too_long_for_a_file_name_is_a_message(make_hub: MakeHub, cli: CliRunner,
+                                                     tmp_path: Path) -> None:
+    long_id = "a" * 300
+    root = make_hub({"directory/example-legal-aid.yaml": org().replace(
+        "id: example-legal-aid", f"id: {long_id}")})
+    output = build_output(cli, root, tmp_path / "site")
+    assert "directory/example-legal-aid.yaml:1: " in output and "too long" in output, output
+    long_town = "Hart" + "x" * 300  # a town's page: its folder name is shortened
+    root = make_hub({"directory/example-legal-aid.yaml": org(city=long_town)})
+    result = cli.invoke(main, ["build", str(root), "--output", str(tmp_path / "site"),
+                               "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    towns = [p.name for p in (tmp_path / "site" / "en" / "help" / "town").iterdir()]
+    assert len(towns) == 1 and towns[0].startswith("hartxxx") and len(towns[0]) <= 70
+
+
+def test_a_folder_a_loop_or_a_fifo_in_place_of_a_file_is_a_message(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
+    folder = make_hub({"hub.yaml": None})
+    (folder / "hub.yaml").mkdir()
+    assert "hub.yaml: " in build_output(cli, folder, tmp_path / "a")
+    assert "not a file" in build_output(cli, folder, tmp_path / "a")
+
+    loop = make_hub({"topics.yaml": None})
+    (loop / "topics.yaml").symlink_to("topics.yaml")
+    (loop / "directory" / "a.yaml").symlink_to("b.yaml")
+    (loop / "directory" / "b.yaml").symlink_to("a.yaml")
+    (loop / "directory" / "sub").mkdir()
+    (loop / "directory" / "sub" / "again").symlink_to("..", target_is_directory=True)
+    output = build_output(cli, loop, tmp_path / "b")
+    assert "topics.yaml: " in output and "link" in output, output
+    assert "directory/a.yaml: " in output and "directory/b.yaml: " in output, output
+
+    fifo = make_hub({"topics.yaml": None})
+    os.mkfifo(fifo / "topics.yaml")
+    os.mkfifo(fifo / "directory" / "pipe.yaml")
+    output = build_output(cli, fifo, tmp_path / "c")  # returns: reading a FIFO would hang
+    assert "topics.yaml: " in output and "not a file" in output, output
+    assert "directory/pipe.yaml: " in output, output

@@ -74,7 +74,17 @@ Markdown = Annotated[str, AfterValidator(_no_control_characters), Translatable("
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+MAX_ID = 80
+"""Ids name folders of the site: a file name has at most 255 bytes, and a short id is a
+short address to read out on the phone."""
+
+
 def _check_id(value: str) -> str:
+    if len(value) > MAX_ID:
+        raise ValueError(
+            f"the id '{value[:20]}…' is too long ({len(value)} characters) — shorten it to "
+            f"{MAX_ID} characters or fewer: it becomes part of the page's address"
+        )
     if not ID_PATTERN.match(value):
         raise ValueError(
             f"{value!r} is not a valid id — use lowercase letters, digits and single hyphens, "

@@ -77,13 +77,34 @@ def parse_yaml(text: str) -> Located:
         return _compose(_FastLoader, text)
     except yaml.YAMLError:
         pass
+    except RecursionError:
+        raise _too_deep(text) from None
     try:
         return _compose(_Loader, text)  # the pure-Python parser explains errors in more detail
+    except RecursionError:  # brackets nested hundreds deep: the parser recurses on each
+        raise _too_deep(text) from None
     except yaml.MarkedYAMLError as exc:
         line, message, hint = _explain(exc)
         raise SourceSyntaxError(line, message, hint) from None
     except yaml.YAMLError as exc:
         raise SourceSyntaxError(1, f"the YAML cannot be read ({exc})", "check the file") from None
+
+
+def _too_deep(text: str) -> SourceSyntaxError:
+    """The problem of data nested too deeply for the parser, at the line where the brackets
+    first go deeper than Haven reads."""
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                break
+        elif char in "]}":
+            depth -= 1
+    return SourceSyntaxError(line, f"the data is nested more than {MAX_DEPTH} levels deep",
+                             "flatten it: no Haven field needs more than a few levels")
 
 
 def _compose(loader_class: type[yaml.SafeLoader], text: str) -> Located:
