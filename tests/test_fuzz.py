@@ -13,7 +13,8 @@ content alive in the site, and no secret of the build machine's environment anyw
 Reproducible: in CI the run is derandomized (the same cases every time), and every failing
 case found so far is kept as an explicit `@example`. For development, a long randomized
 run: `HAVEN_FUZZ_LONG=10000 pytest tests/test_fuzz.py -k never_crash -s` (add
-`HAVEN_FUZZ_SEED=<n>` to repeat a run; Hypothesis prints how to reproduce a failure).
+`HAVEN_FUZZ_SEED=<n>` to repeat a run, `HAVEN_FUZZ_NO_PDF=1` to build without PDFs;
+Hypothesis prints how to reproduce a failure).
 """
 
 from __future__ import annotations
@@ -328,8 +329,8 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
         apply(case, root, outside)
         out = base / "out"
         before = state(base, out)
-        result = CliRunner().invoke(main, ["build", str(root), "--output", str(out / "site")],
-                                    env={"HAVEN_FUZZ_SECRET": SECRET})
+        result = CliRunner().invoke(main, ["build", str(root), "--output", str(out / "site"),
+                                           *NO_PDF], env={"HAVEN_FUZZ_SECRET": SECRET})
         output = result.output
         assert SECRET not in output, output
         assert result.exception is None or isinstance(result.exception, SystemExit), \
@@ -383,6 +384,10 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
 LONG = int(os.environ.get("HAVEN_FUZZ_LONG") or 0)
 """A long randomized run for development (HAVEN_FUZZ_LONG=10000); 0 in CI."""
 LONG_SEED = int(os.environ["HAVEN_FUZZ_SEED"]) if os.environ.get("HAVEN_FUZZ_SEED") else None
+NO_PDF = ["--no-pdf"] if os.environ.get("HAVEN_FUZZ_NO_PDF") else []
+"""HAVEN_FUZZ_NO_PDF=1 skips printing in a long run: characters the print fonts lack still
+refuse a whole build without a file:line (issue 16, not fixed yet), and would stop the run
+at its first such case."""
 SETTINGS = settings(
     max_examples=LONG or 150, deadline=None, database=None, derandomize=not LONG,
     print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
