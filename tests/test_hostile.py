@@ -529,3 +529,39 @@ def test_a_folder_a_loop_or_a_fifo_in_place_of_a_file_is_a_message(
     output = build_output(cli, fifo, tmp_path / "c")  # returns: reading a FIFO would hang
     assert "topics.yaml: " in output and "not a file" in output, output
     assert "directory/pipe.yaml: " in output, output
+
+
+# -- immigration status under other names ---------------------------------------------------
+
+OTHER_LANGUAGES = ["estatus_migratorio", "situación_migratoria", "ciudadanía", "indocumentado",
+                   "numero_de_extranjero", "statut_migratoire", "citoyenneté", "sans-papiers",
+                   "cidadania", "situação_migratória", "estati_imigrasyon", "obywatelstwo",
+                   "status_imigracyjny", "гражданство", "иммиграционный_статус", "الجنسية",
+                   "حالة_الهجرة", "移民身份", "国籍", "公民身份", "국적", "이민_신분",
+                   "quốc_tịch", "tình_trạng_di_trú", "تابعیت", "नागरिकता", "مهاجرت"]
+LOOK_ALIKES = ["immіgration_status", "сitizenship", "ｃｉｔｉｚｅｎｓｈｉｐ", "citi\u200bzenship",
+               "c1tizenship", "ímmigration_status", "ιmmigration_status", "CITIZENSHIP",
+               "Ιmmigration-Ѕtatus", "undocumеnted", "vіsa_status", "a‐number"]
+
+
+@pytest.mark.parametrize("key", OTHER_LANGUAGES + LOOK_ALIKES)
+def test_a_status_field_in_another_language_or_letters_is_refused_as_such(
+        make_hub: MakeHub, key: str) -> None:
+    from haven.content.validate import is_status_field
+
+    assert is_status_field(key), key
+    text = starter_text("hub.yaml").replace("review_every_days: 90",
+                                            f"review_every_days: 90\n{key}: yes")
+    found = problems(make_hub({"hub.yaml": text}))
+    assert len(found) == 1 and "would record immigration or citizenship status" in found[0], \
+        found
+
+
+def test_ordinary_field_names_are_not_status_fields() -> None:
+    from haven.content.validate import is_status_field
+
+    for key in ["name", "description", "legal_name", "alternate_name", "nation", "situation",
+                "estado", "status", "type", "number", "languages", "editrules", "city",
+                "postal_code", "state_province", "country", "accreditations", "citation",
+                "documentation_url", "origin", "nombre", "descripción", "статус", "名称"]:
+        assert not is_status_field(key), key
