@@ -55,10 +55,8 @@ def facet_label(record: str, view: Localized, language_name: Callable[[str], str
 
 
 def _titled(ui: dict[str, Any], group: str, value: str) -> str:
-    title = str(ui["facet_title"])
-    if "{filter}" not in title or "{value}" not in title:  # a translation that lost them
-        return f"{ui[group]}: {value}"
-    return fill(title, {"filter": str(ui[group]), "value": value})
+    # A translated title with other braces never gets here (read_catalog refuses it).
+    return fill(str(ui["facet_title"]), {"filter": str(ui[group]), "value": value})
 
 
 def _value_name(kind: str, value: str, view: Localized,
