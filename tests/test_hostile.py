@@ -427,7 +427,8 @@ def test_the_nginx_snippet_denies_staff_pages_and_dot_files(built_site: Path) ->
     pattern = re.compile(rule.group(1))
     for denied in ["/.haven-build", "/es/.hidden", "/.git/config"]:
         assert pattern.search(denied), denied
-    for served in ["/es/", "/es/help/index.html", "/assets/haven.css", "/sw.js"]:
+    for served in ["/es/", "/es/help/index.html", "/assets/haven.css", "/sw.js",
+                   "/.well-known/acme-challenge/token"]:
         assert not pattern.search(served), served
     assert nginx.count("{") == nginx.count("}")
 

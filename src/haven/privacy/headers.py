@@ -139,11 +139,12 @@ def nginx_snippet(https: bool) -> str:
         "",
         "# Host configuration files beside the site are not part of it, nor are the staff",
         "# pages (_staff/: open them from the build folder, or put them behind a login of",
-        "# your own) and dot-files (a build's own state) anywhere in the site.",
+        "# your own) and dot-files (a build's own state) anywhere in the site, except",
+        "# /.well-known/ (certificate renewal uses it).",
         "location = /_headers { return 404; }",
         "location ^~ /_hosting/ { return 404; }",
         "location ^~ /_staff/ { return 404; }",
-        "location ~ /\\. { return 404; }",
+        "location ~ /\\.(?!well-known/) { return 404; }",
     ]
     return "\n".join(lines) + "\n"
 
