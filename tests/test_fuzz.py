@@ -63,6 +63,8 @@ FORMATS = [("{filter.__class__.__new__.__globals__[Path].cwd.__func__.__globals_
 NUMBERS = ["1e400", "-1e400", ".inf", "-.inf", ".nan", "9" * 5000, "1e-400", "0x1F", "1_000"]
 """Numbers as written in YAML: too large, not finite, or in forms YAML 1.1 reads as numbers."""
 SECRET = "fuzz-secret-of-the-build-machine"
+LOOP, FOLDER, FIFO = "<a link to itself>", "<a folder>", "<a named pipe>"
+"""What a symlink case may put where a file should be, besides a link outside."""
 CLIMBING = ["../../etc/passwd", "/etc/passwd", "..", "../outside", "..\\..\\windows",
             "%2e%2e/%2e%2e/etc/passwd", "file:///etc/passwd", "a/../../b"]
 NASTY_TEXT = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
@@ -136,7 +138,8 @@ def broken_hubs(draw: st.DrawFn) -> dict[str, Any]:
     name = draw(st.sampled_from(YAML_FILES))
     case: dict[str, Any] = {"kind": kind, "files": {}, "links": {}}
     if kind == "symlink":
-        target = draw(st.sampled_from(["outside.yaml", "outside-dir", "/etc/passwd"]))
+        target = draw(st.sampled_from(["outside.yaml", "outside-dir", "/etc/passwd", LOOP,
+                                       FOLDER, FIFO, "../content"]))
         where = draw(st.sampled_from(["directory/linked.yaml", "documents/linked.md", "hub.yaml",
                                       "topics.yaml", "directory/sub", "translations/es.po"]))
         case["links"][where] = target
@@ -237,6 +240,15 @@ def apply(case: dict[str, Any], root: Path, outside: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() or path.is_symlink():
             path.unlink()
+        if target == LOOP:  # a link to itself
+            path.symlink_to(path.name)
+            continue
+        if target == FOLDER:  # a folder where a file should be
+            path.mkdir()
+            continue
+        if target == FIFO:  # a named pipe: reading it would wait for ever
+            os.mkfifo(path)
+            continue
         source = Path(target) if target.startswith("/") else outside / target
         path.symlink_to(source, target_is_directory=source.is_dir())
 
@@ -352,8 +364,9 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
                 if match and match.group(2):
                     continue
                 # A problem with a whole file (a link outside, a missing file) has no line.
-                assert match and ("outside the content folder" in line or "missing" in line
-                                  or "larger than" in line), f"no file:line in {line!r}"
+                assert match and any(whole in line for whole in (
+                    "outside the content folder", "missing", "larger than", "not a file",
+                    "symbolic link")), f"no file:line in {line!r}"
             return
         stats["built"] += 1
         for page in (out / "site").rglob("*.html"):
@@ -410,6 +423,8 @@ FOUND: dict[str, dict[str, Any]] = {
         "translations/es.po", ("translation", "facet_title", "{filter}: {value} " + FORMATS[0])),
     "{date[x]} {{ in a translation": _file(
         "translations/es.po", ("translation", "last_checked", "{date[x]} {{")),
+    "hub.yaml as a folder": {"kind": "symlink", "files": {}, "links": {"hub.yaml": FOLDER}},
+    "topics.yaml as a FIFO": {"kind": "symlink", "files": {}, "links": {"topics.yaml": FIFO}},
 }
 """Failing cases found so far (issue 16), kept as explicit examples: run first, every time."""
 
@@ -425,6 +440,8 @@ def test_broken_content_folders_never_crash_leak_or_inject() -> None:
     @example(FOUND["amount 1e400"])
     @example(FOUND["facet_title reaching for the environment"])
     @example(FOUND["{date[x]} {{ in a translation"])
+    @example(FOUND["hub.yaml as a folder"])
+    @example(FOUND["topics.yaml as a FIFO"])
     def run(case: dict[str, Any]) -> None:
         stats["cases"] += 1
         check_case(case, stats)
