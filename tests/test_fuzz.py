@@ -3,9 +3,18 @@
 Hypothesis builds each case from the starter hub (`haven init`) and breaks it: truncated
 files, wrong types, huge strings, control characters and NUL bytes, deep nesting, HTML and
 script in every text field, ids and paths that climb out of the folder, symlinks pointing
-outside. `haven build` runs through click's CliRunner, and each case must end with exit
-status 0 or 1, no traceback, `file:line:` on every problem, nothing written outside the
-output folder, and no HTML from the content alive in the site.
+outside, control characters written as YAML escapes (the renderer's own markers among
+them), YAML anchors and aliases (a "billion laughs"), numbers too large to be finite, and
+translations whose braces reach for attributes, indexes or format specs. `haven build` runs
+through click's CliRunner, and each case must end with exit status 0 or 1, no traceback,
+`file:line:` on every problem, nothing written outside the output folder, no HTML from the
+content alive in the site, and no secret of the build machine's environment anywhere.
+
+Reproducible: in CI the run is derandomized (the same cases every time), and every failing
+case found so far is kept as an explicit `@example`. For development, a long randomized
+run: `HAVEN_FUZZ_LONG=10000 pytest tests/test_fuzz.py -k never_crash -s` (add
+`HAVEN_FUZZ_SEED=<n>` to repeat a run, `HAVEN_FUZZ_NO_PDF=1` to build without PDFs;
+Hypothesis prints how to reproduce a failure).
 """
 
 from __future__ import annotations
@@ -21,11 +30,12 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 
 import haven.scaffold
 from haven.cli import main
+from haven.i18n.ui import UI_STRINGS
 
 YAML_FILES = ["hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml",
               "directory/example-legal-aid.yaml"]
@@ -41,6 +51,20 @@ PAYLOADS = [
     f"[{MARK}](javascript:alert(1)) ![x](https://evil.example/{MARK}.png)",
     f"<!-- {MARK} --><scr<script>ipt>{MARK}",
 ]
+MARKERS = ["Hart\x000\x01ford", "\x02title\x03", "\x02main\x03", "\x00key", "a\x001\x01b",
+           "\x0012345\x01", "x\x1fy", "\x7f"]
+"""Control characters, among them the renderer's own placeholder markers (render/shared.py,
+render/site.py): content that could hold them could make another text appear in its place."""
+FORMATS = [("{filter.__class__.__new__.__globals__[Path].cwd.__func__.__globals__[os]"
+            ".environ[HAVEN_FUZZ_SECRET]}"), "{date[x]} {{", "{count:>10}", "{phone!r}", "{0}",
+           "{value.__class__.__mro__}", "{", "}", "{{value}}", "{secret}", "Hart\x000\x01ford",
+           "{filter}: {value}\x00"]
+"""Translations (msgstr) whose braces ask for more than a plain {name}, or hold a control."""
+NUMBERS = ["1e400", "-1e400", ".inf", "-.inf", ".nan", "9" * 5000, "1e-400", "0x1F", "1_000"]
+"""Numbers as written in YAML: too large, not finite, or in forms YAML 1.1 reads as numbers."""
+SECRET = "fuzz-secret-of-the-build-machine"
+LOOP, FOLDER, FIFO = "<a link to itself>", "<a folder>", "<a named pipe>"
+"""What a symlink case may put where a file should be, besides a link outside."""
 CLIMBING = ["../../etc/passwd", "/etc/passwd", "..", "../outside", "..\\..\\windows",
             "%2e%2e/%2e%2e/etc/passwd", "file:///etc/passwd", "a/../../b"]
 NASTY_TEXT = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
@@ -109,14 +133,31 @@ def dump(data: Any) -> str:
 def broken_hubs(draw: st.DrawFn) -> dict[str, Any]:
     """A description of one broken content folder: file → new text or bytes, plus symlinks."""
     kind = draw(st.sampled_from(["value", "truncate", "bytes", "poison", "symlink", "id",
-                                 "markdown", "nesting"]))
+                                 "markdown", "nesting", "control", "alias", "number",
+                                 "translation"]))
     name = draw(st.sampled_from(YAML_FILES))
     case: dict[str, Any] = {"kind": kind, "files": {}, "links": {}}
     if kind == "symlink":
-        target = draw(st.sampled_from(["outside.yaml", "outside-dir", "/etc/passwd"]))
+        target = draw(st.sampled_from(["outside.yaml", "outside-dir", "/etc/passwd", LOOP,
+                                       FOLDER, FIFO, "../content"]))
         where = draw(st.sampled_from(["directory/linked.yaml", "documents/linked.md", "hub.yaml",
                                       "topics.yaml", "directory/sub", "translations/es.po"]))
         case["links"][where] = target
+        return case
+    if kind == "translation":
+        case["files"]["translations/es.po"] = (
+            "translation", draw(st.sampled_from(sorted(UI_STRINGS))),
+            draw(st.sampled_from(FORMATS) | st.text(st.sampled_from("{}[]._:!0xa"),
+                                                     min_size=1, max_size=12)))
+        return case
+    if kind == "alias":
+        case["files"][name] = ("alias", draw(st.integers(min_value=0, max_value=10_000)),
+                               draw(st.integers(min_value=1, max_value=40)))
+        return case
+    if kind == "number":
+        case["files"]["directory/example-legal-aid.yaml"] = (
+            "number", draw(st.sampled_from(["amount: 0", "number: 860-555-0199"])),
+            draw(st.sampled_from(NUMBERS)))
         return case
     if kind == "markdown":
         cut = draw(st.sampled_from(["front", "body", "both"]))
@@ -124,6 +165,7 @@ def broken_hubs(draw: st.DrawFn) -> dict[str, Any]:
                                    draw(st.integers(min_value=0, max_value=400)))
         return case
     case["files"][name] = (kind, draw(st.integers(min_value=0, max_value=10_000)),
+                           draw(st.sampled_from(MARKERS)) if kind == "control" else
                            draw(BAD_VALUES) if kind in ("value", "id") else None,
                            draw(st.sampled_from(PAYLOADS)),
                            draw(st.binary(min_size=1, max_size=8)))
@@ -133,8 +175,30 @@ def broken_hubs(draw: st.DrawFn) -> dict[str, Any]:
 def apply(case: dict[str, Any], root: Path, outside: Path) -> None:
     for name, spec in case["files"].items():
         path = root / name
-        original = path.read_text(encoding="utf-8")
         kind = spec[0]
+        if kind == "translation":
+            _, key, text = spec
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(po_file(key, text), encoding="utf-8")
+            continue
+        original = path.read_text(encoding="utf-8")
+        if kind == "alias":
+            _, at, size = spec
+            lines = original.splitlines()
+            cut = at % (len(lines) + 1)
+            bomb = ["haven_fuzz_bomb:", "  - &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+            bomb += [f"  - &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, size)]
+            if at % 2:  # at the end of the file, or an alias of one of its own values
+                path.write_text(original + "\n" + "\n".join(bomb) + "\n", encoding="utf-8")
+            else:
+                path.write_text("\n".join(lines[:cut]) + "\n" + "\n".join(bomb) + "\n"
+                                + "\n".join(lines[cut:]) + "\n", encoding="utf-8")
+            continue
+        if kind == "number":
+            _, field, number = spec
+            key = field.split(":")[0]
+            path.write_text(original.replace(field, f"{key}: {number}", 1), encoding="utf-8")
+            continue
         if kind == "markdown":
             _, cut, payload, at = spec
             if cut in ("front", "both"):
@@ -151,6 +215,11 @@ def apply(case: dict[str, Any], root: Path, outside: Path) -> None:
             raw = original.encode("utf-8")
             cut = at % (len(raw) + 1)
             path.write_bytes(raw[:cut] + junk + raw[cut:])
+        elif kind == "control":
+            strings = [p for p in leaves(data) if p and isinstance(_get(data, p), str)]
+            target = strings[at % len(strings)] if strings else ("name",)
+            marked = value if at % 3 else f"{_get(data, target)}{value}"
+            path.write_text(dump(replace(data, target, marked)), encoding="utf-8")
         elif kind == "poison":
             path.write_text(dump(poison_text(data, payload)), encoding="utf-8")
         elif kind == "nesting":
@@ -171,8 +240,33 @@ def apply(case: dict[str, Any], root: Path, outside: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() or path.is_symlink():
             path.unlink()
+        if target == LOOP:  # a link to itself
+            path.symlink_to(path.name)
+            continue
+        if target == FOLDER:  # a folder where a file should be
+            path.mkdir()
+            continue
+        if target == FIFO:  # a named pipe: reading it would wait for ever
+            os.mkfifo(path)
+            continue
         source = Path(target) if target.startswith("/") else outside / target
         path.symlink_to(source, target_is_directory=source.is_dir())
+
+
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def po_file(key: str, text: str) -> str:
+    """A Spanish catalog with one translated interface string, as a translator might send."""
+    def quoted(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return ('msgid ""\nmsgstr ""\n"Language: es\\n"\n'
+            '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'#, reviewed\nmsgctxt {quoted("ui:" + key)}\nmsgid {quoted(UI_STRINGS[key])}\n'
+            f"msgstr {quoted(text)}\n")
 
 
 def state(folder: Path, skip: Path) -> dict[str, tuple[int, int]]:
@@ -247,8 +341,10 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
         apply(case, root, outside)
         out = base / "out"
         before = state(base, out)
-        result = CliRunner().invoke(main, ["build", str(root), "--output", str(out / "site")])
+        result = CliRunner().invoke(main, ["build", str(root), "--output", str(out / "site"),
+                                           *NO_PDF], env={"HAVEN_FUZZ_SECRET": SECRET})
         output = result.output
+        assert SECRET not in output, output
         assert result.exception is None or isinstance(result.exception, SystemExit), \
             f"{case['kind']}: {result.exception!r}\n{output}"
         assert result.exit_code in (0, 1), output
@@ -268,8 +364,9 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
                 if match and match.group(2):
                     continue
                 # A problem with a whole file (a link outside, a missing file) has no line.
-                assert match and ("outside the content folder" in line or "missing" in line
-                                  or "larger than" in line), f"no file:line in {line!r}"
+                assert match and any(whole in line for whole in (
+                    "outside the content folder", "missing", "larger than", "not a file",
+                    "symbolic link")), f"no file:line in {line!r}"
             return
         stats["built"] += 1
         for page in (out / "site").rglob("*.html"):
@@ -281,7 +378,10 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
                 f"{page}: a script in the page"
             for problem in live_markup(html):
                 raise AssertionError(f"{page}: {problem} — content HTML reached the page")
-            assert "\x00" not in html, f"{page}: a NUL byte reached the page"
+            for char in ("\x00", "\x01", "\x02", "\x03"):
+                assert char not in html, f"{page}: a control character {char!r} reached the page"
+            assert not re.search(r"hart(?!ford)[^<]{0,300}?ford", html), \
+                f"{page}: a forged placeholder was filled in"
             if MARK in html:
                 stats["escaped"] += 1
         for index in (out / "site").glob("*/search-index.js"):  # data in one call, nothing else
@@ -289,23 +389,70 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
             assert text.startswith("havenIndex({") and text.endswith("});\n"), index
             assert isinstance(json.loads(text[len("havenIndex("):-len(");\n")]), dict), index
             assert "\u2028" not in text and "\u2029" not in text, index
+        for path in (out / "site").rglob("*"):
+            if path.is_file() and path.suffix in (".html", ".js", ".json", ".csv", ".txt"):
+                assert SECRET not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+LONG = int(os.environ.get("HAVEN_FUZZ_LONG") or 0)
+"""A long randomized run for development (HAVEN_FUZZ_LONG=10000); 0 in CI."""
+LONG_SEED = int(os.environ["HAVEN_FUZZ_SEED"]) if os.environ.get("HAVEN_FUZZ_SEED") else None
+NO_PDF = ["--no-pdf"] if os.environ.get("HAVEN_FUZZ_NO_PDF") else []
+"""HAVEN_FUZZ_NO_PDF=1 skips printing in a long run: characters the print fonts lack still
+refuse a whole build without a file:line (issue 16, not fixed yet), and would stop the run
+at its first such case."""
+SETTINGS = settings(
+    max_examples=LONG or 150, deadline=None, database=None, derandomize=not LONG,
+    print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+"""Derandomized in CI: the same 150 cases on every run, so it never fails by chance."""
+
+
+def _file(name: str, spec: tuple[Any, ...]) -> dict[str, Any]:
+    return {"kind": spec[0], "files": {name: spec}, "links": {}}
+
+
+FOUND: dict[str, dict[str, Any]] = {
+    "forged placeholder in a city": _file(
+        "directory/example-legal-aid.yaml", ("control", 1, "Hart\x000\x01ford", "", b"")),
+    "forged title marker in a publisher": _file(
+        "resources.yaml", ("control", 5, "\x02title\x03", "", b"")),
+    "alias bomb in topics.yaml": _file("topics.yaml", ("alias", 1, 30)),
+    "amount 1e400": _file("directory/example-legal-aid.yaml", ("number", "amount: 0", "1e400")),
+    "facet_title reaching for the environment": _file(
+        "translations/es.po", ("translation", "facet_title", "{filter}: {value} " + FORMATS[0])),
+    "{date[x]} {{ in a translation": _file(
+        "translations/es.po", ("translation", "last_checked", "{date[x]} {{")),
+    "hub.yaml as a folder": {"kind": "symlink", "files": {}, "links": {"hub.yaml": FOLDER}},
+    "topics.yaml as a FIFO": {"kind": "symlink", "files": {}, "links": {"topics.yaml": FIFO}},
+}
+"""Failing cases found so far (issue 16), kept as explicit examples: run first, every time."""
 
 
 def test_broken_content_folders_never_crash_leak_or_inject() -> None:
     stats: collections.Counter[str] = collections.Counter()
 
-    @settings(max_examples=150, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @SETTINGS
     @given(broken_hubs())
+    @example(FOUND["forged placeholder in a city"])
+    @example(FOUND["forged title marker in a publisher"])
+    @example(FOUND["alias bomb in topics.yaml"])
+    @example(FOUND["amount 1e400"])
+    @example(FOUND["facet_title reaching for the environment"])
+    @example(FOUND["{date[x]} {{ in a translation"])
+    @example(FOUND["hub.yaml as a folder"])
+    @example(FOUND["topics.yaml as a FIFO"])
     def run(case: dict[str, Any]) -> None:
         stats["cases"] += 1
         check_case(case, stats)
 
+    if LONG_SEED is not None:
+        run = seed(LONG_SEED)(run)
     run()
     print(f"\nhypothesis: {stats['cases']} broken content folders; {stats['refused']} refused "
           f"with file:line problems, {stats['built']} built ({stats['escaped']} pages "
           "showing the HTML payload as text, none running it)")
-    assert stats["cases"] >= 100
+    assert stats["cases"] >= min(100, LONG or 100)
     assert stats["refused"] and stats["built"]
 
 

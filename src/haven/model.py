@@ -223,6 +223,9 @@ def _in_town(name: str) -> Callable[[Organization, Service], bool]:
     return lambda org, s: any(t.casefold() == folded for t in public_towns(org, s))
 
 
+MAX_SLUG = 60
+
+
 def _slugs(names: Iterable[str]) -> dict[str, str]:
     """A folder name for each town: ASCII when it can be, unique, the same from build to build."""
     slugs: dict[str, str] = {}
@@ -230,6 +233,9 @@ def _slugs(names: Iterable[str]) -> dict[str, str]:
     for name in names:
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+        if len(slug) > MAX_SLUG:  # a folder name has at most 255 bytes
+            slug = slug[:MAX_SLUG].rstrip("-")
+            slug = slug + "-" + hashlib.sha1(name.encode()).hexdigest()[:8]
         if not slug or slug in used:
             slug = (slug + "-" if slug else "town-") + hashlib.sha1(name.encode()).hexdigest()[:8]
         used.add(slug)

@@ -7,11 +7,13 @@ a failed rebuild prints its problems and leaves the last good site in place.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from rich.console import Console
 
@@ -24,6 +26,21 @@ HOST = "127.0.0.1"
 class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Keep no record of requests, even in a preview."""
+
+    def send_head(self) -> Any:
+        """The site's files only: never a dot-file (a build's own state) or a folder listing."""
+        path = unquote(urlsplit(self.path).path)
+        if "\x00" in path:
+            self.send_error(400, "Bad request")
+            return None
+        if any(part.startswith(".") for part in path.split("/")):
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """A folder without index.html is not a page: no listing of what the site holds."""
+        self.send_error(404, "File not found")
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")

@@ -14,6 +14,7 @@ from haven.check.freshness import RecordResult
 from haven.check.inventory import LinkUse
 from haven.check.links import LinkResult
 from haven.check.phones import PhoneResult
+from haven.privacy.headers import page_meta
 
 Severity = Literal["error", "warning", "notice"]
 
@@ -199,6 +200,7 @@ def record_findings(record: RecordResult, today: dt.date) -> list[Finding]:
 
 _env = Environment(loader=PackageLoader("haven.check", "templates"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True)
+_env.globals["security_meta"] = page_meta
 
 
 def render_staff_page(report: CheckReport, stylesheet: str | None = None) -> str:

@@ -50,6 +50,9 @@ def load(root: Path) -> RawContent:
         return raw
     for name in SINGLE_FILES:
         path = root / name
+        if path.is_symlink() and not path.exists():
+            raw.problems.append(_broken_link(name))
+            continue
         if not path.exists():
             if name == "hub.yaml":
                 raw.problems.append(
@@ -88,26 +91,58 @@ def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawConten
     for path in sorted(base.rglob("*")):
         if path.suffix not in suffixes or path.name.startswith("."):
             continue
-        if not path.resolve().is_relative_to(real_root):
+        try:
+            inside = path.resolve().is_relative_to(real_root)
+        except (OSError, RuntimeError):  # a loop of symbolic links
+            raw.problems.append(_broken_link(relative(path, root)))
+            continue
+        if not inside:
             raw.problems.append(
                 Problem(relative(path, root), 0, "this file points outside the content folder",
                         "copy the file into the folder instead of linking to it")
             )
             continue
-        if path.is_file():
+        if path.is_symlink() and not path.exists():
+            raw.problems.append(_broken_link(relative(path, root)))
+        elif path.is_file():
             found.append(path)
+        elif not path.is_dir():
+            raw.problems.append(_not_a_file(relative(path, root)))
     return found
+
+
+def _broken_link(name: str) -> Problem:
+    return Problem(name, 0, "this is a symbolic link that leads nowhere (or in a loop)",
+                   "replace the link with the file itself")
+
+
+def _not_a_file(name: str) -> Problem:
+    return Problem(name, 0, "this is not a file (a folder, a pipe or a device has its name)",
+                   "replace it with the file itself, or remove it")
 
 
 def _read_text(path: Path, raw: RawContent) -> str | None:
     name = relative(path, raw.root)
-    if not path.resolve().is_relative_to(raw.root.resolve()):
+    try:
+        inside = path.resolve().is_relative_to(raw.root.resolve())
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raw.problems.append(_broken_link(name))
+        return None
+    if not inside:
         raw.problems.append(
             Problem(name, 0, "this file points outside the content folder",
                     "copy the file into the folder instead of linking to it")
         )
         return None
-    data = path.read_bytes()
+    if not path.is_file():  # a folder, or a FIFO that reading would wait on for ever
+        raw.problems.append(_not_a_file(name))
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raw.problems.append(Problem(name, 0, f"this file cannot be read ({exc.strerror})",
+                                    "check that it exists and that you may read it"))
+        return None
     if len(data) > MAX_FILE_BYTES:
         raw.problems.append(
             Problem(name, 0, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",

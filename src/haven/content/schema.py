@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from haven.i18n.languages import Language, language
+from haven.i18n.placeholders import OUTREACH, problem
 
 
 class Translatable:
@@ -73,7 +74,17 @@ Markdown = Annotated[str, AfterValidator(_no_control_characters), Translatable("
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+MAX_ID = 80
+"""Ids name folders of the site: a file name has at most 255 bytes, and a short id is a
+short address to read out on the phone."""
+
+
 def _check_id(value: str) -> str:
+    if len(value) > MAX_ID:
+        raise ValueError(
+            f"the id '{value[:20]}…' is too long ({len(value)} characters) — shorten it to "
+            f"{MAX_ID} characters or fewer: it becomes part of the page's address"
+        )
     if not ID_PATTERN.match(value):
         raise ValueError(
             f"{value!r} is not a valid id — use lowercase letters, digits and single hyphens, "
@@ -152,7 +163,8 @@ class Record(BaseModel):
     """Base of every content record: unknown fields are errors, values are immutable."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True
+        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True,
+        allow_inf_nan=False,
     )
 
 
@@ -376,9 +388,6 @@ class Home(Record):
     first_steps: list[Text] = Field(min_length=1)
 
 
-OUTREACH_PLACEHOLDERS = ("{phone}", "{link}")
-"""What outreach text may contain in braces: the hub's number and its page in the language."""
-
 
 class Outreach(Record):
     """hub.yaml `outreach`: text messages, e-mail and voice calls (`haven outreach`)."""
@@ -395,12 +404,11 @@ class Outreach(Record):
     @field_validator("sms", "email_subject", "email_body", "voice")
     @classmethod
     def _known_placeholders(cls, value: str | None) -> str | None:
-        for found in re.findall(r"\{[^{}]*\}", value or ""):
-            if found not in OUTREACH_PLACEHOLDERS:
-                raise ValueError(
-                    f"{found} is not a placeholder Haven knows — write {{phone}} for the hub's "
-                    "number or {link} for the hub's page in the reader's language"
-                )
+        why = problem(value or "", OUTREACH)
+        if why is not None:
+            raise ValueError(why.replace("this text are {link}, {phone}",
+                                         "outreach text are {phone} (the hub's number) and "
+                                         "{link} (the hub's page in the reader's language)"))
         return value
 
 

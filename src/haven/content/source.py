@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from haven.i18n.placeholders import control_problem
 
 Path_ = tuple[str | int, ...]
 
@@ -74,13 +77,34 @@ def parse_yaml(text: str) -> Located:
         return _compose(_FastLoader, text)
     except yaml.YAMLError:
         pass
+    except RecursionError:
+        raise _too_deep(text) from None
     try:
         return _compose(_Loader, text)  # the pure-Python parser explains errors in more detail
+    except RecursionError:  # brackets nested hundreds deep: the parser recurses on each
+        raise _too_deep(text) from None
     except yaml.MarkedYAMLError as exc:
         line, message, hint = _explain(exc)
         raise SourceSyntaxError(line, message, hint) from None
     except yaml.YAMLError as exc:
         raise SourceSyntaxError(1, f"the YAML cannot be read ({exc})", "check the file") from None
+
+
+def _too_deep(text: str) -> SourceSyntaxError:
+    """The problem of data nested too deeply for the parser, at the line where the brackets
+    first go deeper than Haven reads."""
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                break
+        elif char in "]}":
+            depth -= 1
+    return SourceSyntaxError(line, f"the data is nested more than {MAX_DEPTH} levels deep",
+                             "flatten it: no Haven field needs more than a few levels")
 
 
 def _compose(loader_class: type[yaml.SafeLoader], text: str) -> Located:
@@ -89,7 +113,7 @@ def _compose(loader_class: type[yaml.SafeLoader], text: str) -> Located:
         node = loader.get_single_node()
         located = Located(data={})
         if node is not None:
-            located.data = _convert(node, (), located, loader, 0)
+            located.data = _convert(node, (), located, loader, 0, set())
         return located
     finally:
         loader.dispose()
@@ -130,7 +154,16 @@ def _explain(exc: yaml.MarkedYAMLError) -> tuple[int, str, str]:
             "check the indentation and put text containing ': ' or '#' in quotes")
 
 
-def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader, depth: int) -> Any:
+def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader, depth: int,
+             seen: set[int]) -> Any:
+    if id(node) in seen:  # an alias: the same node again (700 bytes of them can be gigabytes)
+        raise SourceSyntaxError(
+            node.start_mark.line + 1,
+            "the value marked with &name on this line is repeated elsewhere with a YAML alias "
+            "(*name), which Haven does not read",
+            "write the value out in full where it is needed, and remove the & and * marks",
+        )
+    seen.add(id(node))
     if depth > MAX_DEPTH:
         raise SourceSyntaxError(
             node.start_mark.line + 1,
@@ -148,26 +181,50 @@ def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader
                     "write the field name as a single word followed by ':'",
                 )
             key = str(key_node.value)
+            _refuse_control(key, key_node)
             child = (*path, key)
             if key in result:
                 out.duplicates.append((child, key_node.start_mark.line + 1))
             out.lines[child] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, child, out, loader, depth + 1)
+            result[key] = _convert(value_node, child, out, loader, depth + 1, seen)
             out.lines[child] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(item, (*path, index), out, loader, depth + 1)
+            _convert(item, (*path, index), out, loader, depth + 1, seen)
             for index, item in enumerate(node.value)
         ]
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
         raise SourceSyntaxError(
             node.start_mark.line + 1,
-            f"the value {node.value!r} cannot be read ({exc})",
+            f"the value {_shown(node.value)} cannot be read ({exc})",
             "put it in quotes to use it as text",
         ) from None
+    if isinstance(value, str):
+        _refuse_control(value, node)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise SourceSyntaxError(
+            node.start_mark.line + 1,
+            f"the value {_shown(node.value)} is not a finite number",
+            "write an ordinary number (like 25 or 12.50), or put it in quotes to use it as text",
+        )
+    return value
+
+
+def _refuse_control(text: str, node: yaml.Node) -> None:
+    """Control characters written as YAML escapes ("\\x00"): the file's bytes hold none, the
+    value would. They are refused like those in the file (haven.content.load)."""
+    why = control_problem(text)
+    if why is not None:
+        what, _, hint = why.partition(" — ")
+        raise SourceSyntaxError(node.start_mark.line + 1, what, hint)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)

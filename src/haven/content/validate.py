@@ -10,6 +10,7 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -358,9 +359,65 @@ _STATUS_JOINED = ("immigrationstatus", "citizenship", "legalstatus", "visastatus
                   "aliennumber", "migratorystatus", "immigrantstatus", "residencystatus")
 
 
+_STATUS_ELSEWHERE = (
+    # Spanish, Portuguese, French, Haitian Creole, Polish (accents removed), joined
+    "migratori", "migratoire", "ciudadan", "cidadan", "citoyen", "indocumentad",
+    "sanspapier", "extranjero", "estrangeiro", "etranger", "imigrasyon", "imigracyj",
+    "imigracao", "inmigracion", "obywatel", "sitwayen", "nacionalidad", "nacionalidade",
+    "nationalite", "quoctich", "tinhtrangditru", "ditrucu",
+    # other scripts, as written
+    "гражданств", "иммиграц", "мигрант", "миграцион", "громадянств", "الجنسية", "الهجرة",
+    "جنسيت", "تابعیت", "مهاجرت", "اقامت", "شہریت", "移民", "国籍", "國籍", "公民身份",
+    "居留身份", "국적", "시민권", "이민", "체류", "नागरिकता", "आप्रवास", "आव्रजन",
+    "ናይ ዜግነት", "ዜግነት", "ኢሚግሬሽን", "နိုင်ငံသား",
+)
+"""Status in the languages of the families a hub serves (a key in any of them is refused)."""
+
+_LOOK_ALIKES = str.maketrans({
+    # Cyrillic and Greek letters that look like Latin ones
+    "а": "a", "в": "b", "е": "e", "ѕ": "s", "і": "i", "ј": "j", "к": "k", "м": "m", "н": "h",
+    "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ԁ": "d", "ɡ": "g", "ո": "n",
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "ı": "i",
+    # digits written for letters
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+})
+
+
+def _plain_letters(key: str) -> str:
+    """`key` without what hides a word: width forms, accents, invisible characters, case."""
+    text = unicodedata.normalize("NFKC", key)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if unicodedata.category(c) not in ("Mn", "Cf"))
+    return unicodedata.normalize("NFC", text)
+
+
 @lru_cache(maxsize=4096)  # the same few dozen keys recur in every record
 def is_status_field(key: str) -> bool:
-    """Whether a field name is about immigration or citizenship status, by any obvious name."""
+    """Whether a field name is about immigration or citizenship status, by any obvious name:
+    in English, in the languages of the families a hub serves, or in look-alike letters."""
+    plain = _plain_letters(key)
+    if _is_status_name(plain):
+        return True
+    folded = plain.casefold()
+    joined = _joined(folded)
+    if any(word in joined for word in _elsewhere()):
+        return True
+    latin = re.sub(r"[\u2010-\u2015\u2212]", "-", folded).translate(_LOOK_ALIKES)
+    return latin != folded and _is_status_name(latin)
+
+
+def _joined(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)
+
+
+@lru_cache(maxsize=1)
+def _elsewhere() -> tuple[str, ...]:
+    """The words of _STATUS_ELSEWHERE as keys are compared: plain letters, joined."""
+    return tuple(_joined(_plain_letters(word).casefold()) for word in _STATUS_ELSEWHERE)
+
+
+def _is_status_name(key: str) -> bool:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
     normal = re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
     tokens = set(normal.split("_"))
@@ -449,6 +506,9 @@ def _describe(error: Any, path: Path_, root: type[BaseModel]) -> tuple[str, str]
         text = str(error.get("ctx", {}).get("error", error["msg"]))
         what, _, hint = text.partition(" — ")
         return what, hint or "correct the value"
+    if kind == "finite_number":
+        return (f"{_show(value)} is not a finite number for '{name}'",
+                "write an ordinary number, like 25 or 12.50")
     if kind == "too_short":
         return f"'{name}' needs at least one item", "add an item on a line starting with '- '"
     if kind == "string_pattern_mismatch":

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from haven.errors import TranslationError
+from haven.i18n.placeholders import control_problem, segment_problem
 from haven.i18n.segments import Segment
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -43,6 +44,8 @@ class Entry:
     source: str
     text: str
     state: State
+    line: int = field(default=0, compare=False)
+    """The line of the entry in its file (its msgstr), for messages."""
 
 
 def read_catalog(path: Path) -> dict[str, Entry]:
@@ -57,7 +60,28 @@ def read_catalog(path: Path) -> dict[str, Entry]:
         fast = _read_plain_po(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         fast = None
-    return fast if fast is not None else _read_with_babel(path)
+    entries = fast if fast is not None else _read_with_babel(path)
+    refuse_unsafe(path, entries)
+    return entries
+
+
+def refuse_unsafe(path: Path, entries: dict[str, Entry]) -> None:
+    """A TranslationError naming every entry whose text Haven must not publish: a control
+    character, or braces other than the plain placeholders of its string."""
+    problems = []
+    for seg_id, entry in entries.items():
+        text = entry.text
+        if not text:
+            continue
+        why = control_problem(text)
+        if why is None and ("{" in text or "}" in text):
+            why = segment_problem(seg_id, text)
+        if why is not None:
+            problems.append(f"{path.parent.name}/{path.name}:{entry.line}: {seg_id}: {why}")
+    if problems:
+        more = f"\n(and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise TranslationError("this translation file has entries Haven will not publish:\n"
+                               + "\n".join(problems[:20]) + more)
 
 
 def _read_with_babel(path: Path) -> dict[str, Entry]:
@@ -74,7 +98,8 @@ def _read_with_babel(path: Path) -> dict[str, Entry]:
         if not message.id or not message.context or not isinstance(message.id, str):
             continue
         text = message.string if isinstance(message.string, str) else ""
-        entries[message.context] = Entry(message.id, text, _state(message, text))
+        entries[message.context] = Entry(message.id, text, _state(message, text),
+                                         message.lineno or 0)
     return entries
 
 
@@ -100,14 +125,15 @@ def _read_plain_po(text: str) -> dict[str, Entry] | None:
     source: list[str] | None = None
     translated: list[str] | None = None
     current: list[str] | None = None  # the field that a line starting with '"' continues
+    at = 0  # the line of the msgstr
 
     def finish() -> None:
         ctx, src = "".join(context or ()), "".join(source or ())
         if ctx and src:
             text = "".join(translated or ())
-            entries[ctx] = Entry(src, text, _flag_state(flags, text))
+            entries[ctx] = Entry(src, text, _flag_state(flags, text), at)
 
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         first = line[:1]
         if first == '"':
             part = _unquote(line)
@@ -135,6 +161,7 @@ def _read_plain_po(text: str) -> dict[str, Entry] | None:
                 current = source = [part]
             elif keyword == "msgstr" and translated is None:
                 current = translated = [part]
+                at = number
             else:
                 return None
         elif line.strip():

@@ -25,6 +25,8 @@ from typing import Literal
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as defused
 
 from haven.content.validate import Content
 from haven.errors import HavenError, TranslationError
@@ -40,6 +42,7 @@ from haven.i18n.catalog import (
     restore_previous_ids,
     update_catalog,
 )
+from haven.i18n.placeholders import control_problem, segment_problem
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     catalog_path,
@@ -346,13 +349,14 @@ def _read_po(path: Path, data: bytes) -> Returned:
 
 
 def _read_xliff(path: Path, data: bytes) -> Returned:
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:4096]):
+    try:  # defusedxml: a DTD or an entity anywhere in the file stops the parser
+        root = defused.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                  forbid_external=True)
+    except DefusedXmlException:
         raise TranslationError(
-            f"{path.name}: this XLIFF file declares a DOCTYPE or entities, which Haven does not "
-            "read — export it again from the translation tool as plain XLIFF"
-        )
-    try:
-        root = ET.fromstring(data)
+            f"{path.name}: this XLIFF file declares a DOCTYPE (DTD) or entities, which Haven "
+            "does not read — export it again from the translation tool as plain XLIFF"
+        ) from None
     except ET.ParseError as exc:
         line = exc.position[0]
         raise TranslationError(
@@ -477,6 +481,8 @@ def import_file(content: Content, path: Path, force: bool = False,
             report.refused.append((entry.id, "made from an older source text: export it again"))
         elif entry.state is None:
             report.unfinished.append(entry.id)
+        elif (why := control_problem(entry.text) or segment_problem(entry.id, entry.text)):
+            report.refused.append((entry.id, f"line {entry.line}: {why}" if entry.line else why))
         else:
             accepted.append(entry)
     matching = len(accepted) + len(report.unfinished)

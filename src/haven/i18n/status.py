@@ -32,6 +32,7 @@ from haven.i18n.translate import (
     published_states,
 )
 from haven.model import Page, build_model
+from haven.privacy.headers import page_meta
 from haven.render.cache import template_cache
 
 STATES: tuple[State, ...] = (
@@ -319,6 +320,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.globals["security_meta"] = page_meta
 
 
 def matrix_row(lang: LanguageStatus, pages: list[Page], threshold: int) -> Markup:

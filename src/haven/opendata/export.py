@@ -37,6 +37,7 @@ from haven.i18n.languages import language
 from haven.i18n.ui import UI_STRINGS
 from haven.opendata import hsds
 from haven.opendata.hsds import make_uuid
+from haven.spreadsheet import safe_cell
 
 JSON = dict[str, Any]
 
@@ -334,7 +335,7 @@ def _csv(table: str, rows: list[JSON]) -> bytes:
 def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return safe_cell(str(value))
 
 
 _REFERENCES = {

@@ -19,6 +19,7 @@ from haven.content.validate import Content
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.languages import language
+from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, localize
 from haven.model import is_free
 from haven.phones import tel_of
@@ -82,9 +83,7 @@ class _Fragments:
     def ui(self, key: str, **values: str) -> Markup:
         text = self.view.ui[key]
         out = self.text(text)
-        for name, value in values.items():
-            out = Markup(str(out).replace("{" + name + "}", str(escape(value))))
-        return out
+        return Markup(fill(str(out), {name: str(escape(value)) for name, value in values.items()}))
 
     def date(self, value: object) -> str:
         import datetime as dt

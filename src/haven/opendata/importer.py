@@ -44,6 +44,7 @@ from haven.content.schema import ID_PATTERN, Email, LanguageTag, Organization, P
 from haven.content.validate import is_status_field
 from haven.errors import ContentError, HavenError
 from haven.opendata import hsds
+from haven.spreadsheet import read_cell
 
 JSON = dict[str, Any]
 
@@ -241,7 +242,7 @@ def _read_csv_folder(folder: Path, report: ImportReport) -> dict[str, list[JSON]
             raise HavenError(f"{path} is larger than {MAX_BYTES // 1_000_000} MB — split it")
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                rows = [{k: (v if v != "" else None) for k, v in row.items() if k}
+                rows = [{k: (read_cell(v) if v else None) for k, v in row.items() if k}
                         for row in csv.DictReader(handle)]
         except UnicodeDecodeError as exc:
             raise HavenError(f"{path}: not UTF-8 text ({exc.reason}) — save it as UTF-8") from None

@@ -30,9 +30,11 @@ from haven.content.validate import Content
 from haven.errors import OutputError
 from haven.i18n.catalog import Entry, State, read_catalog
 from haven.i18n.languages import Language, language
+from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize
 from haven.outreach.sms import PART, analyze
 from haven.render.markdown import render_markdown
+from haven.spreadsheet import safe_cell
 
 Channel = Literal["sms", "email", "voice"]
 CHANNELS: tuple[Channel, ...] = ("sms", "email", "voice")
@@ -222,7 +224,7 @@ def _budget(content: Content) -> int:
 def _fill(text: str, phone: str, url: str, call: str | None, sep: str,
           add_link: bool = True) -> str:
     """Put the number and the link where the text says; add what it leaves out at the end."""
-    filled = text.replace("{phone}", phone).replace("{link}", url)
+    filled = fill(text, {"phone": phone, "link": url})
     extra = []
     if "{phone}" not in text:
         extra.append(f"{call}: {phone}" if call else phone)
@@ -359,7 +361,7 @@ def csv_text(channel: Channel, rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS[channel]), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
@@ -412,11 +414,13 @@ def render_outreach_html(content: Content, messages: list[Message] | None = None
     """The staff report's page of messages to copy, one table per channel."""
     from jinja2 import Environment, PackageLoader
 
+    from haven.privacy.headers import page_meta
     from haven.render.cache import template_cache
 
     env = Environment(loader=PackageLoader("haven.outreach", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       bytecode_cache=template_cache())
+    env.globals["security_meta"] = page_meta
     channels = [("sms", "Text messages"), ("email", "E-mails"), ("voice", "Voice-call scripts")]
     return env.get_template("outreach.html").render(
         hub_name=content.hub.name, rows=outreach_rows(content, messages), channels=channels,

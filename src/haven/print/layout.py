@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from haven.content.schema import Organization, Status
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, language
+from haven.i18n.placeholders import fill
 from haven.i18n.translate import LocalDocument, Localized, LStr
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
@@ -67,9 +68,7 @@ class Writer:
 
     def ui(self, view: Localized, key: str, **values: str) -> dict[str, str]:
         value = view.ui[key]
-        text = str(value)
-        for name, filler in values.items():
-            text = text.replace("{" + name + "}", filler)
+        text = fill(str(value), values)
         return self.s(LStr(text, value.lang, value.state))
 
     def ltr(self, text: str) -> dict[str, str]:

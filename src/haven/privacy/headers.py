@@ -13,7 +13,11 @@ hosts that cannot set headers; `frame-ancestors` only works as a header.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
+
+from markupsafe import Markup
 
 from haven.content.validate import Content
 
@@ -44,6 +48,24 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "attribution-reporting", "payment", "usb",
 ))
 """Powerful features the hub never uses, denied to it and to anything it might embed."""
+
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; worker-src 'self'; connect-src 'none'; "
+               "object-src 'none'; base-uri 'none'; form-action 'none'")
+"""The policy every page carries in its own `<meta>` (render/templates/_head.html), public
+pages and the staff pages under `_staff/` alike: `connect-src 'none'`, so that no script on a
+page sends anything anywhere (see CSP_DIRECTIVES)."""
+
+
+def page_meta(inline_style: str = "") -> Markup:
+    """The `<meta>` policy and referrer policy of a page Haven writes outside the site's
+    templates (the staff pages); a page that carries its styles inline allows exactly them."""
+    policy = PAGE_POLICY
+    if inline_style:
+        digest = base64.b64encode(hashlib.sha256(inline_style.encode()).digest()).decode()
+        policy += f"; style-src 'self' 'sha256-{digest}'"
+    return Markup(f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+                  '<meta name="referrer" content="no-referrer">')
+
 
 HEADERS: Mapping[str, str] = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -115,9 +137,14 @@ def nginx_snippet(https: bool) -> str:
         'if ($uri ~ "(^|/)(sw\\.js|offline/[^/]+\\.json)$") { set $haven_cache_control "no-cache"; }',
         "add_header Cache-Control $haven_cache_control always;",
         "",
-        "# Host configuration files beside the site are not part of it.",
+        "# Host configuration files beside the site are not part of it, nor are the staff",
+        "# pages (_staff/: open them from the build folder, or put them behind a login of",
+        "# your own) and dot-files (a build's own state) anywhere in the site, except",
+        "# /.well-known/ (certificate renewal uses it).",
         "location = /_headers { return 404; }",
         "location ^~ /_hosting/ { return 404; }",
+        "location ^~ /_staff/ { return 404; }",
+        "location ~ /\\.(?!well-known/) { return 404; }",
     ]
     return "\n".join(lines) + "\n"
 

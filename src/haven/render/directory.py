@@ -20,6 +20,7 @@ from typing import Any
 
 from haven.content.schema import Phone
 from haven.i18n.languages import language, name_in
+from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr
 from haven.model import Facet, Site, is_free, public_towns
 from haven.phones import tel, tel_of
@@ -54,10 +55,8 @@ def facet_label(record: str, view: Localized, language_name: Callable[[str], str
 
 
 def _titled(ui: dict[str, Any], group: str, value: str) -> str:
-    try:
-        return str(ui["facet_title"].format(filter=ui[group], value=value))
-    except (KeyError, IndexError, ValueError):  # a translation that lost its placeholders
-        return f"{ui[group]}: {value}"
+    # A translated title with other braces never gets here (read_catalog refuses it).
+    return fill(str(ui["facet_title"]), {"filter": str(ui[group]), "value": value})
 
 
 def _value_name(kind: str, value: str, view: Localized,

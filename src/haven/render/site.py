@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from haven.content.schema import Phone
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
+from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
@@ -419,22 +420,13 @@ def _ui(key: str, **values: Any) -> Markup:
     return _mark(state, value, _fill(escape(str(value)), values), block=False)
 
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
 def _fill(text: Markup, values: dict[str, Any]) -> Markup:
     """{name} placeholders replaced by escaped values; anything else in braces left as it is.
 
-    Translators write these strings, so only plain names are filled (no attribute or index
-    lookups), and Markup.format's slower Formatter is kept for the rare doubled braces.
+    Translators write these strings, so only plain names are filled (haven.i18n.placeholders:
+    no attribute or index lookups, no format specs, never str.format).
     """
-    if "{{" in text or "}}" in text:
-        try:
-            return text.format(**values)
-        except (KeyError, IndexError, ValueError, AttributeError):
-            return text
-    escaped = {key: str(escape(value)) for key, value in values.items()}
-    return Markup(_PLACEHOLDER.sub(lambda m: escaped.get(m.group(1), m.group(0)), text))
+    return Markup(fill(text, {key: str(escape(value)) for key, value in values.items()}))
 
 
 def _cached(key: str, render: Callable[..., Any], *args: Any) -> Markup:
