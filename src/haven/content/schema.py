@@ -164,6 +164,9 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"
     UNVERIFIED = "unverified"
     NEEDS_REVIEW = "needs-review"
+    CLOSED = "closed"
+    """An organization, service, location or reporting channel that no longer operates
+    (policies and publications are `superseded` instead)."""
 
 
 class Verification(Record):
@@ -182,6 +185,8 @@ class Verification(Record):
     """For a moved item: the address it used to have."""
     superseded_on: dt.date | None = None
     """For a superseded item: the date it stopped being in force."""
+    closed_on: dt.date | None = None
+    """For a closed item: the date it closed."""
     review_every_days: int | None = Field(default=None, ge=1, le=3650)
     """Overrides the hub's review interval for this item."""
 
@@ -200,6 +205,15 @@ class Verification(Record):
         if self.status is Status.SUPERSEDED and self.superseded_on is None:
             raise ValueError(
                 "a superseded item needs superseded_on — add the date it stopped being in force"
+            )
+        if self.status is Status.CLOSED and self.closed_on is None:
+            raise ValueError(
+                "a closed item needs closed_on — add the date it closed, like closed_on: "
+                "2025-04-30 (and say in note what replaces it)"
+            )
+        if self.closed_on is not None and self.status is not Status.CLOSED:
+            raise ValueError(
+                "closed_on is only for a closed item — set status: closed, or remove closed_on"
             )
         if self.status is Status.MOVED and self.previous_url is None:
             raise ValueError(
@@ -481,7 +495,16 @@ class Document(Record):
     """The signer as the letter shows them, title included (translatable: "Dr." may be "Dra.")."""
     author_title: Text | None = None
     date: dt.date | None = None
-    verification: Verification | None = None
+    verification: Annotated[Verification | None, AfterValidator(_not_closed)] = None
+
+
+def _not_closed(value: Verification | None) -> Verification | None:
+    if value is not None and value.status is Status.CLOSED:
+        raise ValueError(
+            "a guide, policy or publication is not closed but no longer in force — write "
+            "status: superseded with superseded_on instead of closed"
+        )
+    return value
 
 
 class Resource(Record):
@@ -498,7 +521,7 @@ class Resource(Record):
     languages: list[LanguageTag] = []
     """Languages the publisher offers it in."""
     languages_note: Text | None = None
-    verification: Verification
+    verification: Annotated[Verification, AfterValidator(_not_closed)]
 
 
 class Resources(Record):

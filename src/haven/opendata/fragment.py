@@ -20,7 +20,7 @@ from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.languages import language
 from haven.i18n.translate import Localized, localize
-from haven.model import is_free
+from haven.model import is_closed, is_free, location_closed, service_closed
 from haven.phones import tel_of
 from haven.render.markdown import render_markdown
 
@@ -130,6 +130,8 @@ class _Fragments:
             words.append(self.ui("status_needs_review"))
         elif verification.status is Status.MOVED:
             words.append(self.ui("status_moved"))
+        elif verification.status is Status.CLOSED and verification.closed_on:
+            words.append(self.ui("status_closed", date=self.date(verification.closed_on)))
         elif verification.status is Status.SUPERSEDED and verification.superseded_on:
             words.append(self.ui("status_superseded", date=self.date(verification.superseded_on)))
         if verification.note:
@@ -154,23 +156,32 @@ class _Fragments:
                 self.page(f"help/org/{org.id}/"), org.name))
             if org.description:
                 parts.append(Markup("<p>{}</p>\n").format(self.text(org.description)))
-            phones = list(org.phones) + [p for loc in org.locations for p in loc.phones]
+            closed = is_closed(org.verification)
+            if closed:
+                parts.append(self.status(org.verification))
+            phones = [] if closed else list(org.phones) + [
+                p for loc in org.locations if not location_closed(org, loc) for p in loc.phones]
             for phone in phones:
                 label = Markup(" — {}").format(self.text(phone.description)) \
                     if phone.description else Markup("")
                 parts.append(Markup("<p>{}: {}{}</p>\n").format(
                     self.ui("phone"), self.phone(phone), label))
             for loc in org.locations:
-                if loc.confidential:
+                if location_closed(org, loc):
+                    if not closed and loc.name:
+                        parts.append(Markup("<p>{}: {}</p>\n").format(loc.name, self.status(
+                            loc.verification).striptags()))
+                elif loc.confidential:
                     parts.append(Markup("<p>{}</p>\n").format(self.ui("address_withheld")))
                 elif loc.address:
                     a = loc.address
                     line = ", ".join(p for p in (a.address_1, a.address_2, a.city,
                                                  f"{a.state_province} {a.postal_code}") if p)
                     parts.append(Markup("<p>{}: {}</p>\n").format(self.ui("address"), line))
-            if org.services:
+            offered = [s for s in org.services if not service_closed(org, s)]
+            if offered:
                 parts.append(Markup("<ul>\n"))
-                for service in org.services:
+                for service in offered:
                     bits = [Markup("<strong>{}</strong>").format(self.text(service.name))]
                     if service.description:
                         bits.append(self.text(service.description))
@@ -181,7 +192,8 @@ class _Fragments:
                         bits.append(Markup("{}: {}").format(self.ui("languages_spoken"), names))
                     parts.append(Markup("<li>{}</li>\n").format(Markup(" — ").join(bits)))
                 parts.append(Markup("</ul>\n"))
-            parts.append(self.status(org.verification))
+            if not closed:
+                parts.append(self.status(org.verification))
             parts.append(Markup("</section>\n"))
         parts.append(Markup("</div>\n"))
         return str(Markup("").join(parts))

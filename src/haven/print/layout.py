@@ -21,6 +21,7 @@ from haven.content.schema import Organization, Status
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, language
 from haven.i18n.translate import LocalDocument, Localized, LStr
+from haven.model import is_closed, service_closed
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 
@@ -166,7 +167,7 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
 def legal_help(organizations: list[Any]) -> list[Any]:
     """A few organizations giving free legal help: those with a phone, then the confirmed."""
     offering = [o for o in organizations
-                if any(LEGAL_TOPIC in s.topics for s in o.services)]
+                if any(LEGAL_TOPIC in s.topics for s in o.services if not service_closed(o, s))]
     ranked = sorted(offering, key=lambda o: (not _phones(o), o.verification.status != Status.CURRENT))
     return ranked[:MAX_ORGANIZATIONS]
 
@@ -197,9 +198,14 @@ def staff_document(documents: list[LocalDocument]) -> LocalDocument | None:
 
 
 def _phones(org: Organization) -> list[str]:
+    """The numbers to call `org` on: none of a closed organization, location or service."""
+    if is_closed(org.verification):
+        return []
     numbers = [p.number for p in org.phones if p.type == "voice"]
-    numbers += [p.number for loc in org.locations if not loc.confidential for p in loc.phones]
-    numbers += [p.number for s in org.services for p in s.phones if p.type == "voice"]
+    numbers += [p.number for loc in org.locations
+                if not loc.confidential and not is_closed(loc.verification) for p in loc.phones]
+    numbers += [p.number for s in org.services if not is_closed(s.verification)
+                for p in s.phones if p.type == "voice"]
     return list(dict.fromkeys(numbers))
 
 
@@ -222,6 +228,9 @@ def _status(writer: Writer, view: Localized, verification: Any) -> dict[str, str
     if verification.status == Status.CURRENT and verification.assured_date:
         date = writer.date(verification.assured_date, view.ui["last_checked"].lang)
         return writer.ui(view, "last_checked", date=date)
+    if verification.status == Status.CLOSED and verification.closed_on:
+        date = writer.date(verification.closed_on, view.ui["status_closed"].lang)
+        return writer.ui(view, "status_closed", date=date)
     if verification.status == Status.SUPERSEDED and verification.superseded_on:
         date = writer.date(verification.superseded_on, view.ui["status_superseded"].lang)
         return writer.ui(view, "status_superseded", date=date)

@@ -21,7 +21,7 @@ from haven.content.schema import Phone
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr, localize
-from haven.model import Page, Site
+from haven.model import Page, Site, open_phones
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
 from haven.render.cache import template_cache
@@ -112,6 +112,7 @@ def environment() -> Environment:
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
                        organization_jsonld=_organization_jsonld)
     env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
+    env.globals.update(open_phones=open_phones)
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 

@@ -1,0 +1,211 @@
+"""What families read is true (issue 12): closed is closed, unconfirmed providers give a
+number to call, costs are shown as they are, internal links cannot mislead, the scaffold's
+example text cannot be published by accident, and unconfirmed statements are labelled.
+
+Most tests build a second, small hub (`SECOND_HUB`, written from the strings below over the
+starter hub of `haven init`) with a mixed-cost service, a closed hotline and a closed
+reporting channel.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from haven.build import build
+from haven.content.load import load
+from haven.content.validate import validate
+from haven.errors import ContentError
+from haven.opendata.export import export_hsds
+from haven.opendata.fragment import export_fragments
+from tests.conftest import MakeHub
+
+RIVERSIDE = """\
+id: riverside-family-law
+name: Riverside Family Law Center
+description: Legal advice for families.
+phones:
+  - number: 860-695-8400
+locations:
+  - id: riverside-main
+    name: Main office
+    address:
+      address_1: 12 Elm St
+      city: Riverside
+      state_province: CT
+      postal_code: "06101"
+    phones:
+      - number: 860-695-8401
+  - id: riverside-old
+    name: Old office on Oak St
+    address:
+      address_1: 1 Oak St
+      city: Oldtown
+      state_province: CT
+      postal_code: "06102"
+    phones:
+      - number: 860-695-8409
+    verification:
+      status: closed
+      closed_on: 2025-04-30
+      note: Go to the Main office on Elm St instead.
+services:
+  - id: riverside-consultation
+    name: Legal consultation
+    topics: [legal-help]
+    audiences: [families]
+    cost_options:
+      - option: Adults
+        amount: 25
+        currency: USD
+      - option: Children
+        amount: 0
+        currency: USD
+  - id: riverside-hotline
+    name: Night hotline
+    topics: [legal-help]
+    audiences: [families]
+    cost_options:
+      - amount: 0
+    phones:
+      - number: 860-695-8499
+    verification:
+      status: closed
+      closed_on: 2025-06-30
+      note: Call the Main office during the day instead.
+verification:
+  status: current
+  assured_date: 2026-11-01
+"""
+
+REPORTING = """\
+intro: |
+  Anyone can report discrimination at school.
+channels:
+  - id: state-office
+    name: State civil rights office
+    phones:
+      - number: 860-695-8500
+    verification:
+      status: current
+      assured_date: 2026-11-01
+  - id: regional-office
+    name: Regional civil rights office
+    phones:
+      - number: 860-695-8599
+    verification:
+      status: closed
+      closed_on: 2025-03-15
+      note: Report to the State civil rights office instead.
+"""
+
+SECOND_HUB: dict[str, str | None] = {
+    "directory/riverside-family-law.yaml": RIVERSIDE,
+    "reporting.yaml": REPORTING,
+}
+
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The second hub, built without PDFs: (content, site)."""
+    import haven.scaffold
+
+    base = tmp_path_factory.mktemp("second")
+    content = base / "content"
+    haven.scaffold.create(content)
+    for relative, text in SECOND_HUB.items():
+        path = content / relative
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+    build(content, base / "site", pdf=False)
+    return content, base / "site"
+
+
+def _page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+# -- 1. Closed is closed --------------------------------------------------------------------
+
+def test_closed_location_service_and_channel_say_so_and_give_no_number(
+        second: tuple[Path, Path]) -> None:
+    _, site = second
+    for lang in ("en", "es"):
+        org = _page(site, f"{lang}/help/org/riverside-family-law")
+        report = _page(site, f"{lang}/report")
+        for closed in ("8606958409", "8606958499"):
+            assert f"tel:+1{closed}" not in org
+        assert "tel:+18606958401" in org
+        assert "tel:+18606958599" not in report
+        assert "tel:+18606958500" in report
+    org = _page(site, "en/help/org/riverside-family-law")
+    assert "Closed since April 30, 2025." in org
+    assert "Closed since June 30, 2025." in org
+    # The closing, and what replaces it, come before anything else of the closed entry.
+    hotline = org[org.index('id="s-riverside-hotline"'):]
+    assert hotline.index("Closed since") < hotline.index("Call the Main office")
+    assert hotline.index("Call the Main office") < hotline.index("</li>")
+    report = _page(site, "en/report")
+    assert "Closed since March 15, 2025." in report
+    assert "No longer in force" not in org + report
+
+
+def test_closed_service_is_under_no_filter_nor_active_in_json_ld_or_hsds(
+        second: tuple[Path, Path]) -> None:
+    content, site = second
+    for folder in ("help/legal-help", "help/free", "help/town/oldtown"):
+        path = site / "en" / folder / "index.html"
+        if path.exists():
+            assert "Night hotline" not in path.read_text(encoding="utf-8")
+    assert not (site / "en/help/town/oldtown").exists(), "a closed location places nobody in a town"
+    org = _page(site, "en/help/org/riverside-family-law")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', org,
+                                re.DOTALL)[1])
+    offered = [item["itemOffered"]["name"] for item in data["hasOfferCatalog"]["itemListElement"]]
+    assert offered == ["Legal consultation"]
+    assert "Oak St" not in json.dumps(data)
+    files, _ = export_hsds(validate(load(content)))
+    org_data = json.loads(files["organizations/riverside-family-law.json"])
+    services = {s["name"]: s for s in org_data["services"]}
+    assert services["Night hotline"]["status"] == "inactive"
+    assert services["Legal consultation"]["status"] == "active"
+
+
+def test_closed_items_stay_out_of_fragments_and_search(second: tuple[Path, Path]) -> None:
+    content, site = second
+    fragment = export_fragments(validate(load(content)), "en")
+    text = "\n".join(v.decode() for v in fragment.values())
+    assert "8606958499" not in text and "8606958409" not in text
+    assert "Night hotline" not in text
+    index = (site / "en/search-index.js").read_text(encoding="utf-8")
+    assert "Night hotline" not in index
+    assert "18606958499" not in index and "18606958599" not in index
+
+
+def test_closed_needs_its_date_and_is_not_for_policies(make_hub: MakeHub) -> None:
+    root = make_hub({"directory/riverside-family-law.yaml":
+                     RIVERSIDE.replace("      closed_on: 2025-04-30\n", "")})
+    with pytest.raises(ContentError) as caught:
+        validate(load(root))
+    assert "closed_on" in str(caught.value) and "riverside-family-law.yaml:" in str(caught.value)
+    resources = (Path(str(root)) / "resources.yaml").read_text(encoding="utf-8")
+    policy = re.sub(r"( *)status: \w[\w-]*", r"\1status: closed\n\1closed_on: 2025-01-20",
+                    resources, count=1)
+    root = make_hub({"resources.yaml": policy})
+    with pytest.raises(ContentError) as caught:
+        validate(load(root))
+    assert "superseded" in str(caught.value)
+
+
+def test_hartford_iris_nicoll_street_is_closed(example_dir: Path) -> None:
+    content = validate(load(example_dir))
+    iris = next(o for o in content.organizations if o.id.startswith("iris"))
+    nicoll = next(loc for loc in iris.locations if "Nicoll" in (loc.name or ""))
+    assert nicoll.verification is not None
+    assert nicoll.verification.status.value == "closed"
+    assert str(nicoll.verification.closed_on) == "2025-04-30"
