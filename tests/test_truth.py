@@ -209,3 +209,41 @@ def test_hartford_iris_nicoll_street_is_closed(example_dir: Path) -> None:
     assert nicoll.verification is not None
     assert nicoll.verification.status.value == "closed"
     assert str(nicoll.verification.closed_on) == "2025-04-30"
+
+
+# -- 2. Unconfirmed providers give the number to call -----------------------------------------
+
+CALL = "Before you go, call"
+
+
+def test_unconfirmed_provider_says_whom_to_call(second: tuple[Path, Path]) -> None:
+    content, site = second
+    org = _page(site, "en/help/org/example-legal-aid")
+    sentence = org[org.index("Not yet confirmed."):]
+    assert sentence.startswith("Not yet confirmed. " + CALL)
+    assert 'href="tel:+18605550100"' in sentence[:200]
+    legal = _page(site, "en/help/legal-help")
+    assert "Not yet confirmed. " + CALL in legal
+    fragment = "\n".join(v.decode() for v in export_fragments(validate(load(content)), "en")
+                         .values())
+    assert "Not yet confirmed." in fragment and CALL in fragment
+
+
+def test_unconfirmed_resource_keeps_the_plain_words(second: tuple[Path, Path]) -> None:
+    _, site = second
+    page = _page(site, "en/resources/aclu-know-your-rights")
+    assert "Not yet confirmed." in page and CALL not in page
+
+
+def test_flyer_gives_the_number_for_an_unconfirmed_organization(second: tuple[Path, Path]) -> None:
+    from haven.model import build_model
+    from haven.print.layout import piece_data
+    from haven.print.render import localized_views
+
+    content, _ = second
+    site = build_model(validate(load(content)))
+    view = localized_views(site, ["en"])[0]
+    data, _ = piece_data(view, site.languages[0], site.source, "https://x.example.org/", "US")
+    statuses = {o["name"]["t"]: o["status"]["t"] for o in data["flyer"]["orgs"]}
+    assert statuses["Example Legal Aid"] == (
+        "Not yet confirmed. Before you go, call (860) 555-0100 to check.")

@@ -120,12 +120,16 @@ class _Fragments:
         parts.append(Markup("</div>\n"))
         return str(Markup("").join(parts))
 
-    def status(self, verification: Verification | None) -> Markup:
+    def status(self, verification: Verification | None, call: bool = False) -> Markup:
+        """How an item stands; with `call` (an organization), an unconfirmed one gives the
+        hub's number to check on it."""
         if verification is None:
             return Markup("")
         words: list[Markup] = []
         if verification.status is Status.UNVERIFIED:
             words.append(self.ui("status_unverified"))
+            if call:
+                words.append(self.ui("call_to_check", phone=self.phone(self.content.hub.phone)))
         elif verification.status is Status.NEEDS_REVIEW:
             words.append(self.ui("status_needs_review"))
         elif verification.status is Status.MOVED:
@@ -193,7 +197,7 @@ class _Fragments:
                     parts.append(Markup("<li>{}</li>\n").format(Markup(" — ").join(bits)))
                 parts.append(Markup("</ul>\n"))
             if not closed:
-                parts.append(self.status(org.verification))
+                parts.append(self.status(org.verification, call=True))
             parts.append(Markup("</section>\n"))
         parts.append(Markup("</div>\n"))
         return str(Markup("").join(parts))

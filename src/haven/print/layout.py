@@ -215,7 +215,7 @@ def _organization(writer: Writer, view: Localized, org: Any) -> dict[str, Any]:
         "name": writer.s(org.name),
         "phone": writer.phone(phones[0]) if phones else None,
         "web": writer.ltr(_short(org.url)) if org.url and not phones else None,
-        "status": _status(writer, view, org.verification),
+        "status": _status(writer, view, org.verification, call=True),
     }
     return item
 
@@ -224,7 +224,11 @@ def _short(url: str) -> str:
     return url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
 
 
-def _status(writer: Writer, view: Localized, verification: Any) -> dict[str, str]:
+def _status(writer: Writer, view: Localized, verification: Any,
+            call: bool = False) -> dict[str, str]:
+    """How an item stands; an unconfirmed organization (`call`) with the number to check on."""
+    if call and verification.status == Status.UNVERIFIED:
+        return _unverified_call(writer, view)
     if verification.status == Status.CURRENT and verification.assured_date:
         date = writer.date(verification.assured_date, view.ui["last_checked"].lang)
         return writer.ui(view, "last_checked", date=date)
@@ -236,6 +240,18 @@ def _status(writer: Writer, view: Localized, verification: Any) -> dict[str, str
         return writer.ui(view, "status_superseded", date=date)
     key = {Status.MOVED: "status_moved", Status.NEEDS_REVIEW: "status_needs_review"}
     return writer.ui(view, key.get(verification.status, "status_unverified"))
+
+
+def _unverified_call(writer: Writer, view: Localized) -> dict[str, str]:
+    """"Not yet confirmed. Before you go, call {phone} to check." as one sentence pair."""
+    first, then = view.ui["status_unverified"], view.ui["call_to_check"]
+    parsed = phonenumbers.parse(str(view.hub.phone), writer.region)
+    shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if writer.lang.is_rtl:
+        shown = LRI + shown + PDI
+    text = f"{first} {str(then).replace('{phone}', shown)}"
+    state = then.state if first.lang == then.lang else first.state
+    return writer.s(LStr(text, then.lang if first.lang == then.lang else first.lang, state))
 
 
 def _review(writer: Writer, view: Localized, verification: Any) -> dict[str, Any] | None:

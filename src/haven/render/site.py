@@ -112,7 +112,7 @@ def environment() -> Environment:
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
                        organization_jsonld=_organization_jsonld)
     env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
-    env.globals.update(open_phones=open_phones)
+    env.globals.update(open_phones=open_phones, call_to_check=_call_to_check)
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
@@ -497,6 +497,13 @@ def _long_date(locale: str) -> tuple[DateTimePattern, Locale]:
 def _phone(value: Phone | str) -> Markup:
     """A phone number as a tel: link, kept left-to-right inside right-to-left text."""
     return _phone_link(*tel_of(value, _PAGE.get().region))
+
+
+def _call_to_check() -> Markup:
+    """"Before you go, call {phone} to check.", with the hub's number."""
+    state = _PAGE.get()
+    assert state.view is not None, "call_to_check() is for a language's pages"
+    return _ui("call_to_check", phone=_phone(state.view.hub.phone))
 
 
 @lru_cache(maxsize=4096)
