@@ -247,3 +247,79 @@ def test_flyer_gives_the_number_for_an_unconfirmed_organization(second: tuple[Pa
     statuses = {o["name"]["t"]: o["status"]["t"] for o in data["flyer"]["orgs"]}
     assert statuses["Example Legal Aid"] == (
         "Not yet confirmed. Before you go, call (860) 555-0100 to check.")
+
+
+# -- 3. Costs shown as they are ---------------------------------------------------------------
+
+def test_mixed_cost_is_shown_in_full_and_is_not_free(second: tuple[Path, Path]) -> None:
+    content, site = second
+    org = _page(site, "en/help/org/riverside-family-law")
+    consultation = org[org.index('id="s-riverside-consultation"'):]
+    consultation = consultation[:consultation.index("</li>")]
+    assert "Adults: <span dir=\"ltr\">$25.00</span>; Children: free" in consultation
+    assert "<strong>Free</strong>" not in consultation
+    spanish = _page(site, "es/help/org/riverside-family-law")
+    assert "25,00\xa0US$" in spanish
+    free_page = site / "en/help/free/index.html"
+    assert "riverside-family-law" not in (free_page.read_text(encoding="utf-8")
+                                          if free_page.exists() else "")
+    assert "$25.00" in _page(site, "en/help/legal-help")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', org,
+                                re.DOTALL)[1])
+    offer = data["hasOfferCatalog"]["itemListElement"][0]
+    assert "price" not in offer
+    assert {(p["price"], p["priceCurrency"]) for p in offer["priceSpecification"]} == {
+        ("25", "USD"), ("0", "USD")}
+    index = (site / "en/search-index.js").read_text(encoding="utf-8")
+    assert "Adults: $25.00; Children: free" in index
+    fragment = "\n".join(v.decode() for v in export_fragments(validate(load(content)), "en")
+                         .values())
+    assert "Adults: $25.00; Children: free" in fragment
+    files, _ = export_hsds(validate(load(content)))
+    exported = json.loads(files["organizations/riverside-family-law.json"])["services"][0]
+    assert [(c["option"], c["amount"]) for c in exported["cost_options"]] == [
+        ("Adults", 25), ("Children", 0)]
+
+
+def test_free_only_when_every_option_is_free(second: tuple[Path, Path]) -> None:
+    from haven.costs import is_free
+    from haven.model import directory_facets
+
+    content = validate(load(second[0]))
+    services = {s.id: s for o in content.organizations for s in o.services}
+    assert is_free(services["example-legal-advice"])
+    assert not is_free(services["riverside-consultation"])
+    free = directory_facets(content).get("free:")
+    listed = {i for _, ids in (free.results if free else ()) for i in ids}
+    assert listed == {"example-legal-advice"}
+
+
+def test_service_without_cost_says_ask_about_cost(make_hub: MakeHub, tmp_path: Path) -> None:
+    root = make_hub({"directory/riverside-family-law.yaml": RIVERSIDE.replace(
+        """    cost_options:
+      - option: Adults
+        amount: 25
+        currency: USD
+      - option: Children
+        amount: 0
+        currency: USD
+""", "")})
+    build(root, tmp_path / "site", pdf=False)
+    org = _page(tmp_path / "site", "en/help/org/riverside-family-law")
+    consultation = org[org.index('id="s-riverside-consultation"'):]
+    assert "Ask about cost." in consultation[:consultation.index("</li>")]
+
+
+def test_imported_hsds_cost_is_shown(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from haven.cli import main
+
+    hub = tmp_path / "hub"
+    assert CliRunner().invoke(main, ["init", str(hub)]).exit_code == 0
+    example = Path(__file__).parent / "data/hsds-3.0/examples/organization_full.json"
+    result = CliRunner().invoke(main, ["import", "hsds", str(example), "--into", str(hub)])
+    assert result.exit_code == 0, result.output
+    build(hub, tmp_path / "site", pdf=False)
+    page = _page(tmp_path / "site", "en/help/org/example-organization-inc")
+    assert "Under 18s and Over 60s: <span dir=\"ltr\">£35.00</span>" in page

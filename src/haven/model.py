@@ -18,6 +18,7 @@ from haven.content.schema import (
     Verification,
 )
 from haven.content.validate import Content
+from haven.costs import is_free
 from haven.i18n.languages import Language, language
 
 NAV_KINDS = ("home", "document", "help", "report", "resources")
@@ -196,9 +197,6 @@ def _has(attribute: str, value: object) -> Callable[[Organization, Service], boo
     return lambda _, service: value in getattr(service, attribute)
 
 
-def is_free(service: Service) -> bool:
-    """Whether any of the service's cost options is free of charge."""
-    return any(option.amount == 0 for option in service.cost_options)
 
 
 def is_closed(verification: Verification | None) -> bool:

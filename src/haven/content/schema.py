@@ -258,7 +258,20 @@ class CostOption(Record):
 
     option: Text | None = None
     amount: float | None = Field(default=None, ge=0)
+    """What the option costs in `currency`; 0 is free. A service is shown as free only when
+    every one of its options is."""
     currency: str = "USD"
+    """ISO 4217 code: USD, EUR, GBP (written in any case)."""
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _iso_currency(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if not re.fullmatch(r"[A-Z]{3}", value):
+                raise ValueError(f"{value!r} is not a currency code — write its three-letter "
+                                 "ISO 4217 code, like USD")
+        return value
 
 
 class Accreditation(StrEnum):

@@ -16,11 +16,12 @@ from markupsafe import Markup, escape
 
 from haven.content.schema import Phone, Status, Verification
 from haven.content.validate import Content
+from haven.costs import cost_text, is_free
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.languages import language
 from haven.i18n.translate import Localized, localize
-from haven.model import is_closed, is_free, location_closed, service_closed
+from haven.model import is_closed, location_closed, service_closed
 from haven.phones import tel_of
 from haven.render.markdown import render_markdown
 
@@ -191,6 +192,9 @@ class _Fragments:
                         bits.append(self.text(service.description))
                     if is_free(service):
                         bits.append(self.ui("free"))
+                    elif (cost := cost_text(service, self.info.cldr,
+                                            str(self.view.ui["cost_free"]))):
+                        bits.append(Markup("{}: {}").format(self.ui("cost"), cost))
                     if service.languages:
                         names = ", ".join(language(t).endonym for t in service.languages)
                         bits.append(Markup("{}: {}").format(self.ui("languages_spoken"), names))

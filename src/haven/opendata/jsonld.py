@@ -12,9 +12,10 @@ import json
 from json.encoder import encode_basestring
 from typing import Any
 
-from haven.content.schema import Organization
+from haven.content.schema import Organization, Service
+from haven.costs import is_free
 from haven.i18n.languages import language
-from haven.model import is_closed, is_free, location_closed, service_closed
+from haven.model import is_closed, location_closed, service_closed
 from haven.phones import tel
 
 LEGAL_TOPICS = {"legal-help"}
@@ -67,12 +68,23 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
             "itemListElement": [{
                 "@type": "Offer",
                 "itemOffered": {"@type": "Service", "name": s.name},
-                **({"price": "0", "priceCurrency": "USD"} if is_free(s) else {}),
+                **_price(s),
             } for s in offered],
         }
     if org.verification.assured_date:
         data["dateModified"] = org.verification.assured_date.isoformat()
     return script_safe_json(data)
+
+
+def _price(service: Service) -> dict[str, Any]:
+    """What an offer costs: price 0 only when every option is free; otherwise each option
+    with an amount as a price specification; nothing when the service says nothing."""
+    if is_free(service):
+        return {"price": "0", "priceCurrency": service.cost_options[0].currency}
+    specs = [{"@type": "UnitPriceSpecification", "price": f"{c.amount:g}",
+              "priceCurrency": c.currency, **({"name": c.option} if c.option else {})}
+             for c in service.cost_options if c.amount is not None]
+    return {"priceSpecification": specs} if specs else {}
 
 
 def _english_name(tag: str) -> str:

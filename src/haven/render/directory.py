@@ -19,9 +19,10 @@ from importlib import resources
 from typing import Any
 
 from haven.content.schema import Phone
+from haven.costs import cost_text, is_free
 from haven.i18n.languages import language, name_in
 from haven.i18n.translate import Localized, LStr
-from haven.model import Facet, Site, is_closed, is_free, open_phones, public_towns, service_closed
+from haven.model import Facet, Site, is_closed, open_phones, public_towns, service_closed
 from haven.phones import tel, tel_of
 from haven.render.markdown import render_markdown
 
@@ -129,7 +130,8 @@ def search_index(site: Site, view: Localized) -> bytes:
                 *(topics[t].name for t in s.topics if t in topics),
                 *(audiences[a].name for a in s.audiences if a in audiences),
                 *(spoken(tag) for tag in s.languages),
-                ui["free"] if is_free(s) else s.fees_description,
+                ui["free"] if is_free(s) else "",
+                cost_text(s, lang.cldr or site.source.cldr, str(ui["cost_free"])),
                 *(ui[f"acc_{a.value}"] for a in s.accreditations),
             )
             services.append([s.name, f"s-{s.id}", text])

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from haven.content.schema import Phone
+from haven.costs import format_money
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.translate import Localized, LStr, localize
@@ -112,7 +113,7 @@ def environment() -> Environment:
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
                        organization_jsonld=_organization_jsonld)
     env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
-    env.globals.update(open_phones=open_phones, call_to_check=_call_to_check)
+    env.globals.update(open_phones=open_phones, call_to_check=_call_to_check, money=_money)
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
@@ -497,6 +498,14 @@ def _long_date(locale: str) -> tuple[DateTimePattern, Locale]:
 def _phone(value: Phone | str) -> Markup:
     """A phone number as a tel: link, kept left-to-right inside right-to-left text."""
     return _phone_link(*tel_of(value, _PAGE.get().region))
+
+
+def _money(amount: float, currency: str) -> str:
+    """An amount in a currency, written as the page's language writes it (Babel, CLDR)."""
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_money, amount, currency)
+    return format_money(amount, currency, state.lang.cldr or state.source.cldr)
 
 
 def _call_to_check() -> Markup:
