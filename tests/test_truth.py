@@ -102,9 +102,23 @@ channels:
       note: Report to the State civil rights office instead.
 """
 
+GUIDE = """\
+---
+id: getting-help
+title: Getting help
+kind: guide
+audiences: [families]
+---
+Find [legal help](page:help/legal-help) near you, or
+[the consultation](page:help/org/riverside-family-law#s-riverside-consultation).
+
+Go back [home](page:).
+"""
+
 SECOND_HUB: dict[str, str | None] = {
     "directory/riverside-family-law.yaml": RIVERSIDE,
     "reporting.yaml": REPORTING,
+    "documents/getting-help.md": GUIDE,
 }
 
 
@@ -323,3 +337,48 @@ def test_imported_hsds_cost_is_shown(tmp_path: Path) -> None:
     build(hub, tmp_path / "site", pdf=False)
     page = _page(tmp_path / "site", "en/help/org/example-organization-inc")
     assert "Under 18s and Over 60s: <span dir=\"ltr\">£35.00</span>" in page
+
+
+# -- 4. Links that cannot mislead -------------------------------------------------------------
+
+def test_page_links_go_to_the_same_language(second: tuple[Path, Path]) -> None:
+    _, site = second
+    for lang in ("en", "es"):
+        guide = _page(site, f"{lang}/getting-help")
+        assert 'href="../help/legal-help/"' in guide
+        assert 'href="../help/org/riverside-family-law/#s-riverside-consultation"' in guide
+        assert 'href="../"' in guide
+        assert (site / lang / "help/legal-help/index.html").exists()
+
+
+BROKEN = {
+    "page:help/legal-aid": ("goes to a page this hub does not have", "write page:help/legal-help"),
+    "page:help/org/riverside-family-law#s-nope": ("does not have", "#s-riverside-consultation"),
+    "/help/legal-help/": ("root of the web server", "write page:help/legal-help"),
+    "help/legal-help/": ("relative to the page", "write page:help/legal-help"),
+}
+
+
+@pytest.mark.parametrize("href", list(BROKEN))
+def test_a_link_to_no_page_is_an_error_with_file_and_line(make_hub: MakeHub, href: str) -> None:
+    root = make_hub({**SECOND_HUB, "documents/getting-help.md":
+                     GUIDE.replace("(page:help/legal-help)", f"({href})")})
+    with pytest.raises(ContentError) as caught:
+        validate(load(root))
+    message, fix = BROKEN[href]
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("documents/getting-help.md:7: the link " + href)
+    assert message in problems[0] and fix in problems[0]
+
+
+def test_haven_check_offline_reports_a_broken_page_link(make_hub: MakeHub) -> None:
+    from click.testing import CliRunner
+
+    from haven.cli import main
+
+    root = make_hub({**SECOND_HUB, "documents/getting-help.md":
+                     GUIDE.replace("(page:help/legal-help)", "(page:help/legal-aid)")})
+    result = CliRunner().invoke(main, ["check", str(root), "--offline"])
+    assert result.exit_code != 0
+    assert "documents/getting-help.md:7: the link page:help/legal-aid" in result.output

@@ -143,7 +143,7 @@ class _Checker:
         if hub is None:
             return None  # every other problem has still been found and is reported with it
         warnings = self._catalog_warnings(hub)
-        return Content(
+        content = Content(
             root=raw.root,
             hub=hub,
             topics=topics.topics if topics else [],
@@ -156,6 +156,8 @@ class _Checker:
             origins=self.origins,
             warnings=warnings,
         )
+        self.problems += internal_link_problems(content, self.raw)
+        return content
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -502,3 +504,81 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
             if found:
                 return found
     return None
+
+
+# -- links to the hub's own pages -------------------------------------------------------------
+
+def hub_pages(content: Content) -> dict[str, set[str]]:
+    """Every page path of a language (no slashes; "" is its home) → the anchors Haven makes
+    on it, for `page:` links."""
+    from haven.model import directory_facets  # the model is planned from validated content
+
+    pages: dict[str, set[str]] = {"": set(), "help": {"filters", "orgs"}}
+    pages.update({d.meta.id: set() for d in content.documents})
+    for facet in directory_facets(content).values():
+        pages[facet.path.strip("/")] = set()
+    for org in content.organizations:
+        pages[f"help/org/{org.id}"] = {f"s-{s.id}" for s in org.services}
+    if content.reporting:
+        pages["report"] = {f"ch-{c.id}" for c in content.reporting.channels}
+    if content.resources:
+        pages["resources"] = set()
+        pages.update({f"resources/{r.id}": set() for r in content.resources})
+    return pages
+
+
+def markdown_fields(content: Content, raw: RawContent) -> list[tuple[str, int, str]]:
+    """Every Markdown text of the content: (file, line of its first line, text)."""
+    found = [(d.file, d.body_line, d.body) for d in content.documents]
+    if content.reporting and "reporting.yaml" in raw.files:
+        located = raw.files["reporting.yaml"]
+        found.append(("reporting.yaml", located.line_of(("intro",)) + 1, content.reporting.intro))
+    outreach = content.hub.outreach
+    if outreach and outreach.email_body and "hub.yaml" in raw.files:
+        located = raw.files["hub.yaml"]
+        found.append(("hub.yaml", located.line_of(("outreach", "email_body")) + 1,
+                      outreach.email_body))
+    return found
+
+
+def internal_link_problems(content: Content, raw: RawContent) -> list[Problem]:
+    """A `page:` link to a page or anchor that does not exist, and a link that starts with /
+    or is relative (it would lead somewhere else from each page and language)."""
+    from haven.render.markdown import links, page_target
+
+    pages = hub_pages(content)
+    problems: list[Problem] = []
+    for file, first, text in markdown_fields(content, raw):
+        for href, offset in links(text):
+            line = first + offset
+            target = page_target(href)
+            if target is not None:
+                path, anchor = target
+                if path not in pages:
+                    close = difflib.get_close_matches(path, list(pages), n=1, cutoff=0.5)
+                    problems.append(Problem(
+                        file, line, f"the link {href} goes to a page this hub does not have",
+                        f"write page:{close[0]}" if close else
+                        "write page: and the page's folder, like page:help/ or page:"
+                        + (content.documents[0].meta.id if content.documents else "report")))
+                elif anchor and anchor not in pages[path]:
+                    known = ", ".join(f"#{a}" for a in sorted(pages[path])) or "none"
+                    problems.append(Problem(
+                        file, line, f"the link {href} goes to #{anchor}, which the page "
+                        f"{path or 'home'} does not have",
+                        f"remove #{anchor}, or use one of the anchors Haven makes there: {known}"))
+                continue
+            if href.startswith(("http:", "https:", "mailto:", "tel:")) or not href:
+                continue
+            if href.startswith("#"):
+                continue
+            path = href.split("#", 1)[0].strip("/")
+            fix = f"page:{path}" if path in pages else "page: and the page's folder, like page:help"
+            problems.append(Problem(
+                file, line, f"the link {href} is relative to the page it is on, so it would "
+                "not lead to the hub's page in the reader's language"
+                + (" (a link starting with / goes to the root of the web server)"
+                   if href.startswith("/") else ""),
+                f"write {fix}" + (f"#{href.split('#', 1)[1]}" if "#" in href and path in pages
+                                  else "")))
+    return problems

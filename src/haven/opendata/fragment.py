@@ -65,7 +65,7 @@ class _Fragments:
         return escape(value)
 
     def block(self, value: object) -> Markup:
-        html = Markup(self.absolute(render_markdown(str(value))))
+        html = Markup(self.absolute(render_markdown(str(value), self.page(""))))
         lang = getattr(value, "lang", self.lang)
         if lang != self.lang:
             return Markup('<div lang="{}">{}</div>').format(lang, html)

@@ -351,10 +351,17 @@ def _markdown(value: Any) -> Markup:
     if value is None:
         return Markup("")
     state = _PAGE.get()
-    deferred = _deferred_segment(state, value, _segment_markdown)
-    if deferred is not None:
-        return deferred
-    return _mark(state, value, Markup(render_markdown(str(value))), block=True)
+    placeholders = state.placeholders
+    if placeholders is not None and isinstance(value, str):
+        segment = placeholders.segments.get(value)
+        if segment is not None:  # its page: links depend on the page's depth
+            return placeholders.defer(_segment_markdown, segment, state.depth)
+    return _markdown_at(state, value, state.depth)
+
+
+def _markdown_at(state: PageState, value: Any, depth: int) -> Markup:
+    root = "../" * (depth - 1) if depth > 1 else ""
+    return _mark(state, value, Markup(render_markdown(str(value), root)), block=True)
 
 
 def _deferred_segment(state: PageState, value: Any, shown: Callable[[str], Markup]) -> Markup | None:
@@ -379,8 +386,8 @@ def _segment_text(seg_id: str) -> Markup:
     return _text(_bare_text(seg_id))
 
 
-def _segment_markdown(seg_id: str) -> Markup:
-    return _markdown(_bare_text(seg_id))
+def _segment_markdown(seg_id: str, depth: int) -> Markup:
+    return _markdown_at(_PAGE.get(), _bare_text(seg_id), depth)
 
 
 def _evaluator(base: PageState) -> Evaluate:
