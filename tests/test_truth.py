@@ -382,3 +382,34 @@ def test_haven_check_offline_reports_a_broken_page_link(make_hub: MakeHub) -> No
     result = CliRunner().invoke(main, ["check", str(root), "--offline"])
     assert result.exit_code != 0
     assert "documents/getting-help.md:7: the link page:help/legal-aid" in result.output
+
+
+# -- 5. The starter's examples are not published by accident ---------------------------------
+
+def test_scaffold_examples_warn_at_build_and_stop_a_strict_build(make_hub: MakeHub,
+                                                                 tmp_path: Path) -> None:
+    from haven.build import StrictError
+
+    root = make_hub()
+    report = build(root, tmp_path / "site", pdf=False)
+    warnings = [str(w) for w in report.warnings]
+    expected = [
+        "hub.yaml:9: base_url https://families.example.org/ is the example address",
+        "hub.yaml:20: 860-555-0100 is a fictional number (555-01xx)",
+        "directory/example-legal-aid.yaml:3: 'Example Legal Aid' is the example organization",
+        "directory/example-legal-aid.yaml:6: 860-555-0199 is a fictional number",
+        "reporting.yaml:10: 860-555-0100 is a fictional number",
+        "documents/welcome.md:15: the text of 'welcome' is the example of haven init",
+    ]
+    for start in expected:
+        assert any(w.startswith(start) for w in warnings), (start, warnings)
+    with pytest.raises(StrictError) as caught:
+        build(root, tmp_path / "strict", pdf=False, strict=True)
+    assert "fictional number" in str(caught.value)
+    assert not (tmp_path / "strict").exists()
+
+
+def test_real_numbers_and_own_text_give_no_such_warning(second: tuple[Path, Path]) -> None:
+    content = validate(load(second[0]))
+    about = [str(w) for w in content.warnings if "riverside" in str(w) or "getting-help" in str(w)]
+    assert about == []

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+import phonenumbers
 from pydantic import BaseModel, ValidationError
 
 from haven.content.load import RawContent
@@ -157,6 +159,7 @@ class _Checker:
             warnings=warnings,
         )
         self.problems += internal_link_problems(content, self.raw)
+        content.warnings += example_warnings(content, self.raw)
         return content
 
     # -- schema -----------------------------------------------------------------------------
@@ -582,3 +585,69 @@ def internal_link_problems(content: Content, raw: RawContent) -> list[Problem]:
                 f"write {fix}" + (f"#{href.split('#', 1)[1]}" if "#" in href and path in pages
                                   else "")))
     return problems
+
+
+# -- what must not be published by accident ---------------------------------------------------
+
+EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def is_fictional(number: str, region: str) -> bool:
+    """A number of the 555-0100 to 555-0199 range, reserved for fiction in North America."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    national = str(parsed.national_number)
+    return parsed.country_code == 1 and len(national) == 10 and national[3:8].startswith("55501")
+
+
+def _phone_values(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("number", "phone") and isinstance(value, str):
+                yield (*path, key), value
+            else:
+                yield from _phone_values(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _phone_values(item, (*path, index))
+
+
+def example_warnings(content: Content, raw: RawContent) -> list[Problem]:
+    """Fictional phone numbers and the untouched examples of `haven init`: warnings at build
+    time, errors under --strict, so that a district cannot publish the starter by accident."""
+    from importlib import resources
+
+    found: list[Problem] = []
+    region = content.hub.country
+    for name in sorted(raw.files):
+        located = raw.files[name]
+        for path, value in _phone_values(located.data):
+            if is_fictional(value, region):
+                found.append(Problem(name, located.line_of(path),
+                                     f"{value} is a fictional number (555-01xx), not one "
+                                     "families can call", "write the real number"))
+    hub_file = raw.files.get("hub.yaml")
+    host = urlsplit(content.hub.base_url).hostname or ""
+    if hub_file and any(host == h or host.endswith("." + h) for h in EXAMPLE_HOSTS):
+        found.append(Problem("hub.yaml", hub_file.line_of(("base_url",)),
+                             f"base_url {content.hub.base_url} is the example address of "
+                             "haven init", "write the address where the hub will be published"))
+    for org in content.organizations:
+        if org.id == "example-legal-aid" or org.name == "Example Legal Aid":
+            name = f"directory/{org.id}.yaml"
+            org_file = raw.files.get(name)
+            found.append(Problem(name, org_file.line_of(("name",)) if org_file else 0,
+                                 f"'{org.name}' is the example organization of haven init",
+                                 "replace it with a real organization, or delete the file"))
+    starter = resources.files("haven") / "scaffold" / "hub" / "documents"
+    examples = {item.name: item.read_text(encoding="utf-8") for item in starter.iterdir()
+                if item.name.endswith(".md")}
+    for doc in content.documents:
+        example = examples.get(doc.file.rsplit("/", 1)[-1])
+        if example is not None and doc.body.strip() and doc.body.strip() in example:
+            found.append(Problem(doc.file, doc.body_line,
+                                 f"the text of '{doc.meta.id}' is the example of haven init",
+                                 "write your district's own text, or delete the file"))
+    return found
