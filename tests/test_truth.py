@@ -413,3 +413,18 @@ def test_real_numbers_and_own_text_give_no_such_warning(second: tuple[Path, Path
     content = validate(load(second[0]))
     about = [str(w) for w in content.warnings if "riverside" in str(w) or "getting-help" in str(w)]
     assert about == []
+
+
+# -- 6. A date that cannot exist -------------------------------------------------------------
+
+@pytest.mark.parametrize("date", ["2026-13-01", "2026-02-30"])
+def test_an_impossible_date_is_called_impossible(make_hub: MakeHub, date: str) -> None:
+    root = make_hub({"directory/riverside-family-law.yaml":
+                     RIVERSIDE.replace("assured_date: 2026-11-01", f"assured_date: {date}")})
+    with pytest.raises(ContentError) as caught:
+        validate(load(root))
+    problem = str(caught.value.problems[0])
+    line = RIVERSIDE.splitlines().index("  assured_date: 2026-11-01") + 1
+    assert problem.startswith(f"directory/riverside-family-law.yaml:{line}: the date {date} "
+                              "cannot exist")
+    assert "YYYY-MM-DD" in problem and "quotes" not in problem
