@@ -76,6 +76,7 @@ services:
       status: closed
       closed_on: 2025-06-30
       note: Call the Main office during the day instead.
+unconfirmed: [description]
 verification:
   status: current
   assured_date: 2026-11-01
@@ -108,6 +109,7 @@ id: getting-help
 title: Getting help
 kind: guide
 audiences: [families]
+unconfirmed: [body.1]
 ---
 Find [legal help](page:help/legal-help) near you, or
 [the consultation](page:help/org/riverside-family-law#s-riverside-consultation).
@@ -368,7 +370,7 @@ def test_a_link_to_no_page_is_an_error_with_file_and_line(make_hub: MakeHub, hre
     message, fix = BROKEN[href]
     problems = [str(p) for p in caught.value.problems]
     assert len(problems) == 1, problems
-    assert problems[0].startswith("documents/getting-help.md:7: the link " + href)
+    assert problems[0].startswith("documents/getting-help.md:8: the link " + href)
     assert message in problems[0] and fix in problems[0]
 
 
@@ -381,7 +383,7 @@ def test_haven_check_offline_reports_a_broken_page_link(make_hub: MakeHub) -> No
                      GUIDE.replace("(page:help/legal-help)", "(page:help/legal-aid)")})
     result = CliRunner().invoke(main, ["check", str(root), "--offline"])
     assert result.exit_code != 0
-    assert "documents/getting-help.md:7: the link page:help/legal-aid" in result.output
+    assert "documents/getting-help.md:8: the link page:help/legal-aid" in result.output
 
 
 # -- 5. The starter's examples are not published by accident ---------------------------------
@@ -411,7 +413,8 @@ def test_scaffold_examples_warn_at_build_and_stop_a_strict_build(make_hub: MakeH
 
 def test_real_numbers_and_own_text_give_no_such_warning(second: tuple[Path, Path]) -> None:
     content = validate(load(second[0]))
-    about = [str(w) for w in content.warnings if "riverside" in str(w) or "getting-help" in str(w)]
+    about = [str(w) for w in content.warnings if ("riverside" in str(w) or "getting-help" in str(w))
+             and "marked unconfirmed" not in str(w)]
     assert about == []
 
 
@@ -428,3 +431,43 @@ def test_an_impossible_date_is_called_impossible(make_hub: MakeHub, date: str) -
     assert problem.startswith(f"directory/riverside-family-law.yaml:{line}: the date {date} "
                               "cannot exist")
     assert "YYYY-MM-DD" in problem and "quotes" not in problem
+
+
+# -- 7. Unconfirmed statements ----------------------------------------------------------------
+
+def test_unconfirmed_statements_are_labelled_in_every_language(second: tuple[Path, Path]) -> None:
+    _, site = second
+    for lang in ("en", "es"):
+        org = _page(site, f"{lang}/help/org/riverside-family-law")
+        lead = org[org.index('<p class="lead">'):]
+        lead = lead[:lead.index("</p>")]
+        assert '<small class="unconfirmed">' in lead
+        guide = _page(site, f"{lang}/getting-help")
+        first, second_block = guide.split("Go back", 1)
+        assert 'class="unconfirmed"' not in first.split("<main", 1)[-1]
+        assert '<p class="unconfirmed"><small>' in second_block
+    assert "(Not yet confirmed by the district.)" in _page(site, "en/help/org/riverside-family-law")
+
+
+def test_check_and_strict_build_list_each_unconfirmed_statement(second: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from haven.cli import main
+
+    content, _ = second
+    org_line = RIVERSIDE.splitlines().index("unconfirmed: [description]") + 1
+    result = CliRunner().invoke(main, ["check", str(content), "--offline"])
+    assert f"directory/riverside-family-law.yaml:{org_line}: unconfirmed statement" in result.output
+    assert "documents/getting-help.md:6: unconfirmed statement" in result.output
+    warnings = [str(w) for w in validate(load(content)).warnings]
+    assert any(w.startswith("documents/getting-help.md:6: 'body.1' is marked unconfirmed")
+               for w in warnings)
+
+
+def test_unconfirmed_names_a_text_field(make_hub: MakeHub) -> None:
+    root = make_hub({"directory/riverside-family-law.yaml":
+                     RIVERSIDE.replace("unconfirmed: [description]", "unconfirmed: [phones]")})
+    with pytest.raises(ContentError) as caught:
+        validate(load(root))
+    assert "'phones' is not a text field of this record" in str(caught.value)

@@ -28,6 +28,7 @@ CATEGORIES: dict[str, tuple[int, Severity, str]] = {
     "unverified": (6, "warning", "Unverified"),
     "superseded": (7, "notice", "Superseded"),
     "closed": (7, "notice", "Closed"),
+    "unconfirmed": (7, "notice", "Unconfirmed statement"),
     "marked-moved": (8, "notice", "Marked as moved"),
     "phone-type": (9, "notice", "Phone type"),
 }

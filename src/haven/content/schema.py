@@ -156,6 +156,38 @@ class Record(BaseModel):
     )
 
 
+class Confirmable(Record):
+    """A record whose statements can be marked as not yet confirmed."""
+
+    unconfirmed: list[str] = []
+    """Fields of this record whose statement is not yet confirmed (`interpretation`, or one
+    item of a list: `first_steps.2`; in a document, `body` or one block `body.3`): readers see
+    it labelled "Not yet confirmed by the district.", `haven check` lists it, and a --strict
+    build stops until it is confirmed (removed from this list) or removed."""
+
+    @field_validator("unconfirmed")
+    @classmethod
+    def _known_fields(cls, value: list[str]) -> list[str]:
+        allowed = {name for name, info in cls.model_fields.items()
+                   if translatable_kind(list(info.metadata)) or _translatable_list(info.annotation)}
+        if cls.__name__ == "Document":
+            allowed.add("body")
+        for item in value:
+            name, _, index = item.partition(".")
+            if name not in allowed or (index and not index.isdigit()):
+                raise ValueError(
+                    f"'{item}' is not a text field of this record — name one of "
+                    f"{', '.join(sorted(allowed))} (an item of a list as name.N, from 0)")
+        return value
+
+
+def _translatable_list(annotation: Any) -> bool:
+    import typing
+
+    return any(translatable_kind(list(getattr(arg, "__metadata__", ()))) is not None
+               for arg in typing.get_args(annotation))
+
+
 class Status(StrEnum):
     """How a fact stands today, as shown to readers."""
 
@@ -283,7 +315,7 @@ class Accreditation(StrEnum):
     LICENSED_ATTORNEYS = "licensed-attorneys"
 
 
-class Location(Record):
+class Location(Confirmable):
     """HSDS location; `confidential: true` keeps its street address out of every output."""
 
     id: Id
@@ -296,7 +328,7 @@ class Location(Record):
     verification: Verification | None = None
 
 
-class Service(Record):
+class Service(Confirmable):
     """HSDS service."""
 
     id: Id
@@ -319,7 +351,7 @@ class Service(Record):
     verification: Verification | None = None
 
 
-class Organization(Record):
+class Organization(Confirmable):
     """HSDS organization, with its locations and services: one file per organization."""
 
     id: Id
@@ -396,7 +428,7 @@ class HubFact(Record):
     source: Url | None = None
 
 
-class Home(Record):
+class Home(Confirmable):
     """The home page of each language: what to do first."""
 
     intro: Text
@@ -431,7 +463,7 @@ class Outreach(Record):
         return value
 
 
-class Hub(Record):
+class Hub(Confirmable):
     """hub.yaml: the hub's settings."""
 
     name: TextName
@@ -491,7 +523,7 @@ class Hub(Record):
 DocumentKind = Literal["letter", "guide", "page"]
 
 
-class Document(Record):
+class Document(Confirmable):
     """Front matter of a Markdown document; its body is translated block by block."""
 
     id: Id
@@ -520,7 +552,7 @@ def _not_closed(value: Verification | None) -> Verification | None:
     return value
 
 
-class Resource(Record):
+class Resource(Confirmable):
     """A guide, poster, fact sheet or web page from another publisher."""
 
     id: Id
@@ -543,7 +575,7 @@ class Resources(Record):
     resources: list[Resource] = []
 
 
-class Channel(Record):
+class Channel(Confirmable):
     """A way to report discrimination."""
 
     id: Id
@@ -555,7 +587,7 @@ class Channel(Record):
     verification: Verification
 
 
-class Reporting(Record):
+class Reporting(Confirmable):
     """reporting.yaml: how to report discrimination."""
 
     intro: Markdown

@@ -160,6 +160,7 @@ class _Checker:
         )
         self.problems += internal_link_problems(content, self.raw)
         content.warnings += example_warnings(content, self.raw)
+        content.warnings += unconfirmed_statements(self.raw)
         return content
 
     # -- schema -----------------------------------------------------------------------------
@@ -650,4 +651,32 @@ def example_warnings(content: Content, raw: RawContent) -> list[Problem]:
             found.append(Problem(doc.file, doc.body_line,
                                  f"the text of '{doc.meta.id}' is the example of haven init",
                                  "write your district's own text, or delete the file"))
+    return found
+
+
+def _marked(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every item of every `unconfirmed:` list in a file's data, with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "unconfirmed" and isinstance(value, list):
+                yield from (((*path, key, i), str(item)) for i, item in enumerate(value))
+            else:
+                yield from _marked(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _marked(item, (*path, index))
+
+
+def unconfirmed_statements(raw: RawContent) -> list[Problem]:
+    """Every statement marked `unconfirmed`, with the file and line of its mark: shown to
+    readers labelled, listed by `haven check`, and a warning (so --strict stops on it)."""
+    found = []
+    sources = [*raw.files.items(), *((n, d.meta) for n, d in raw.documents.items())]
+    for name, located in sorted(sources, key=lambda item: item[0]):
+        for path, item in _marked(located.data):
+            found.append(Problem(name, located.line_of(path),
+                                 f"'{item}' is marked unconfirmed: readers see it labelled "
+                                 "\"Not yet confirmed by the district.\"",
+                                 "confirm it and remove it from unconfirmed, or remove the "
+                                 "statement"))
     return found

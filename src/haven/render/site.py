@@ -343,7 +343,19 @@ def _text(value: Any) -> Markup:
         return Markup("")
     state = _PAGE.get()
     deferred = _deferred_segment(state, value, _segment_text)
-    return deferred if deferred is not None else _mark(state, value, escape(value), block=False)
+    if deferred is not None:
+        return deferred
+    return _mark(state, value, escape(value), block=False) + _unconfirmed(value, block=False)
+
+
+def _unconfirmed(value: Any, block: bool) -> Markup:
+    """The label of a statement the content marks as not yet confirmed, else nothing."""
+    if not getattr(value, "unconfirmed", False):
+        return Markup("")
+    label = _ui("unconfirmed")
+    if block:
+        return Markup('<p class="unconfirmed"><small>{}</small></p>').format(label)
+    return Markup(' <small class="unconfirmed">({})</small>').format(label)
 
 
 def _markdown(value: Any) -> Markup:
@@ -361,7 +373,8 @@ def _markdown(value: Any) -> Markup:
 
 def _markdown_at(state: PageState, value: Any, depth: int) -> Markup:
     root = "../" * (depth - 1) if depth > 1 else ""
-    return _mark(state, value, Markup(render_markdown(str(value), root)), block=True)
+    return (_mark(state, value, Markup(render_markdown(str(value), root)), block=True)
+            + _unconfirmed(value, block=True))
 
 
 def _deferred_segment(state: PageState, value: Any, shown: Callable[[str], Markup]) -> Markup | None:
@@ -400,7 +413,8 @@ def _evaluator(base: PageState) -> Evaluate:
 
     def evaluate(func: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: dict[str, Any]) -> tuple[str, int]:
-        if func is _segment_text:  # most placeholders: what _segment_text does, without a call
+        if func is _segment_text and not texts[args[0]].unconfirmed:
+            # most placeholders: what _segment_text does, without a call
             value = texts[args[0]]
             html, noticed = _marked(base, value, escape(value), block=False)
             return str(html), noticed
