@@ -471,3 +471,31 @@ def test_unconfirmed_names_a_text_field(make_hub: MakeHub) -> None:
     with pytest.raises(ContentError) as caught:
         validate(load(root))
     assert "'phones' is not a text field of this record" in str(caught.value)
+
+
+# -- 8. The second hub, whole ----------------------------------------------------------------
+
+def test_second_hub_shows_every_rule_at_once(second: tuple[Path, Path], tmp_path: Path) -> None:
+    """Over the starter's untouched examples: a mixed-cost service, a closed hotline and
+    channel, an unconfirmed statement; with one broken internal link added, nothing builds."""
+    content, site = second
+    warnings = "\n".join(str(w) for w in validate(load(content)).warnings)
+    for expected in ("is the example address of haven init",
+                     "'Example Legal Aid' is the example organization",
+                     "the text of 'welcome' is the example of haven init",
+                     "860-555-0100 is a fictional number",
+                     "'description' is marked unconfirmed"):
+        assert expected in warnings
+    org = _page(site, "en/help/org/riverside-family-law")
+    assert "$25.00" in org and "Closed since June 30, 2025." in org
+    broken = tmp_path / "broken"
+    import shutil
+
+    shutil.copytree(content, broken)
+    guide = broken / "documents/getting-help.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("page:help/legal-help",
+                                                               "/help/legal-help/"),
+                     encoding="utf-8")
+    with pytest.raises(ContentError, match="getting-help.md:8: the link /help/legal-help/"):
+        build(broken, tmp_path / "out", pdf=False)
+    assert not (tmp_path / "out").exists()
