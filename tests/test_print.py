@@ -175,7 +175,7 @@ def test_flyer_text_is_the_translation(pdfs: dict[str, bytes], tag: str) -> None
 def test_english_flyer_and_card(pdfs: dict[str, bytes], hub: Site) -> None:
     flyer = squeeze(pdftotext(pdfs["pdf/en/flyer-a4.pdf"]))
     home = hub.content.hub.home
-    for sentence in [home.intro, *home.first_steps, "Example Legal Aid", "Find free help"]:
+    for sentence in [home.intro, *home.first_steps, "Example Legal Aid", "Find help"]:
         assert squeeze(sentence) in flyer
     card = squeeze(pdftotext(pdfs["pdf/en/card-letter.pdf"]))
     assert card.count(squeeze(home.first_steps[0])) == 8  # eight cards on a sheet
