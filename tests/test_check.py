@@ -187,7 +187,7 @@ verification:
 Dear families,
 
 Read [the guide](http://links.example/missing) and
-[the old page](http://links.example/old), or [ours](help/).
+[the old page](http://links.example/old), or [ours](page:help).
 """
 
 

@@ -77,7 +77,9 @@ def test_init_then_build(cli, tmp_path):
     for page in ("index.html", "en/index.html", "es/index.html"):
         assert (out / page).is_file(), page
     assert "<html" in (out / "es" / "index.html").read_text(encoding="utf-8")
-    assert says(result, "Built ") and says(result, "0 warning(s)")
+    # The starter builds, and warns that its examples are not yet the district's own.
+    assert says(result, "Built ") and says(result, "6 warning(s)")
+    assert says(result, "860-555-0100 is a fictional number")
 
     # Building again replaces the site Haven made before.
     (out / "en" / "index.html").write_text("stale")
@@ -146,16 +148,31 @@ def test_warning_and_strict(cli, tmp_path):
     assert "warning:" in result.output
     assert says(result, "translations/fr.po")
     assert says(result, "'fr' is not a language this hub serves")
-    assert says(result, "1 warning(s)")
+    # The starter's own examples (fictional numbers, example.org …) warn too: 6 of them.
+    assert says(result, "7 warning(s)")
 
     result = run(cli, "build", str(hub), "-o", str(tmp_path / "strict"), "--strict", code=1)
     assert says(result, "translations/fr.po")
-    assert "1 warning(s), and --strict was given" in result.output
+    assert "7 warning(s), and --strict was given" in result.output
+
+
+def make_own(hub):
+    """The starter hub with its examples replaced: real numbers, address and text."""
+    for name in ("hub.yaml", "reporting.yaml"):
+        path = hub / name
+        path.write_text(path.read_text(encoding="utf-8").replace("860-555-0100", "860-695-8400")
+                        .replace("families.example.org", "families.district.k12.ct.us"),
+                        encoding="utf-8")
+    (hub / "directory" / "example-legal-aid.yaml").unlink()
+    welcome = hub / "documents" / "welcome.md"
+    head, _, _ = welcome.read_text(encoding="utf-8").rpartition("---\n")
+    welcome.write_text(head + "---\nOur own letter to families.\n", encoding="utf-8")
 
 
 def test_strict_without_warnings_succeeds(cli, tmp_path):
     hub = tmp_path / "hub"
     run(cli, "init", str(hub))
+    make_own(hub)
     run(cli, "build", str(hub), "-o", str(tmp_path / "site"), "--strict")
     assert (tmp_path / "site" / "es" / "index.html").is_file()
 

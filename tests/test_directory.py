@@ -55,7 +55,8 @@ def expected_facets(content: Path) -> dict[str, list[str]]:
                 add(f"help/{topic}/", org["id"])
             for tag in service.get("languages", []):
                 add(f"help/language/{tag}/", org["id"])
-            if any(c.get("amount") == 0 for c in service.get("cost_options", [])):
+            costs = service.get("cost_options", [])
+            if costs and all(c.get("amount") == 0 for c in costs):
                 add("help/free/", org["id"])
             for value in service.get("accreditations", []):
                 add(f"help/accreditation/{value}/", org["id"])
@@ -96,15 +97,14 @@ def filter_folders(lang_folder: Path) -> set[str]:
 def test_each_filter_page_lists_exactly_its_organizations(hartford: tuple[Path, Path]) -> None:
     content, site = hartford
     expected = expected_facets(content)
-    assert {"help/legal-help/", "help/free/", "help/audience/families/",
+    assert {"help/legal-help/", "help/audience/families/",
             "help/accreditation/doj-recognized-organization/"} <= set(expected)
     for lang in LANGUAGES:
         assert filter_folders(site / lang) == set(expected), lang
         for folder, orgs in expected.items():
             assert listed(site / lang, folder) == orgs, (lang, folder)
-    free = (site / "en" / "help" / "free" / "index.html").read_text(encoding="utf-8")
-    assert "<h1>Cost: Free</h1>" in free and "Organizations found: 1" in free
-    assert 'href="../../help/#filters"' in free
+    # No source calls any Hartford service free (facts.md), so there is no Free filter.
+    assert not (site / "en" / "help" / "free").exists()
 
 
 def test_help_page_links_every_filter_with_its_count(hartford: tuple[Path, Path]) -> None:
@@ -292,7 +292,7 @@ def test_filters_combine_instantly_and_announce_the_count(browser: Any, origin: 
         status = page.locator(".filtered [role=status]")
         assert status.inner_text() == "Organizations found: 8"
         assert page.locator("#filters a[data-f]").count() == 0, "every filter link became a toggle"
-        legal = page.get_by_role("button", name="Free legal help (7)")
+        legal = page.get_by_role("button", name="Legal help (7)")
         legal.focus()
         page.keyboard.press("Enter")  # keyboard operable
         assert legal.get_attribute("aria-pressed") == "true"
@@ -304,7 +304,8 @@ def test_filters_combine_instantly_and_announce_the_count(browser: Any, origin: 
         page.get_by_role("button", name="DOJ-recognized organization (1)").click()  # same kind: widens
         assert status.inner_text() == "Organizations found: 3"
         assert "hartford-public-library-the-american-place" in shown(page)
-        assert page.get_by_role("button", name="Free (1)").count() == 1  # counts follow the choice
+        assert page.get_by_role("button", name="Law school clinic (2)").count() == 1
+        assert page.get_by_role("button", name="Free", exact=False).count() == 0  # none is free
         page.get_by_role("button", name="Clear filters").click()
         assert status.inner_text() == "Organizations found: 8" and len(shown(page)) == 8
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

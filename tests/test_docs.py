@@ -584,3 +584,56 @@ def test_links_within_the_guide_lead_somewhere() -> None:
     anchors = {_slug(section.title) for section in GUIDE.sections}
     broken = sorted({a for a in re.findall(r"\]\(#([^)]+)\)", GUIDE.prose) if a not in anchors})
     assert not broken, f"docs/authoring.md links to headings that do not exist: {broken}"
+
+
+# -- the rules of issue 12, as the guide states them ------------------------------------------
+
+
+def _section(heading: str) -> str:
+    text = GUIDE_PATH.read_text(encoding="utf-8")
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start:end if end != -1 else len(text)]
+
+
+def test_the_broken_page_link_message_is_the_real_one(tmp_path: Path) -> None:
+    """The guide's example of a link written as a path is what Haven prints for it."""
+    from haven.content.load import load
+    from haven.content.validate import validate
+    from haven.errors import ContentError
+    from haven.scaffold import create
+
+    section = _section("### Links to the hub's own pages")
+    shown = re.search(r"```text\n(.*?)\n```", section, re.DOTALL)
+    assert shown, "the section shows the error"
+    hub = tmp_path / "hub"
+    create(hub)
+    welcome = hub / "documents" / "welcome.md"
+    text = welcome.read_text(encoding="utf-8").replace(
+        "Call us if you have questions.", "See [legal help](/help/legal-help/).")
+    welcome.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        validate(load(hub))
+    assert [str(p) for p in caught.value.problems] == [shown[1]]
+
+
+def test_the_cost_example_is_shown_as_the_guide_says(tmp_path: Path) -> None:
+    """The mixed-cost example: every option with its amount, and not free."""
+    from haven.content.schema import Service
+    from haven.costs import cost_text, is_free
+
+    section = _section("#### Cost (`cost_options`)")
+    snippets = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    service = Service.model_validate({"id": "x", "name": "X", **yaml.safe_load(snippets[-1])})
+    assert not is_free(service)
+    said = re.search(r'"(Adults: [^"]+)"', section)
+    assert said and cost_text(service, "en_US", "free") == said[1]
+
+
+def test_the_statuses_the_guide_promises_are_the_interface_strings() -> None:
+    from haven.i18n.ui import UI_STRINGS
+
+    section = _section("## The verification block")
+    assert UI_STRINGS["status_closed"].format(date="30 April 2025") in section
+    assert UI_STRINGS["call_to_check"].format(phone="(860) 695-8400") in section
+    assert f"({UI_STRINGS['unconfirmed']})" in _section("## Unconfirmed statements")

@@ -8,8 +8,17 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from haven.content.schema import Accreditation, Organization, Service
+from haven.content.schema import (
+    Accreditation,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    Status,
+    Verification,
+)
 from haven.content.validate import Content
+from haven.costs import is_free
 from haven.i18n.languages import Language, language
 
 NAV_KINDS = ("home", "document", "help", "report", "resources")
@@ -175,7 +184,8 @@ def directory_facets(content: Content) -> dict[str, Facet]:
     for kind, value, path, selects in wanted:
         results = tuple(
             (org.id, ids) for org in orgs
-            if (ids := tuple(s.id for s in org.services if selects(org, s)))
+            if (ids := tuple(s.id for s in org.services
+                             if not service_closed(org, s) and selects(org, s)))
         )
         if results:
             facet = Facet(kind, value, path, results, len(facets))
@@ -187,9 +197,36 @@ def _has(attribute: str, value: object) -> Callable[[Organization, Service], boo
     return lambda _, service: value in getattr(service, attribute)
 
 
-def is_free(service: Service) -> bool:
-    """Whether any of the service's cost options is free of charge."""
-    return any(option.amount == 0 for option in service.cost_options)
+
+
+def is_closed(verification: Verification | None) -> bool:
+    """Whether a record's verification says it is closed."""
+    return verification is not None and verification.status is Status.CLOSED
+
+
+def service_closed(org: Organization, service: Service) -> bool:
+    """A service is closed when it is, or its organization is."""
+    return is_closed(org.verification) or is_closed(service.verification)
+
+
+def location_closed(org: Organization, location: Location) -> bool:
+    """A location is closed when it is, or its organization is."""
+    return is_closed(org.verification) or is_closed(location.verification)
+
+
+def open_phones(org: Organization, *, voice_only: bool = False) -> list[Phone]:
+    """The phones of `org` that families can call: none of a closed organization, location
+    or service."""
+    if is_closed(org.verification):
+        return []
+    def keep(p: Phone) -> bool:
+        return not voice_only or p.type == "voice"
+    phones = [p for p in org.phones if keep(p)]
+    phones += [p for s in org.services if not is_closed(s.verification) for p in s.phones
+               if keep(p)]
+    phones += [p for loc in org.locations if not is_closed(loc.verification)
+               for p in loc.phones if keep(p)]
+    return phones
 
 
 def public_towns(org: Organization, service: Service | None = None) -> list[str]:
@@ -200,7 +237,8 @@ def public_towns(org: Organization, service: Service | None = None) -> list[str]
     wanted = set(service.locations) if service is not None and service.locations else None
     found: dict[str, None] = {}
     for loc in org.locations:
-        if loc.confidential or loc.address is None or (wanted is not None and loc.id not in wanted):
+        if (loc.confidential or loc.address is None or is_closed(loc.verification)
+                or (wanted is not None and loc.id not in wanted)):
             continue
         name = " ".join(loc.address.city.split())
         if name:

@@ -26,7 +26,7 @@ from haven.check.report import (
     write_json,
 )
 from haven.content.load import load
-from haven.content.validate import validate
+from haven.content.validate import unconfirmed_statements, validate
 
 __all__ = [
     "CheckReport",
@@ -110,5 +110,8 @@ def run_check(
         state = freshness(record, today)
         report.records.append(state)
         report.findings += record_findings(state, today)
+    for problem in unconfirmed_statements(raw):
+        report.findings.append(Finding("unconfirmed", f"{problem.file}:{problem.line}",
+                                       "statement", problem.message, problem.hint))
     report.findings = sort_findings(report.findings)
     return report

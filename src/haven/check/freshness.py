@@ -34,6 +34,7 @@ def freshness(record: RecordUse, today: dt.date) -> RecordResult:
     check = record.verification
     interval = check.review_every_days or record.default_interval
     due_on = check.assured_date + dt.timedelta(days=interval) if check.assured_date else None
-    due = due_on is not None and due_on < today and check.status is not Status.SUPERSEDED
+    due = (due_on is not None and due_on < today
+           and check.status not in (Status.SUPERSEDED, Status.CLOSED))
     return RecordResult(record.kind, record.id, record.where, check.status.value,
                         check.assured_date, interval, due_on, due, check.note)

@@ -28,6 +28,8 @@ CATEGORIES: dict[str, tuple[int, Severity, str]] = {
     "needs-review": (5, "warning", "Needs review"),
     "unverified": (6, "warning", "Unverified"),
     "superseded": (7, "notice", "Superseded"),
+    "closed": (7, "notice", "Closed"),
+    "unconfirmed": (7, "notice", "Unconfirmed statement"),
     "marked-moved": (8, "notice", "Marked as moved"),
     "phone-type": (9, "notice", "Phone type"),
 }
@@ -186,6 +188,9 @@ def record_findings(record: RecordResult, today: dt.date) -> list[Finding]:
         "superseded": ("superseded", "shown to families as no longer in force",
                        ("keep it listed so families learn it changed; check its note is still "
                        f"right in {record.where}")),
+        "closed": ("closed", "shown to families as closed, with no number to call",
+                   ("keep it listed so families learn it closed; check its note says what "
+                    f"replaces it in {record.where}")),
         "moved": ("marked-moved", "shown to families as moved",
                   ("check that its url is the new address; set status: current once confirmed "
                   f"in {record.where}")),

@@ -168,6 +168,38 @@ class Record(BaseModel):
     )
 
 
+class Confirmable(Record):
+    """A record whose statements can be marked as not yet confirmed."""
+
+    unconfirmed: list[str] = []
+    """Fields of this record whose statement is not yet confirmed (`interpretation`, or one
+    item of a list: `first_steps.2`; in a document, `body` or one block `body.3`): readers see
+    it labelled "Not yet confirmed by the district.", `haven check` lists it, and a --strict
+    build stops until it is confirmed (removed from this list) or removed."""
+
+    @field_validator("unconfirmed")
+    @classmethod
+    def _known_fields(cls, value: list[str]) -> list[str]:
+        allowed = {name for name, info in cls.model_fields.items()
+                   if translatable_kind(list(info.metadata)) or _translatable_list(info.annotation)}
+        if cls.__name__ == "Document":
+            allowed.add("body")
+        for item in value:
+            name, _, index = item.partition(".")
+            if name not in allowed or (index and not index.isdigit()):
+                raise ValueError(
+                    f"'{item}' is not a text field of this record — name one of "
+                    f"{', '.join(sorted(allowed))} (an item of a list as name.N, from 0)")
+        return value
+
+
+def _translatable_list(annotation: Any) -> bool:
+    import typing
+
+    return any(translatable_kind(list(getattr(arg, "__metadata__", ()))) is not None
+               for arg in typing.get_args(annotation))
+
+
 class Status(StrEnum):
     """How a fact stands today, as shown to readers."""
 
@@ -176,6 +208,9 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"
     UNVERIFIED = "unverified"
     NEEDS_REVIEW = "needs-review"
+    CLOSED = "closed"
+    """An organization, service, location or reporting channel that no longer operates
+    (policies and publications are `superseded` instead)."""
 
 
 class Verification(Record):
@@ -194,6 +229,8 @@ class Verification(Record):
     """For a moved item: the address it used to have."""
     superseded_on: dt.date | None = None
     """For a superseded item: the date it stopped being in force."""
+    closed_on: dt.date | None = None
+    """For a closed item: the date it closed."""
     review_every_days: int | None = Field(default=None, ge=1, le=3650)
     """Overrides the hub's review interval for this item."""
 
@@ -212,6 +249,15 @@ class Verification(Record):
         if self.status is Status.SUPERSEDED and self.superseded_on is None:
             raise ValueError(
                 "a superseded item needs superseded_on — add the date it stopped being in force"
+            )
+        if self.status is Status.CLOSED and self.closed_on is None:
+            raise ValueError(
+                "a closed item needs closed_on — add the date it closed, like closed_on: "
+                "2025-04-30 (and say in note what replaces it)"
+            )
+        if self.closed_on is not None and self.status is not Status.CLOSED:
+            raise ValueError(
+                "closed_on is only for a closed item — set status: closed, or remove closed_on"
             )
         if self.status is Status.MOVED and self.previous_url is None:
             raise ValueError(
@@ -256,7 +302,20 @@ class CostOption(Record):
 
     option: Text | None = None
     amount: float | None = Field(default=None, ge=0)
+    """What the option costs in `currency`; 0 is free. A service is shown as free only when
+    every one of its options is."""
     currency: str = "USD"
+    """ISO 4217 code: USD, EUR, GBP (written in any case)."""
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _iso_currency(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if not re.fullmatch(r"[A-Z]{3}", value):
+                raise ValueError(f"{value!r} is not a currency code — write its three-letter "
+                                 "ISO 4217 code, like USD")
+        return value
 
 
 class Accreditation(StrEnum):
@@ -268,7 +327,7 @@ class Accreditation(StrEnum):
     LICENSED_ATTORNEYS = "licensed-attorneys"
 
 
-class Location(Record):
+class Location(Confirmable):
     """HSDS location; `confidential: true` keeps its street address out of every output."""
 
     id: Id
@@ -281,7 +340,7 @@ class Location(Record):
     verification: Verification | None = None
 
 
-class Service(Record):
+class Service(Confirmable):
     """HSDS service."""
 
     id: Id
@@ -304,7 +363,7 @@ class Service(Record):
     verification: Verification | None = None
 
 
-class Organization(Record):
+class Organization(Confirmable):
     """HSDS organization, with its locations and services: one file per organization."""
 
     id: Id
@@ -381,7 +440,7 @@ class HubFact(Record):
     source: Url | None = None
 
 
-class Home(Record):
+class Home(Confirmable):
     """The home page of each language: what to do first."""
 
     intro: Text
@@ -412,7 +471,7 @@ class Outreach(Record):
         return value
 
 
-class Hub(Record):
+class Hub(Confirmable):
     """hub.yaml: the hub's settings."""
 
     name: TextName
@@ -472,7 +531,7 @@ class Hub(Record):
 DocumentKind = Literal["letter", "guide", "page"]
 
 
-class Document(Record):
+class Document(Confirmable):
     """Front matter of a Markdown document; its body is translated block by block."""
 
     id: Id
@@ -489,10 +548,19 @@ class Document(Record):
     """The signer as the letter shows them, title included (translatable: "Dr." may be "Dra.")."""
     author_title: Text | None = None
     date: dt.date | None = None
-    verification: Verification | None = None
+    verification: Annotated[Verification | None, AfterValidator(_not_closed)] = None
 
 
-class Resource(Record):
+def _not_closed(value: Verification | None) -> Verification | None:
+    if value is not None and value.status is Status.CLOSED:
+        raise ValueError(
+            "a guide, policy or publication is not closed but no longer in force — write "
+            "status: superseded with superseded_on instead of closed"
+        )
+    return value
+
+
+class Resource(Confirmable):
     """A guide, poster, fact sheet or web page from another publisher."""
 
     id: Id
@@ -506,7 +574,7 @@ class Resource(Record):
     languages: list[LanguageTag] = []
     """Languages the publisher offers it in."""
     languages_note: Text | None = None
-    verification: Verification
+    verification: Annotated[Verification, AfterValidator(_not_closed)]
 
 
 class Resources(Record):
@@ -515,7 +583,7 @@ class Resources(Record):
     resources: list[Resource] = []
 
 
-class Channel(Record):
+class Channel(Confirmable):
     """A way to report discrimination."""
 
     id: Id
@@ -527,7 +595,7 @@ class Channel(Record):
     verification: Verification
 
 
-class Reporting(Record):
+class Reporting(Confirmable):
     """reporting.yaml: how to report discrimination."""
 
     intro: Markdown

@@ -197,6 +197,12 @@ def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
+        if node.tag == "tag:yaml.org,2002:timestamp":  # looks like a date, but is none
+            raise SourceSyntaxError(
+                node.start_mark.line + 1,
+                f"the date {node.value} cannot exist ({exc})",
+                "write a real date as YYYY-MM-DD, like 2026-12-01 (year, month 01-12, day)",
+            ) from None
         raise SourceSyntaxError(
             node.start_mark.line + 1,
             f"the value {_shown(node.value)} cannot be read ({exc})",

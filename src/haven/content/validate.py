@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+import phonenumbers
 from pydantic import BaseModel, ValidationError
 
 from haven.content.load import RawContent
@@ -144,7 +146,7 @@ class _Checker:
         if hub is None:
             return None  # every other problem has still been found and is reported with it
         warnings = self._catalog_warnings(hub)
-        return Content(
+        content = Content(
             root=raw.root,
             hub=hub,
             topics=topics.topics if topics else [],
@@ -157,6 +159,10 @@ class _Checker:
             origins=self.origins,
             warnings=warnings,
         )
+        self.problems += internal_link_problems(content, self.raw)
+        content.warnings += example_warnings(content, self.raw)
+        content.warnings += unconfirmed_statements(self.raw)
+        return content
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -562,3 +568,175 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
             if found:
                 return found
     return None
+
+
+# -- links to the hub's own pages -------------------------------------------------------------
+
+def hub_pages(content: Content) -> dict[str, set[str]]:
+    """Every page path of a language (no slashes; "" is its home) → the anchors Haven makes
+    on it, for `page:` links."""
+    from haven.model import directory_facets  # the model is planned from validated content
+
+    pages: dict[str, set[str]] = {"": set(), "help": {"filters", "orgs"}}
+    pages.update({d.meta.id: set() for d in content.documents})
+    for facet in directory_facets(content).values():
+        pages[facet.path.strip("/")] = set()
+    for org in content.organizations:
+        pages[f"help/org/{org.id}"] = {f"s-{s.id}" for s in org.services}
+    if content.reporting:
+        pages["report"] = {f"ch-{c.id}" for c in content.reporting.channels}
+    if content.resources:
+        pages["resources"] = set()
+        pages.update({f"resources/{r.id}": set() for r in content.resources})
+    return pages
+
+
+def markdown_fields(content: Content, raw: RawContent) -> list[tuple[str, int, str]]:
+    """Every Markdown text of the content: (file, line of its first line, text)."""
+    found = [(d.file, d.body_line, d.body) for d in content.documents]
+    if content.reporting and "reporting.yaml" in raw.files:
+        located = raw.files["reporting.yaml"]
+        found.append(("reporting.yaml", located.line_of(("intro",)) + 1, content.reporting.intro))
+    outreach = content.hub.outreach
+    if outreach and outreach.email_body and "hub.yaml" in raw.files:
+        located = raw.files["hub.yaml"]
+        found.append(("hub.yaml", located.line_of(("outreach", "email_body")) + 1,
+                      outreach.email_body))
+    return found
+
+
+def internal_link_problems(content: Content, raw: RawContent) -> list[Problem]:
+    """A `page:` link to a page or anchor that does not exist, and a link that starts with /
+    or is relative (it would lead somewhere else from each page and language)."""
+    from haven.render.markdown import links, page_target
+
+    pages = hub_pages(content)
+    problems: list[Problem] = []
+    for file, first, text in markdown_fields(content, raw):
+        for href, offset in links(text):
+            line = first + offset
+            target = page_target(href)
+            if target is not None:
+                path, anchor = target
+                if path not in pages:
+                    close = difflib.get_close_matches(path, list(pages), n=1, cutoff=0.5)
+                    problems.append(Problem(
+                        file, line, f"the link {href} goes to a page this hub does not have",
+                        f"write page:{close[0]}" if close else
+                        "write page: and the page's folder, like page:help/ or page:"
+                        + (content.documents[0].meta.id if content.documents else "report")))
+                elif anchor and anchor not in pages[path]:
+                    known = ", ".join(f"#{a}" for a in sorted(pages[path])) or "none"
+                    problems.append(Problem(
+                        file, line, f"the link {href} goes to #{anchor}, which the page "
+                        f"{path or 'home'} does not have",
+                        f"remove #{anchor}, or use one of the anchors Haven makes there: {known}"))
+                continue
+            if href.startswith(("http:", "https:", "mailto:", "tel:")) or not href:
+                continue
+            if href.startswith("#"):
+                continue
+            path = href.split("#", 1)[0].strip("/")
+            fix = f"page:{path}" if path in pages else "page: and the page's folder, like page:help"
+            problems.append(Problem(
+                file, line, f"the link {href} is relative to the page it is on, so it would "
+                "not lead to the hub's page in the reader's language"
+                + (" (a link starting with / goes to the root of the web server)"
+                   if href.startswith("/") else ""),
+                f"write {fix}" + (f"#{href.split('#', 1)[1]}" if "#" in href and path in pages
+                                  else "")))
+    return problems
+
+
+# -- what must not be published by accident ---------------------------------------------------
+
+EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def is_fictional(number: str, region: str) -> bool:
+    """A number of the 555-0100 to 555-0199 range, reserved for fiction in North America."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    national = str(parsed.national_number)
+    return parsed.country_code == 1 and len(national) == 10 and national[3:8].startswith("55501")
+
+
+def _phone_values(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("number", "phone") and isinstance(value, str):
+                yield (*path, key), value
+            else:
+                yield from _phone_values(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _phone_values(item, (*path, index))
+
+
+def example_warnings(content: Content, raw: RawContent) -> list[Problem]:
+    """Fictional phone numbers and the untouched examples of `haven init`: warnings at build
+    time, errors under --strict, so that a district cannot publish the starter by accident."""
+    from importlib import resources
+
+    found: list[Problem] = []
+    region = content.hub.country
+    for name in sorted(raw.files):
+        located = raw.files[name]
+        for path, value in _phone_values(located.data):
+            if is_fictional(value, region):
+                found.append(Problem(name, located.line_of(path),
+                                     f"{value} is a fictional number (555-01xx), not one "
+                                     "families can call", "write the real number"))
+    hub_file = raw.files.get("hub.yaml")
+    host = urlsplit(content.hub.base_url).hostname or ""
+    if hub_file and any(host == h or host.endswith("." + h) for h in EXAMPLE_HOSTS):
+        found.append(Problem("hub.yaml", hub_file.line_of(("base_url",)),
+                             f"base_url {content.hub.base_url} is the example address of "
+                             "haven init", "write the address where the hub will be published"))
+    for org in content.organizations:
+        if org.id == "example-legal-aid" or org.name == "Example Legal Aid":
+            name = f"directory/{org.id}.yaml"
+            org_file = raw.files.get(name)
+            found.append(Problem(name, org_file.line_of(("name",)) if org_file else 0,
+                                 f"'{org.name}' is the example organization of haven init",
+                                 "replace it with a real organization, or delete the file"))
+    starter = resources.files("haven") / "scaffold" / "hub" / "documents"
+    examples = {item.name: item.read_text(encoding="utf-8") for item in starter.iterdir()
+                if item.name.endswith(".md")}
+    for doc in content.documents:
+        example = examples.get(doc.file.rsplit("/", 1)[-1])
+        if example is not None and doc.body.strip() and doc.body.strip() in example:
+            found.append(Problem(doc.file, doc.body_line,
+                                 f"the text of '{doc.meta.id}' is the example of haven init",
+                                 "write your district's own text, or delete the file"))
+    return found
+
+
+def _marked(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every item of every `unconfirmed:` list in a file's data, with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "unconfirmed" and isinstance(value, list):
+                yield from (((*path, key, i), str(item)) for i, item in enumerate(value))
+            else:
+                yield from _marked(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _marked(item, (*path, index))
+
+
+def unconfirmed_statements(raw: RawContent) -> list[Problem]:
+    """Every statement marked `unconfirmed`, with the file and line of its mark: shown to
+    readers labelled, listed by `haven check`, and a warning (so --strict stops on it)."""
+    found = []
+    sources = [*raw.files.items(), *((n, d.meta) for n, d in raw.documents.items())]
+    for name, located in sorted(sources, key=lambda item: item[0]):
+        for path, item in _marked(located.data):
+            found.append(Problem(name, located.line_of(path),
+                                 f"'{item}' is marked unconfirmed: readers see it labelled "
+                                 "\"Not yet confirmed by the district.\"",
+                                 "confirm it and remove it from unconfirmed, or remove the "
+                                 "statement"))
+    return found

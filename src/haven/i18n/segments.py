@@ -95,6 +95,32 @@ def record_prefix(record: BaseModel, prefix: str) -> str:
     return prefix
 
 
+def unconfirmed_paths(record: Any, prefix: str) -> Iterator[str]:
+    """The segment ids of the statements `record` (and the records in it) mark unconfirmed."""
+    if not isinstance(record, BaseModel):
+        return
+    base = record_prefix(record, prefix)
+    sep = ":" if base != prefix or ":" not in prefix else "."
+    marked = set(getattr(record, "unconfirmed", ()))
+    for spec in _fields(type(record)):
+        value = getattr(record, spec.name)
+        if value is None:
+            continue
+        path = f"{base}{sep}{spec.name}"
+        if spec.kind and isinstance(value, str):
+            if spec.name in marked:
+                yield path
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if spec.kind and isinstance(item, str):
+                    if spec.name in marked or f"{spec.name}.{i}" in marked:
+                        yield f"{path}.{i}"
+                else:
+                    yield from unconfirmed_paths(item, f"{path}.{i}")
+        elif spec.nested:
+            yield from unconfirmed_paths(value, path)
+
+
 def map_record(record: Any, prefix: str, replace: Replace) -> Any:
     """A copy of `record` with every translatable string passed through `replace`."""
     if not isinstance(record, BaseModel):

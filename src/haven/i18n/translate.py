@@ -17,7 +17,14 @@ from typing import Any, Self
 from haven.content.schema import Document, Hub, PublishPolicy
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
-from haven.i18n.segments import Segment, body_segment_id, extract, map_record, markdown_blocks
+from haven.i18n.segments import (
+    Segment,
+    body_segment_id,
+    extract,
+    map_record,
+    markdown_blocks,
+    unconfirmed_paths,
+)
 from haven.i18n.ui import UI_STRINGS, segment_id
 
 POLICIES: dict[str, frozenset[State]] = {
@@ -47,6 +54,8 @@ class LStr(str):
 
     lang: str
     state: State
+    unconfirmed: bool = False
+    """The content marks this statement as not yet confirmed (its record's `unconfirmed`)."""
 
     def __new__(cls, text: str, lang: str, state: State) -> Self:
         value = super().__new__(cls, text)
@@ -134,10 +143,17 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         shown |= {State.OUTDATED}  # shown with a label and a link to the current source
     states: dict[str, State] = {}
     texts: dict[str, LStr] = {}
+    marked = unconfirmed_segments(content)
 
     def pick(seg_id: str, kind: str, text: str) -> LStr:
         if placeholder is not None:  # an empty text stays empty: templates test for it
             return placeholder(seg_id) if text else LStr(text, source, State.REVIEWED)
+        shown_text = _pick(seg_id, text)
+        if seg_id in marked:
+            shown_text.unconfirmed = True
+        return shown_text
+
+    def _pick(seg_id: str, text: str) -> LStr:
         if lang == source:
             shown_text = LStr(text, source, State.REVIEWED)
         else:
@@ -181,6 +197,24 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         states=states,
         texts=texts,
     )
+
+
+def unconfirmed_segments(content: Content) -> set[str]:
+    """The segment ids of every statement the content marks as not yet confirmed."""
+    found: set[str] = set()
+    records: list[tuple[Any, str]] = [(content.hub, "hub"), *((r, "resource") for r in content.resources),
+                                      *((o, "organization") for o in content.organizations)]
+    if content.reporting:
+        records.append((content.reporting, "reporting"))
+    for record, prefix in records:
+        found.update(unconfirmed_paths(record, prefix))
+    for doc in content.documents:
+        found.update(unconfirmed_paths(doc.meta, "document"))
+        marked = set(doc.meta.unconfirmed)
+        for n, _ in enumerate(markdown_blocks(doc.body)):
+            if "body" in marked or f"body.{n}" in marked:
+                found.add(body_segment_id(doc.meta.id, n))
+    return found
 
 
 def entry_state(entry: Entry | None, source: str) -> State:

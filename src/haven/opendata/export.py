@@ -35,6 +35,7 @@ from haven.content.validate import Content
 from haven.errors import HavenError
 from haven.i18n.languages import language
 from haven.i18n.ui import UI_STRINGS
+from haven.model import service_closed
 from haven.opendata import hsds
 from haven.opendata.hsds import make_uuid
 from haven.spreadsheet import safe_cell
@@ -165,7 +166,8 @@ class _Exporter:
             "description": service.description,
             "url": service.url,
             "email": service.email,
-            "status": "inactive" if effective.status is Status.SUPERSEDED else "active",
+            "status": "inactive" if service_closed(org, service)
+            or effective.status is Status.SUPERSEDED else "active",
             "fees_description": service.fees_description,
             "accreditations": accreditations or None,
             "eligibility_description": service.eligibility_description,
@@ -243,6 +245,8 @@ class _Exporter:
         pairs = [("haven:verification-status", verification.status.value)]
         if verification.assured_date:
             pairs.append(("haven:assured-date", verification.assured_date.isoformat()))
+        if verification.closed_on:
+            pairs.append(("haven:closed-on", verification.closed_on.isoformat()))
         if verification.assurer:
             pairs.append(("haven:assurer", verification.assurer))
         if verification.note:

@@ -16,12 +16,13 @@ from markupsafe import Markup, escape
 
 from haven.content.schema import Phone, Status, Verification
 from haven.content.validate import Content
+from haven.costs import cost_text, is_free
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.languages import language
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, localize
-from haven.model import is_free
+from haven.model import is_closed, location_closed, service_closed
 from haven.phones import tel_of
 from haven.render.markdown import render_markdown
 
@@ -65,7 +66,7 @@ class _Fragments:
         return escape(value)
 
     def block(self, value: object) -> Markup:
-        html = Markup(self.absolute(render_markdown(str(value))))
+        html = Markup(self.absolute(render_markdown(str(value), self.page(""))))
         lang = getattr(value, "lang", self.lang)
         if lang != self.lang:
             return Markup('<div lang="{}">{}</div>').format(lang, html)
@@ -119,16 +120,22 @@ class _Fragments:
         parts.append(Markup("</div>\n"))
         return str(Markup("").join(parts))
 
-    def status(self, verification: Verification | None) -> Markup:
+    def status(self, verification: Verification | None, call: bool = False) -> Markup:
+        """How an item stands; with `call` (an organization), an unconfirmed one gives the
+        hub's number to check on it."""
         if verification is None:
             return Markup("")
         words: list[Markup] = []
         if verification.status is Status.UNVERIFIED:
             words.append(self.ui("status_unverified"))
+            if call:
+                words.append(self.ui("call_to_check", phone=self.phone(self.content.hub.phone)))
         elif verification.status is Status.NEEDS_REVIEW:
             words.append(self.ui("status_needs_review"))
         elif verification.status is Status.MOVED:
             words.append(self.ui("status_moved"))
+        elif verification.status is Status.CLOSED and verification.closed_on:
+            words.append(self.ui("status_closed", date=self.date(verification.closed_on)))
         elif verification.status is Status.SUPERSEDED and verification.superseded_on:
             words.append(self.ui("status_superseded", date=self.date(verification.superseded_on)))
         if verification.note:
@@ -153,34 +160,47 @@ class _Fragments:
                 self.page(f"help/org/{org.id}/"), org.name))
             if org.description:
                 parts.append(Markup("<p>{}</p>\n").format(self.text(org.description)))
-            phones = list(org.phones) + [p for loc in org.locations for p in loc.phones]
+            closed = is_closed(org.verification)
+            if closed:
+                parts.append(self.status(org.verification))
+            phones = [] if closed else list(org.phones) + [
+                p for loc in org.locations if not location_closed(org, loc) for p in loc.phones]
             for phone in phones:
                 label = Markup(" — {}").format(self.text(phone.description)) \
                     if phone.description else Markup("")
                 parts.append(Markup("<p>{}: {}{}</p>\n").format(
                     self.ui("phone"), self.phone(phone), label))
             for loc in org.locations:
-                if loc.confidential:
+                if location_closed(org, loc):
+                    if not closed and loc.name:
+                        parts.append(Markup("<p>{}: {}</p>\n").format(loc.name, self.status(
+                            loc.verification).striptags()))
+                elif loc.confidential:
                     parts.append(Markup("<p>{}</p>\n").format(self.ui("address_withheld")))
                 elif loc.address:
                     a = loc.address
                     line = ", ".join(p for p in (a.address_1, a.address_2, a.city,
                                                  f"{a.state_province} {a.postal_code}") if p)
                     parts.append(Markup("<p>{}: {}</p>\n").format(self.ui("address"), line))
-            if org.services:
+            offered = [s for s in org.services if not service_closed(org, s)]
+            if offered:
                 parts.append(Markup("<ul>\n"))
-                for service in org.services:
+                for service in offered:
                     bits = [Markup("<strong>{}</strong>").format(self.text(service.name))]
                     if service.description:
                         bits.append(self.text(service.description))
                     if is_free(service):
                         bits.append(self.ui("free"))
+                    elif (cost := cost_text(service, self.info.cldr,
+                                            str(self.view.ui["cost_free"]))):
+                        bits.append(Markup("{}: {}").format(self.ui("cost"), cost))
                     if service.languages:
                         names = ", ".join(language(t).endonym for t in service.languages)
                         bits.append(Markup("{}: {}").format(self.ui("languages_spoken"), names))
                     parts.append(Markup("<li>{}</li>\n").format(Markup(" — ").join(bits)))
                 parts.append(Markup("</ul>\n"))
-            parts.append(self.status(org.verification))
+            if not closed:
+                parts.append(self.status(org.verification, call=True))
             parts.append(Markup("</section>\n"))
         parts.append(Markup("</div>\n"))
         return str(Markup("").join(parts))

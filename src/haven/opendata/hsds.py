@@ -88,7 +88,8 @@ TERMS: dict[str, str] = {
     "haven:audience": "Who the service is for (an id from the hub's audiences.yaml).",
     "haven:accreditation": "What kind of legal help the service is (a Haven accreditation code).",
     "haven:verification-status": "How the record stands: current, moved, superseded, "
-    "unverified or needs-review.",
+    "unverified, needs-review or closed.",
+    "haven:closed-on": "The day a closed record closed (YYYY-MM-DD).",
     "haven:assured-date": "The day the record was last confirmed (YYYY-MM-DD).",
     "haven:assurer": "Who last confirmed the record.",
     "haven:verification-note": "A note on the record's verification, shown to families.",

@@ -636,7 +636,7 @@ class _Mapper:
             return None
         record: JSON = {"status": status}
         for code, key in (("haven:assured-date", "assured_date"), ("haven:assurer", "assurer"),
-                          ("haven:verification-note", "note")):
+                          ("haven:verification-note", "note"), ("haven:closed-on", "closed_on")):
             if code in haven:
                 record[key] = haven[code][0]
         if "haven:verification-source" in haven:

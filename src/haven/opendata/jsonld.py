@@ -12,9 +12,10 @@ import json
 from json.encoder import encode_basestring
 from typing import Any
 
-from haven.content.schema import Organization
+from haven.content.schema import Organization, Service
+from haven.costs import is_free
 from haven.i18n.languages import language
-from haven.model import is_free
+from haven.model import is_closed, location_closed, service_closed
 from haven.phones import tel
 
 LEGAL_TOPICS = {"legal-help"}
@@ -42,10 +43,12 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
     data["url"] = org.url or page
     if org.email:
         data["email"] = org.email
-    phones = [*org.phones, *(p for loc in org.locations for p in loc.phones)]
+    phones = [] if is_closed(org.verification) else [
+        *org.phones, *(p for loc in org.locations if not location_closed(org, loc) for p in loc.phones)]
     if phones:
         data["telephone"] = tel(phones[0].number, country)[0].removeprefix("tel:")
-    addresses = [loc.address for loc in org.locations if loc.address and not loc.confidential]
+    addresses = [loc.address for loc in org.locations
+                 if loc.address and not loc.confidential and not location_closed(org, loc)]
     if addresses:
         a = addresses[0]
         street = ", ".join(p for p in (a.address_1, a.address_2) if p)
@@ -58,18 +61,30 @@ def organization_jsonld(org: Organization, base_url: str, *, country: str = "US"
     if languages:
         data["knowsLanguage"] = [{"@type": "Language", "name": _english_name(tag),
                                   "alternateName": tag} for tag in languages]
-    if org.services:
+    offered = [s for s in org.services if not service_closed(org, s)]
+    if offered:
         data["hasOfferCatalog"] = {
             "@type": "OfferCatalog", "name": "Services",
             "itemListElement": [{
                 "@type": "Offer",
                 "itemOffered": {"@type": "Service", "name": s.name},
-                **({"price": "0", "priceCurrency": "USD"} if is_free(s) else {}),
-            } for s in org.services],
+                **_price(s),
+            } for s in offered],
         }
     if org.verification.assured_date:
         data["dateModified"] = org.verification.assured_date.isoformat()
     return script_safe_json(data)
+
+
+def _price(service: Service) -> dict[str, Any]:
+    """What an offer costs: price 0 only when every option is free; otherwise each option
+    with an amount as a price specification; nothing when the service says nothing."""
+    if is_free(service):
+        return {"price": "0", "priceCurrency": service.cost_options[0].currency}
+    specs = [{"@type": "UnitPriceSpecification", "price": f"{c.amount:g}",
+              "priceCurrency": c.currency, **({"name": c.option} if c.option else {})}
+             for c in service.cost_options if c.amount is not None]
+    return {"priceSpecification": specs} if specs else {}
 
 
 def _english_name(tag: str) -> str:

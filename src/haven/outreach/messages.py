@@ -282,7 +282,7 @@ def _email(content: Content, lang: Language, text_lang: Language, state: State,
     markdown = _fill(body, phone_md, f"<{url}>", parts.get("call"), "\n\n")
     subject = _one_line(parts["subject"])
     plain = markdown_to_text(markdown)
-    rendered = render_markdown(markdown)
+    rendered = render_markdown(markdown, url if url.endswith("/") else url + "/")
     if text_lang.is_rtl:  # numbers and addresses stay left to right inside right-to-left text
         rendered = rendered.replace("<a href=", '<a dir="ltr" href=')
     page = (f'<!DOCTYPE html>\n<html lang="{html.escape(text_lang.tag)}" '

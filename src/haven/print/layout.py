@@ -22,6 +22,7 @@ from haven.i18n.catalog import State
 from haven.i18n.languages import Language, language
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import LocalDocument, Localized, LStr
+from haven.model import is_closed, service_closed
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 
@@ -165,7 +166,7 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
 def legal_help(organizations: list[Any]) -> list[Any]:
     """A few organizations giving free legal help: those with a phone, then the confirmed."""
     offering = [o for o in organizations
-                if any(LEGAL_TOPIC in s.topics for s in o.services)]
+                if any(LEGAL_TOPIC in s.topics for s in o.services if not service_closed(o, s))]
     ranked = sorted(offering, key=lambda o: (not _phones(o), o.verification.status != Status.CURRENT))
     return ranked[:MAX_ORGANIZATIONS]
 
@@ -196,9 +197,14 @@ def staff_document(documents: list[LocalDocument]) -> LocalDocument | None:
 
 
 def _phones(org: Organization) -> list[str]:
+    """The numbers to call `org` on: none of a closed organization, location or service."""
+    if is_closed(org.verification):
+        return []
     numbers = [p.number for p in org.phones if p.type == "voice"]
-    numbers += [p.number for loc in org.locations if not loc.confidential for p in loc.phones]
-    numbers += [p.number for s in org.services for p in s.phones if p.type == "voice"]
+    numbers += [p.number for loc in org.locations
+                if not loc.confidential and not is_closed(loc.verification) for p in loc.phones]
+    numbers += [p.number for s in org.services if not is_closed(s.verification)
+                for p in s.phones if p.type == "voice"]
     return list(dict.fromkeys(numbers))
 
 
@@ -208,7 +214,7 @@ def _organization(writer: Writer, view: Localized, org: Any) -> dict[str, Any]:
         "name": writer.s(org.name),
         "phone": writer.phone(phones[0]) if phones else None,
         "web": writer.ltr(_short(org.url)) if org.url and not phones else None,
-        "status": _status(writer, view, org.verification),
+        "status": _status(writer, view, org.verification, call=True),
     }
     return item
 
@@ -217,15 +223,34 @@ def _short(url: str) -> str:
     return url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
 
 
-def _status(writer: Writer, view: Localized, verification: Any) -> dict[str, str]:
+def _status(writer: Writer, view: Localized, verification: Any,
+            call: bool = False) -> dict[str, str]:
+    """How an item stands; an unconfirmed organization (`call`) with the number to check on."""
+    if call and verification.status == Status.UNVERIFIED:
+        return _unverified_call(writer, view)
     if verification.status == Status.CURRENT and verification.assured_date:
         date = writer.date(verification.assured_date, view.ui["last_checked"].lang)
         return writer.ui(view, "last_checked", date=date)
+    if verification.status == Status.CLOSED and verification.closed_on:
+        date = writer.date(verification.closed_on, view.ui["status_closed"].lang)
+        return writer.ui(view, "status_closed", date=date)
     if verification.status == Status.SUPERSEDED and verification.superseded_on:
         date = writer.date(verification.superseded_on, view.ui["status_superseded"].lang)
         return writer.ui(view, "status_superseded", date=date)
     key = {Status.MOVED: "status_moved", Status.NEEDS_REVIEW: "status_needs_review"}
     return writer.ui(view, key.get(verification.status, "status_unverified"))
+
+
+def _unverified_call(writer: Writer, view: Localized) -> dict[str, str]:
+    """"Not yet confirmed. Before you go, call {phone} to check." as one sentence pair."""
+    first, then = view.ui["status_unverified"], view.ui["call_to_check"]
+    parsed = phonenumbers.parse(str(view.hub.phone), writer.region)
+    shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if writer.lang.is_rtl:
+        shown = LRI + shown + PDI
+    text = f"{first} {str(then).replace('{phone}', shown)}"
+    state = then.state if first.lang == then.lang else first.state
+    return writer.s(LStr(text, then.lang if first.lang == then.lang else first.lang, state))
 
 
 def _review(writer: Writer, view: Localized, verification: Any) -> dict[str, Any] | None:

@@ -19,10 +19,11 @@ from importlib import resources
 from typing import Any
 
 from haven.content.schema import Phone
+from haven.costs import cost_text, is_free
 from haven.i18n.languages import language, name_in
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr
-from haven.model import Facet, Site, is_free, public_towns
+from haven.model import Facet, Site, is_closed, open_phones, public_towns, service_closed
 from haven.phones import tel, tel_of
 from haven.render.markdown import render_markdown
 
@@ -109,7 +110,7 @@ def search_index(site: Site, view: Localized) -> bytes:
     if view.reporting is not None:
         channels = view.reporting.channels
         text = _join(_plain(view.reporting.intro), *(_join(c.name, c.description) for c in channels))
-        phones = [p for c in channels for p in c.phones]
+        phones = [p for c in channels if not is_closed(c.verification) for p in c.phones]
         pages.append([ui["report"], "report/", text, _digits(phones, region)])
     if view.resources:
         pages.append([ui["resources"], "resources/", "", ""])
@@ -121,12 +122,15 @@ def search_index(site: Site, view: Localized) -> bytes:
     for org in view.organizations:
         services = []
         for s in org.services:
+            if service_closed(org, s):
+                continue
             text = _join(
                 s.description,
                 *(topics[t].name for t in s.topics if t in topics),
                 *(audiences[a].name for a in s.audiences if a in audiences),
                 *(spoken(tag) for tag in s.languages),
-                ui["free"] if is_free(s) else s.fees_description,
+                ui["free"] if is_free(s) else "",
+                cost_text(s, lang.cldr or site.source.cldr, str(ui["cost_free"])),
                 *(ui[f"acc_{a.value}"] for a in s.accreditations),
             )
             services.append([s.name, f"s-{s.id}", text])
@@ -152,8 +156,7 @@ def _contacts(site: Site) -> dict[str, tuple[str, str, str, list[str]]]:
         region = site.content.hub.country
         found = {}
         for org in site.content.organizations:
-            phones = [*org.phones, *(p for s in org.services for p in s.phones),
-                      *(p for loc in org.locations for p in loc.phones)]
+            phones = open_phones(org)
             tel_link, shown = tel_of(phones[0], region) if phones else ("", "")
             found[org.id] = (tel_link, shown, _digits(phones, region), public_towns(org))
         _CONTACTS = (site, found)

@@ -18,11 +18,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from haven.content.schema import Phone
+from haven.costs import format_money
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize
-from haven.model import Page, Site
+from haven.model import Page, Site, open_phones
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
 from haven.render.cache import template_cache
@@ -113,6 +114,7 @@ def environment() -> Environment:
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
                        organization_jsonld=_organization_jsonld)
     env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
+    env.globals.update(open_phones=open_phones, call_to_check=_call_to_check, money=_money)
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
@@ -342,7 +344,19 @@ def _text(value: Any) -> Markup:
         return Markup("")
     state = _PAGE.get()
     deferred = _deferred_segment(state, value, _segment_text)
-    return deferred if deferred is not None else _mark(state, value, escape(value), block=False)
+    if deferred is not None:
+        return deferred
+    return _mark(state, value, escape(value), block=False) + _unconfirmed(value, block=False)
+
+
+def _unconfirmed(value: Any, block: bool) -> Markup:
+    """The label of a statement the content marks as not yet confirmed, else nothing."""
+    if not getattr(value, "unconfirmed", False):
+        return Markup("")
+    label = _ui("unconfirmed")
+    if block:
+        return Markup('<p class="unconfirmed"><small>{}</small></p>').format(label)
+    return Markup(' <small class="unconfirmed">({})</small>').format(label)
 
 
 def _markdown(value: Any) -> Markup:
@@ -350,10 +364,18 @@ def _markdown(value: Any) -> Markup:
     if value is None:
         return Markup("")
     state = _PAGE.get()
-    deferred = _deferred_segment(state, value, _segment_markdown)
-    if deferred is not None:
-        return deferred
-    return _mark(state, value, Markup(render_markdown(str(value))), block=True)
+    placeholders = state.placeholders
+    if placeholders is not None and isinstance(value, str):
+        segment = placeholders.segments.get(value)
+        if segment is not None:  # its page: links depend on the page's depth
+            return placeholders.defer(_segment_markdown, segment, state.depth)
+    return _markdown_at(state, value, state.depth)
+
+
+def _markdown_at(state: PageState, value: Any, depth: int) -> Markup:
+    root = "../" * (depth - 1) if depth > 1 else ""
+    return (_mark(state, value, Markup(render_markdown(str(value), root)), block=True)
+            + _unconfirmed(value, block=True))
 
 
 def _deferred_segment(state: PageState, value: Any, shown: Callable[[str], Markup]) -> Markup | None:
@@ -378,8 +400,8 @@ def _segment_text(seg_id: str) -> Markup:
     return _text(_bare_text(seg_id))
 
 
-def _segment_markdown(seg_id: str) -> Markup:
-    return _markdown(_bare_text(seg_id))
+def _segment_markdown(seg_id: str, depth: int) -> Markup:
+    return _markdown_at(_PAGE.get(), _bare_text(seg_id), depth)
 
 
 def _evaluator(base: PageState) -> Evaluate:
@@ -392,7 +414,8 @@ def _evaluator(base: PageState) -> Evaluate:
 
     def evaluate(func: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: dict[str, Any]) -> tuple[str, int]:
-        if func is _segment_text:  # most placeholders: what _segment_text does, without a call
+        if func is _segment_text and not texts[args[0]].unconfirmed:
+            # most placeholders: what _segment_text does, without a call
             value = texts[args[0]]
             html, noticed = _marked(base, value, escape(value), block=False)
             return str(html), noticed
@@ -488,6 +511,21 @@ def _long_date(locale: str) -> tuple[DateTimePattern, Locale]:
 def _phone(value: Phone | str) -> Markup:
     """A phone number as a tel: link, kept left-to-right inside right-to-left text."""
     return _phone_link(*tel_of(value, _PAGE.get().region))
+
+
+def _money(amount: float, currency: str) -> str:
+    """An amount in a currency, written as the page's language writes it (Babel, CLDR)."""
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_money, amount, currency)
+    return format_money(amount, currency, state.lang.cldr or state.source.cldr)
+
+
+def _call_to_check() -> Markup:
+    """"Before you go, call {phone} to check.", with the hub's number."""
+    state = _PAGE.get()
+    assert state.view is not None, "call_to_check() is for a language's pages"
+    return _ui("call_to_check", phone=_phone(state.view.hub.phone))
 
 
 @lru_cache(maxsize=4096)
