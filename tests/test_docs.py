@@ -584,3 +584,19 @@ def test_links_within_the_guide_lead_somewhere() -> None:
     anchors = {_slug(section.title) for section in GUIDE.sections}
     broken = sorted({a for a in re.findall(r"\]\(#([^)]+)\)", GUIDE.prose) if a not in anchors})
     assert not broken, f"docs/authoring.md links to headings that do not exist: {broken}"
+
+
+# -- the glossary -------------------------------------------------------------------------
+
+
+def test_glossary_format_is_documented_and_its_example_is_valid() -> None:
+    from haven.i18n.glossary import COLUMNS, GLOSSARY_DIR, parse_glossary
+
+    assert f"`{GLOSSARY_DIR}/<tag>.csv`" in GUIDE.prose, "the guide must say where glossaries go"
+    for column in COLUMNS:
+        assert f"`{column}`" in GUIDE.prose, f"the guide never names the column `{column}`"
+    examples = [fence for fence in GUIDE.fences if fence.lang == "csv"]
+    assert examples, "the guide must show a glossary (a ```csv block)"
+    for fence in examples:
+        glossary = parse_glossary(fence.body + "\n", f"docs/authoring.md:{fence.line}")
+        assert glossary.terms and not glossary.problems, glossary.problems
