@@ -600,3 +600,4 @@ def test_glossary_format_is_documented_and_its_example_is_valid() -> None:
     for fence in examples:
         glossary = parse_glossary(fence.body + "\n", f"docs/authoring.md:{fence.line}")
         assert glossary.terms and not glossary.problems, glossary.problems
+    assert ("translate", "check") in _named_commands(), "the guide must show `haven translate check`"

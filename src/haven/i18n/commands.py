@@ -170,6 +170,43 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
         console.print(f"[yellow]refused:[/] {ident}: {why}")
 
 
+class ChecksFailed(HavenError):
+    """`haven translate check` found translations that fail a check."""
+
+
+@click.command("check")
+@CONTENT
+@click.option("--language", "-l", "languages", metavar="TAG", multiple=True,
+              help="Check only this language (repeat for more); default: every language.")
+def check_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
+    """Check every current translation (reviewed, translated and machine drafts): placeholders
+    kept exactly, numbers, phone numbers, e-mail and web addresses unchanged, Markdown links
+    and structure kept, glossary terms used, length limits kept, no text left untranslated.
+
+    Prints each problem as file:line: entry — what is wrong — how to fix it, and exits with
+    status 1 when there is any.
+    """
+    from haven.i18n.checks import check_hub
+    from haven.i18n.exchange import check_language as known_language
+
+    content = _content(content_dir)
+    for tag in languages:
+        known_language(content, tag)
+    findings, problems = check_hub(content, list(languages) or None)
+    console = _console()
+    for problem in problems:
+        console.print(f"[yellow]glossary:[/] {problem}", markup=False)
+    for finding in sorted(findings):
+        console.print(str(finding), markup=False, highlight=False)
+    entries = len({(f.file, f.ident) for f in findings})
+    if findings or problems:
+        raise ChecksFailed(
+            f"{len(findings)} problem(s) in {entries} translation(s)"
+            + (f", {len(problems)} in glossaries" if problems else "")
+            + " — fix each as it says, then run 'haven translate check' again")
+    console.print("Every translation passes the checks.")
+
+
 @click.command("draft")
 @click.argument("language")
 @CONTENT
@@ -204,4 +241,4 @@ def draft_command(language: str, content_dir: Path | None, provider: str, url: s
                       "placeholder or link")
 
 
-COMMANDS = (status_command, export_command, import_command, draft_command)
+COMMANDS = (status_command, export_command, import_command, check_command, draft_command)

@@ -39,6 +39,8 @@ from haven.i18n.catalog import (
     restore_previous_ids,
     update_catalog,
 )
+from haven.i18n.checks import check_entry, length_limit
+from haven.i18n.glossary import load_glossary
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     catalog_path,
@@ -53,25 +55,9 @@ Format = Literal["po", "xliff"]
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 TODO = (State.MISSING, State.OUTDATED)
-SHORT_FIELDS = ("title", "name", "phone_label")
 
 # A person's translation outranks a machine draft; a reviewed one outranks both.
 RANK = {State.MACHINE: 1, State.TRANSLATED: 2, State.REVIEWED: 3}
-
-
-def length_limit(segment: Segment) -> int | None:
-    """The most characters a translation should take, where the layout needs a limit.
-
-    Interface strings (buttons, navigation, labels): twice the English, at least 20.
-    Titles and names (headings, menu entries, the hub's name): twice the source, at least 40.
-    Everything else flows as paragraphs: no limit.
-    """
-    if segment.kind == "ui":
-        return max(20, 2 * len(segment.source))
-    field_name = re.split(r"[:.]", segment.id)[-1]
-    if segment.kind == "text" and field_name in SHORT_FIELDS:
-        return max(40, 2 * len(segment.source))
-    return None
 
 
 @dataclass(frozen=True)
@@ -468,7 +454,9 @@ def import_file(content: Content, path: Path, force: bool = False,
     segments = {s.id: s for s in content_segments(content)}
     target = catalog_path(content, lang)
     report = ImportReport(lang, target)
+    glossary = load_glossary(content.root, lang)
     accepted: list[Incoming] = []
+    failing = 0
     for entry in returned.entries:
         current = segments.get(entry.id)
         if current is None:
@@ -478,9 +466,12 @@ def import_file(content: Content, path: Path, force: bool = False,
             report.refused.append((entry.id, "made from an older source text: export it again"))
         elif entry.state is None:
             report.unfinished.append(entry.id)
+        elif failed := check_entry(current, entry.text, glossary, length_limit(current)):
+            report.refused += [(entry.id, f"{what} — {fix}") for _, what, fix in failed]
+            failing += 1
         else:
             accepted.append(entry)
-    matching = len(accepted) + len(report.unfinished)
+    matching = len(accepted) + len(report.unfinished) + failing
     if matching == 0:
         raise TranslationError(
             f"{path.name}: none of its {len(returned.entries)} entries matches the hub's current "

@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from haven.errors import Problem
@@ -36,26 +37,42 @@ class Glossary:
     path: Path | None = None
     terms: list[Term] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _key: tuple[str, ...] | None = field(default=None, init=False, repr=False)
+    _kept: tuple[str, ...] | None = field(default=None, init=False, repr=False)
     _by_source: dict[str, Term] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """Terms kept as they are (target = source): names, which stay in the source language."""
+        if self._kept is None:
+            self._kept = tuple(t.source for t in self.terms if t.source == t.target)
+        return self._kept
 
     def found_in(self, source: str) -> list[Term]:
         """The glossary terms that occur in `source` (whole words, any case), each once."""
         if not self.terms:
             return []
-        if self._pattern is None:
-            ordered = sorted(self.terms, key=lambda t: -len(t.source))
-            self._by_source = {t.source.casefold(): t for t in reversed(ordered)}
-            self._pattern = re.compile(
-                r"(?<!\w)(?:" + "|".join(re.escape(t.source) for t in ordered) + r")(?!\w)",
-                re.IGNORECASE,
-            )
-        found: dict[str, Term] = {}
-        for match in self._pattern.finditer(source):
-            term = self._by_source.get(match.group(0).casefold())
-            if term is not None:
-                found.setdefault(term.source.casefold(), term)
-        return list(found.values())
+        if self._key is None:
+            self._key = tuple(sorted({t.source for t in self.terms}, key=lambda s: (-len(s), s)))
+            self._by_source = {t.source.casefold(): t for t in reversed(self.terms)}
+        return [self._by_source[found] for found in _found(self._key, source)
+                if found in self._by_source]
+
+
+@lru_cache(maxsize=4)
+def _pattern(key: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in key) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+@lru_cache(maxsize=16384)
+def _found(key: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """The source terms (casefolded) of a glossary found in `source`: the same in every
+    language whose glossary lists the same terms, so computed once for all of them."""
+    found: dict[str, None] = {}
+    for match in _pattern(key).finditer(source):
+        found.setdefault(match.group(0).casefold(), None)
+    return tuple(found)
 
 
 def glossary_path(root: Path, tag: str) -> Path:
