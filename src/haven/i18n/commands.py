@@ -131,6 +131,10 @@ def export_command(language: str, content_dir: Path | None, fmt: str, everything
                      f"translator; bring it back with 'haven translate import {target}'.")
 
 
+class ImportRefused(HavenError):
+    """`haven translate import` refused some entries of the file."""
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @CONTENT
@@ -143,8 +147,11 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
                    language: str | None) -> None:
     """Merge a translated PO or XLIFF file (2.0 or 1.2) into the hub's catalog.
 
-    Refuses a file for another language, and entries made from text that has changed
-    since; never replaces a reviewed translation with an unreviewed one unless --force.
+    Refuses a file for another language, a broken file (with its line), and entries that
+    fail 'haven translate check'; keeps entries made from text that has changed since as
+    fuzzy; never lets an old export undo newer work in the hub (a conflict), nor replaces a
+    reviewed translation with an unreviewed one unless --force. Exits with status 1 when
+    it refused entries.
     """
     from haven.i18n.exchange import import_file
 
@@ -164,10 +171,20 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
     table.add_row("unchanged", str(len(report.unchanged)), show(report.unchanged))
     table.add_row("not finished (left as they were)", str(len(report.unfinished)),
                   show(report.unfinished))
+    table.add_row("kept as fuzzy (made from an older source)", str(len(report.fuzzy)),
+                  show(report.fuzzy))
+    table.add_row("conflicts (the hub's kept)", str(len(report.conflicts)), "")
     table.add_row("refused", str(len(report.refused)), "")
     console.print(table)
+    for ident, why in report.conflicts:
+        console.print(f"[yellow]conflict:[/] {ident}: {why}", highlight=False)
     for ident, why in report.refused:
-        console.print(f"[yellow]refused:[/] {ident}: {why}")
+        console.print(f"[yellow]refused:[/] {ident}: {why}", highlight=False)
+    if report.refused:
+        raise ImportRefused(
+            f"{len(report.refused)} entr{'y was' if len(report.refused) == 1 else 'ies were'} "
+            "refused (listed above); the rest was imported — fix each as it says, and import "
+            "the file again")
 
 
 class ChecksFailed(HavenError):
