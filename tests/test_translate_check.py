@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from haven.cli import main
-from haven.i18n.catalog import State
-from haven.i18n.checks import check_entry
+from haven.i18n.catalog import Entry, State
+from haven.i18n.checks import check_entry, check_language
 from haven.i18n.glossary import Glossary, load_glossary, parse_glossary
 from haven.i18n.segments import Segment
 from tests.conftest import MakeHub
@@ -227,3 +227,19 @@ def test_import_refuses_a_translation_that_fails_a_check(make_hub: MakeHub, cli:
     entries = read_catalog(root / "translations" / "es.po")
     assert entries["ui:last_checked"].state is State.MISSING
     assert entries["ui:call"].text == "Llamar"
+
+
+def test_a_text_message_over_the_sms_budget_is_caught(example_dir: Path) -> None:
+    from haven.content.load import load
+    from haven.content.validate import validate
+    from haven.i18n.translate import content_segments
+
+    content = validate(load(example_dir))
+    sms = next(s for s in content_segments(content) if s.id == "hub:outreach.sms")
+    budget = content.hub.outreach.sms_segment_budget if content.hub.outreach else 2
+    long = "مرحبا " * (40 * budget) + "{phone} {link}"
+    found = check_language(content, "ar", {sms.id: Entry(sms.source, long, State.MACHINE)},
+                           [sms])
+    assert [(f.ident, f.kind) for f in found] == [("hub:outreach.sms", "length")]
+    assert f"over the hub's budget of {budget}" in found[0].what
+    assert found[0].fix.startswith("shorten it to")
