@@ -637,3 +637,20 @@ def test_the_statuses_the_guide_promises_are_the_interface_strings() -> None:
     assert UI_STRINGS["status_closed"].format(date="30 April 2025") in section
     assert UI_STRINGS["call_to_check"].format(phone="(860) 695-8400") in section
     assert f"({UI_STRINGS['unconfirmed']})" in _section("## Unconfirmed statements")
+
+
+# -- the glossary -------------------------------------------------------------------------
+
+
+def test_glossary_format_is_documented_and_its_example_is_valid() -> None:
+    from haven.i18n.glossary import COLUMNS, GLOSSARY_DIR, parse_glossary
+
+    assert f"`{GLOSSARY_DIR}/<tag>.csv`" in GUIDE.prose, "the guide must say where glossaries go"
+    for column in COLUMNS:
+        assert f"`{column}`" in GUIDE.prose, f"the guide never names the column `{column}`"
+    examples = [fence for fence in GUIDE.fences if fence.lang == "csv"]
+    assert examples, "the guide must show a glossary (a ```csv block)"
+    for fence in examples:
+        glossary = parse_glossary(fence.body + "\n", f"docs/authoring.md:{fence.line}")
+        assert glossary.terms and not glossary.problems, glossary.problems
+    assert ("translate", "check") in _named_commands(), "the guide must show `haven translate check`"

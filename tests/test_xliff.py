@@ -17,6 +17,7 @@ from haven.i18n.translate import content_segments
 from tests.conftest import MakeHub
 from tests.test_translate_workflow import (
     content_of,
+    fake_french,
     fill,
     hub_with,
     msgfmt_check,
@@ -44,7 +45,7 @@ def translate_xliff(path: Path, state: str = "translated") -> None:
         target = segment.find("x:target", NS)
         if target is None:
             target = ET.SubElement(segment, f"{{{XLIFF2}}}target")
-        target.text = f"CY {source.text}"
+        target.text = fake_french(source.text or "", "CY")
         segment.set("state", state)
         segment.attrib.pop("subState", None)
     tree.write(path, encoding="utf-8", xml_declaration=True)
@@ -92,12 +93,12 @@ def test_xliff_round_trip_export_translate_import_build(make_hub: MakeHub, cli: 
     po = root / "translations" / "cy.po"
     msgfmt_check(po)
     entries = read_catalog(po)
-    assert entries["hub:home.intro"].text.startswith("CY Every child")
+    assert entries["hub:home.intro"].text.startswith(fake_french("Every child", "CY"))
     assert all(e.state is State.REVIEWED for e in entries.values())
-    assert entries["document:welcome:body.0"].text == "CY Dear families,"
+    assert entries["document:welcome:body.0"].text == fake_french("Dear families,", "CY")
     build(root, tmp_path / "site")
     page = (tmp_path / "site" / "cy" / "index.html").read_text()
-    assert "CY Every child has the right to go to school." in page
+    assert fake_french("Every child has the right to go to school.", "CY") in page
 
 
 def test_xliff_initial_segments_are_not_imported(make_hub: MakeHub, cli: CliRunner,

@@ -22,6 +22,7 @@ from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
 from haven.i18n.catalog import Entry, read_catalog
+from haven.i18n.checks import as_problems, check_hub, summary
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     STAFF_CSS,
@@ -91,16 +92,24 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         raw = load(content_dir)
         content = validate(raw)
         site = build_model(content)
+        checked = check_translations(content, strict)
         translations = translate(content, site)
         with staging(output) as stage:
             rendered = render(site, translations, stage, progress,
                               pdf_from=output if pdf else None)
-            report = summarize(site, rendered, output, content.warnings)
+            report = summarize(site, rendered, output, content.warnings + checked)
             if strict and report.warnings:
                 raise StrictError(report.warnings)
             publish(rendered, stage)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def check_translations(content: Content, strict: bool = False) -> list[Problem]:
+    """`haven translate check` on every catalog, as warnings: one per language and file
+    (a count of each kind of problem), or every problem with its line under `strict`."""
+    findings, problems = check_hub(content)
+    return problems + (as_problems(findings) if strict else summary(findings))
 
 
 @contextmanager

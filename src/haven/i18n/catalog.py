@@ -201,10 +201,17 @@ def _merge(path: Path, language: str, segments: Iterable[Segment]) -> dict[str, 
     new = Catalog(locale=None, creation_date=FIXED_DATE, fuzzy=False)
     counts = {"new": 0, "changed": 0, "kept": 0, "obsolete": 0}
     used: set[str] = set()
+    segments = list(segments)
+    current = {s.id: s.source for s in segments}
     for segment in segments:
         previous = by_id.get(segment.id)
-        if previous is not None and previous.id != segment.source and segment.source in by_source:
-            previous = None  # the text moved here from another id: reuse its translation as is
+        if (previous is not None and previous.id != segment.source
+                and segment.source in by_source
+                and current.get(str(by_source[segment.source].context)) != segment.source):
+            # The text moved here from another id (a paragraph inserted above it): reuse its
+            # translation as is. A text edited to equal one that is still there keeps its own
+            # translation instead, marked fuzzy below: the other's is not its own.
+            previous = None
         message = Message(
             segment.source,
             context=segment.id,

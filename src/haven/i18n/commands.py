@@ -12,6 +12,7 @@ from rich.table import Table
 from haven.content.validate import Content
 from haven.errors import HavenError
 from haven.i18n.catalog import State
+from haven.i18n.status import StatusMatrix
 
 """Where the translation matrix goes in a built site: linked from no page, `noindex`."""
 
@@ -36,6 +37,64 @@ def _content(content_dir: Path | None) -> Content:
     return validate(load(content_dir or example_content()))
 
 
+WIDTH = 80
+"""`translate status` fits a terminal of 80 columns."""
+
+
+def fit(text: str, width: int) -> str:
+    """`text` in at most `width` characters, shortened in the middle (the end of an address
+    tells pages apart as much as its start)."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+
+def status_lines(matrix: StatusMatrix, pages: bool = True) -> list[str]:
+    """The status as plain lines of at most 80 characters."""
+    from haven.i18n.status import page_label
+
+    lines = [
+        fit(f"Translations of {matrix.hub_name}", WIDTH),
+        f"Source language: {matrix.source_language}. Shown translated: the hub's own text",
+        "(content) and Haven's words (interface); then how many of the hub's own texts",
+        "are reviewed, translated (not reviewed), machine drafts, outdated and missing.",
+        "",
+        (f"{'language':<18} {'publish':<9} {'content':>7} {'interface':>9} {'revwd':>5}"
+         f" {'trans':>5} {'machn':>5} {'outdt':>5} {'missg':>5}"),
+    ]
+    for lang in matrix.languages:
+        c = lang.content
+        name = f"{lang.tag} {lang.english_name}"
+        name = name if len(name) <= 18 else name[:17] + "…"
+        lines.append(f"{name:<18} {lang.policy:<9} {c.percent(lang.published):>6}% "
+                     f"{lang.interface.percent(lang.published):>8}% {c.reviewed:>5} "
+                     f"{c.translated:>5} {c.machine:>5} {c.outdated:>5} {c.missing:>5}")
+    if pages and matrix.languages:
+        threshold = matrix.threshold
+        under_heading = f"under {threshold}%" if threshold else ""
+        lines += [
+            "",
+            "The hub's own text shown translated, per page, over every language",
+            "(the whole languages × pages table: --html FILE, or --json):",
+            f"{'page':<40} {'lowest':>16} {'median':>7} {under_heading:>10}",
+        ]
+        for page in matrix.pages:
+            shares = sorted((lang.page_content[page.key].percent(lang.published), lang.tag)
+                            for lang in matrix.languages)
+            lowest, where = shares[0]
+            median = shares[len(shares) // 2][0]
+            under = sum(1 for lang in matrix.languages
+                        if threshold and lang.pages[page.key].below(lang.published, threshold))
+            lowest_text = fit(f"{lowest}% {where}", 16)
+            lines.append(f"{fit(page_label(page), 40):<40} {lowest_text:>16} {median:>6}% "
+                         f"{under if threshold else '':>10}")
+        if threshold:
+            lines += [(f"{under_heading}: how many languages show the whole page (interface "
+                      "included)"), "under the hub's translation_threshold."]
+    return [line.rstrip() for line in lines]
+
+
 @click.command("status")
 @CONTENT
 @click.option("--strict", is_flag=True,
@@ -55,7 +114,7 @@ def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages:
     their language under the language's publish policy.
     """
     from haven.i18n.exchange import atomic_write
-    from haven.i18n.status import page_label, render_status_html, status_matrix
+    from haven.i18n.status import render_status_html, status_matrix
 
     content = _content(content_dir)
     matrix = status_matrix(content)
@@ -65,30 +124,8 @@ def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages:
     if as_json:
         click.echo(json.dumps(matrix.as_json(), ensure_ascii=False, indent=1))
     else:
-        table = Table(title=f"Translations of {content.hub.name} (source: "
-                            f"{matrix.source_language})", title_justify="left")
-        table.add_column("language")
-        table.add_column("publish")
-        table.add_column("shown", justify="right")
-        for state in (State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED,
-                      State.MISSING):
-            table.add_column(state.value, justify="right")
-        for lang in matrix.languages:
-            c = lang.hub
-            table.add_row(f"{lang.tag} {lang.english_name}", lang.policy, f"{lang.percent}%",
-                          str(c.reviewed), str(c.translated), str(c.machine), str(c.outdated),
-                          str(c.missing))
-        console.print(table)
-        if pages and matrix.languages:
-            grid = Table(title="Shown translated, per page (%)", title_justify="left")
-            grid.add_column("page")
-            for lang in matrix.languages:
-                grid.add_column(lang.tag, justify="right")
-            for page in matrix.pages:
-                grid.add_row(page_label(page), *[
-                    str(lang.pages[page.key].percent(lang.published)) for lang in matrix.languages
-                ])
-            console.print(grid)
+        for line in status_lines(matrix, pages):
+            console.print(line, markup=False, highlight=False)
         if html_file is not None:
             console.print(f"Wrote the languages × pages page to {html_file}.")
     below = matrix.below_threshold()
@@ -131,6 +168,10 @@ def export_command(language: str, content_dir: Path | None, fmt: str, everything
                      f"translator; bring it back with 'haven translate import {target}'.")
 
 
+class ImportRefused(HavenError):
+    """`haven translate import` refused some entries of the file."""
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @CONTENT
@@ -143,8 +184,11 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
                    language: str | None) -> None:
     """Merge a translated PO or XLIFF file (2.0 or 1.2) into the hub's catalog.
 
-    Refuses a file for another language, and entries made from text that has changed
-    since; never replaces a reviewed translation with an unreviewed one unless --force.
+    Refuses a file for another language, a broken file (with its line), and entries that
+    fail 'haven translate check'; keeps entries made from text that has changed since as
+    fuzzy; never lets an old export undo newer work in the hub (a conflict), nor replaces a
+    reviewed translation with an unreviewed one unless --force. Exits with status 1 when
+    it refused entries.
     """
     from haven.i18n.exchange import import_file
 
@@ -164,10 +208,57 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
     table.add_row("unchanged", str(len(report.unchanged)), show(report.unchanged))
     table.add_row("not finished (left as they were)", str(len(report.unfinished)),
                   show(report.unfinished))
+    table.add_row("kept as fuzzy (made from an older source)", str(len(report.fuzzy)),
+                  show(report.fuzzy))
+    table.add_row("conflicts (the hub's kept)", str(len(report.conflicts)), "")
     table.add_row("refused", str(len(report.refused)), "")
     console.print(table)
+    for ident, why in report.conflicts:
+        console.print(f"[yellow]conflict:[/] {ident}: {why}", highlight=False)
     for ident, why in report.refused:
-        console.print(f"[yellow]refused:[/] {ident}: {why}")
+        console.print(f"[yellow]refused:[/] {ident}: {why}", highlight=False)
+    if report.refused:
+        raise ImportRefused(
+            f"{len(report.refused)} entr{'y was' if len(report.refused) == 1 else 'ies were'} "
+            "refused (listed above); the rest was imported — fix each as it says, and import "
+            "the file again")
+
+
+class ChecksFailed(HavenError):
+    """`haven translate check` found translations that fail a check."""
+
+
+@click.command("check")
+@CONTENT
+@click.option("--language", "-l", "languages", metavar="TAG", multiple=True,
+              help="Check only this language (repeat for more); default: every language.")
+def check_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
+    """Check every current translation (reviewed, translated and machine drafts): placeholders
+    kept exactly, numbers, phone numbers, e-mail and web addresses unchanged, Markdown links
+    and structure kept, glossary terms used, length limits kept, no text left untranslated.
+
+    Prints each problem as file:line: entry — what is wrong — how to fix it, and exits with
+    status 1 when there is any.
+    """
+    from haven.i18n.checks import check_hub
+    from haven.i18n.exchange import check_language as known_language
+
+    content = _content(content_dir)
+    for tag in languages:
+        known_language(content, tag)
+    findings, problems = check_hub(content, list(languages) or None)
+    console = _console()
+    for problem in problems:
+        console.print(f"[yellow]glossary:[/] {problem}", markup=False)
+    for finding in sorted(findings):
+        console.print(str(finding), markup=False, highlight=False)
+    entries = len({(f.file, f.ident) for f in findings})
+    if findings or problems:
+        raise ChecksFailed(
+            f"{len(findings)} problem(s) in {entries} translation(s)"
+            + (f", {len(problems)} in glossaries" if problems else "")
+            + " — fix each as it says, then run 'haven translate check' again")
+    console.print("Every translation passes the checks.")
 
 
 @click.command("draft")
@@ -204,4 +295,4 @@ def draft_command(language: str, content_dir: Path | None, provider: str, url: s
                       "placeholder or link")
 
 
-COMMANDS = (status_command, export_command, import_command, draft_command)
+COMMANDS = (status_command, export_command, import_command, check_command, draft_command)

@@ -197,6 +197,12 @@ class LanguageStatus:
     published: frozenset[State]
     hub: Counts
     pages: dict[str, Counts] = field(default_factory=dict)
+    content: Counts = field(default_factory=Counts)
+    """The hub's own text (everything but Haven's interface strings)."""
+    interface: Counts = field(default_factory=Counts)
+    """Haven's interface strings (`ui:…`), which ship translated for many languages."""
+    page_content: dict[str, Counts] = field(default_factory=dict)
+    """The hub's own text of each page."""
     row: str = ""
     """Its row of the staff page's languages × pages table, when made beforehand (matrix_row:
     a build makes it in the language's worker)."""
@@ -240,8 +246,16 @@ class StatusMatrix:
                     "publish": lang.policy,
                     "percent_shown": lang.percent,
                     "hub": lang.hub.as_dict(),
+                    "content": lang.content.as_dict()
+                    | {"percent_shown": lang.content.percent(lang.published)},
+                    "interface": lang.interface.as_dict()
+                    | {"percent_shown": lang.interface.percent(lang.published)},
                     "pages": {
-                        key: counts.as_dict() | {"percent_shown": counts.percent(lang.published)}
+                        key: counts.as_dict() | {
+                            "percent_shown": counts.percent(lang.published),
+                            "content_percent_shown":
+                                lang.page_content[key].percent(lang.published),
+                        }
                         for key, counts in lang.pages.items()
                     },
                 }
@@ -284,6 +298,10 @@ def language_status(content: Content, lang: Language, states: Mapping[str, State
         published=published_states(content.hub, lang.tag),
         hub=Counts.of(states.values()),
         pages={key: Counts.of(states[i] for i in ids) for key, ids in page_map.items()},
+        content=Counts.of(state for i, state in states.items() if not i.startswith("ui:")),
+        interface=Counts.of(state for i, state in states.items() if i.startswith("ui:")),
+        page_content={key: Counts.of(states[i] for i in ids if not i.startswith("ui:"))
+                      for key, ids in page_map.items()},
     )
 
 
@@ -344,9 +362,10 @@ def _labels(pages: tuple[Page, ...]) -> list[tuple[str, Markup]]:
 
 
 def page_label(page: Page) -> str:
-    """A short column heading for a page: its key without the kind for records."""
-    kind, _, record = page.key.partition(":")
-    return record or kind
+    """A page's name, the same in every language and never another page's: its address in
+    the language's folder (`know-your-rights` is the document, `help/know-your-rights` the
+    topic), `home` for the home page."""
+    return page.path.strip("/") or "home"
 
 
 STAFF_CSS = "_staff/staff.css"

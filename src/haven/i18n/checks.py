@@ -1,0 +1,347 @@
+"""`haven translate check`: what a translation must keep, checked on every entry.
+
+translate-toolkit's checks (the ones `pofilter` runs) where it has one: placeholders
+(`variables`, with `{…}` as Haven's placeholders), numbers and phone numbers (`numbers`,
+digits of any script read as digits), e-mail addresses (`emails`), web addresses (`urls`), and
+text left as it was (`unchanged`). Haven's own where it has none: Markdown links and block
+structure, glossary terms, length limits (layout limits and the SMS budget), and runs of
+source-language words left in a translation.
+
+Every current translation is checked: reviewed, translated and machine drafts alike.
+Outdated (fuzzy) and missing entries are not: they are not shown as translations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from translate.filters import checks as tt
+
+from haven.content.validate import Content
+from haven.errors import Problem, relative
+from haven.i18n.catalog import Entry, State
+from haven.i18n.glossary import Glossary, load_glossary
+from haven.i18n.segments import Segment
+
+CHECKED = (State.REVIEWED, State.TRANSLATED, State.MACHINE)
+SHORT_FIELDS = ("title", "name", "phone_label")
+SMS_SEGMENT = "hub:outreach.sms"
+
+KINDS = ("placeholder", "number", "email", "url", "markdown", "glossary", "length",
+         "untranslated")
+"""Every kind of finding, in the order a summary lists them."""
+
+
+@lru_cache(maxsize=8192)
+def length_limit(segment: Segment) -> int | None:
+    """The most characters a translation should take, where the layout needs a limit.
+
+    Interface strings (buttons, navigation, labels): twice the English, at least 20.
+    Titles and names (headings, menu entries, the hub's name): twice the source, at least 40.
+    Everything else flows as paragraphs: no limit.
+    """
+    if segment.kind == "ui":
+        return max(20, 2 * len(segment.source))
+    field_name = re.split(r"[:.]", segment.id)[-1]
+    if segment.kind == "text" and field_name in SHORT_FIELDS:
+        return max(40, 2 * len(segment.source))
+    return None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing wrong with one translation."""
+
+    file: str
+    line: int
+    ident: str
+    kind: str
+    what: str
+    fix: str
+    language: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.ident} — {self.what} — {self.fix}"
+
+    @property
+    def reason(self) -> str:
+        """What is wrong and how to fix it, without where (for an import's refusals)."""
+        return f"{self.what} — {self.fix}"
+
+
+@cache
+def _checker() -> tt.StandardChecker:
+    return tt.StandardChecker(checkerconfig=tt.CheckerConfig(varmatches=[("{", "}")]))
+
+
+def _digits_as_ascii(text: str) -> str:
+    """٨٦٠ and ८६० read as 860: a translation may write numbers in its own script."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii()
+                   and unicodedata.digit(c, None) is not None else c for c in text)
+
+
+def _failure(check: str, source: str, target: str) -> str | None:
+    """translate-toolkit's message when its `check` fails, None when it passes."""
+    try:
+        getattr(_checker(), check)(source, target)
+    except tt.FilterFailure as failure:
+        return "; ".join(str(m) for m in failure.messages)
+    return None
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}\s]*\}")
+_URL_HINT = re.compile(r"https?://|www\.|\w\.(org|com|gov|edu|net|us)\b", re.IGNORECASE)
+_LINK = re.compile(r"\]\(\s*([^)\s]+)[^)]*\)")
+_BLOCK = re.compile(r"^\s{0,3}(#{1,6}(?=\s)|[-*+](?=\s)|\d{1,9}[.)](?=\s)|>)", re.MULTILINE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_ASCII_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+_NOT_WORDS = re.compile(r"\]\([^)]*\)|https?://\S+|\S+@\S+|\{[^{}]*\}")
+RUN = 5
+"""Words in a row, as in the source, that count as text left untranslated."""
+
+
+def check_entry(segment: Segment, text: str, glossary: Glossary,
+                limit: int | None = None) -> list[tuple[str, str, str]]:
+    """(kind, what is wrong, how to fix it) for every problem of one translation."""
+    source = segment.source
+    found: list[tuple[str, str, str]] = []
+    if "{" in source or "{" in text:
+        ours, theirs = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(text))
+        if ours != theirs or _failure("variables", source, text) is not None:
+            missing = sorted((ours - theirs).elements())
+            extra = sorted((theirs - ours).elements())
+            if missing and extra:
+                what = f"the placeholder {', '.join(missing)} is written as {', '.join(extra)}"
+            elif missing:
+                what = f"the placeholder {', '.join(missing)} is missing"
+            else:
+                what = f"{', '.join(extra) or 'a placeholder'} is not in the source"
+            found.append(("placeholder", what,
+                          "copy every word in braces exactly as the source has it: "
+                          + (", ".join(sorted(set(ours))) or "none")))
+    numeric = _digits_as_ascii(text)
+    if (_ASCII_DIGIT.search(source) or _ASCII_DIGIT.search(numeric)) and (
+            _digit_runs(source) != _digit_runs(numeric)):  # the same digits pass at once
+        plain_source = _LINK.sub("]()", source)
+        plain_text = _LINK.sub("]()", numeric)
+        if _failure("numbers", plain_source, plain_text) is not None:
+            found.append(("number", ("a number or phone number differs from the source's "
+                          f"({', '.join(_numbers(plain_source)) or 'none'} in the source, "
+                          f"{', '.join(_numbers(plain_text)) or 'none'} here)"),
+                          "write every number and phone number as the source has it"))
+    if ("@" in source or "@" in text) and _failure("emails", source, text) is not None:
+        found.append(("email", "an e-mail address differs from the source's",
+                      "copy every e-mail address exactly as the source has it"))
+    # Markdown link targets are compared whole below: translate-toolkit's pattern would
+    # take the punctuation after "(…)" as part of the address.
+    if (_URL_HINT.search(source) or _URL_HINT.search(text)) and _failure(
+            "urls", *_without_links(source, text)) is not None:
+        found.append(("url", "a web address differs from the source's",
+                      "copy every web address exactly as the source has it"))
+    if segment.kind == "markdown" or "](" in source or "](" in text:
+        found += _markdown(source, text)
+    for term in glossary.found_in(source):
+        if term.target.casefold() not in text.casefold():
+            found.append(("glossary", (f"'{term.source}' is not translated as the glossary says "
+                          f"('{term.target}')"),
+                          f"use '{term.target}'" + (f" ({term.description})"
+                                                    if term.description else "")
+                          + ", or change the glossary"))
+    if limit is not None and len(text) > limit:
+        found.append(("length", f"{len(text)} characters, over the limit of {limit}",
+                      f"shorten it to {limit} characters or fewer"))
+    found += _left_untranslated(source, text, glossary)
+    return found
+
+
+def _digit_runs(text: str) -> list[str]:
+    return sorted(_DIGITS.findall(_LINK.sub("]()", text)))
+
+
+def _without_links(source: str, text: str) -> tuple[str, str]:
+    """Both texts without the source's Markdown link targets (the link check has them)."""
+    targets = _LINK.findall(source)
+    source, text = _LINK.sub("]()", source), _LINK.sub("]()", text)
+    for target in targets:
+        text = text.replace(target, "")
+    return source, text
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d[\d\s().-]*\d|\d", text)
+
+
+def _markdown(source: str, text: str) -> list[tuple[str, str, str]]:
+    found = []
+    ours, theirs = _LINK.findall(source), _LINK.findall(text)
+    if Counter(ours) != Counter(theirs):
+        lost = sorted(set(ours) - set(theirs))
+        what = (f"the link to {', '.join(lost)} is lost or changed" if lost else
+                f"the links differ from the source's ({len(ours)} in the source, "
+                f"{len(theirs)} here)")
+        found.append(("markdown", what, ("keep every [text](link): translate the text in "
+                      "brackets, copy the link in parentheses as it is")))
+    blocks, theirs_blocks = _structure(source), _structure(text)
+    if blocks != theirs_blocks:
+        found.append(("markdown", (f"the Markdown structure differs from the source's "
+                      f"({' '.join(blocks) or 'plain text'} in the source, "
+                      f"{' '.join(theirs_blocks) or 'plain text'} here)"),
+                      "keep the marks at the start of lines (#, -, 1., >) as the source has them"))
+    return found
+
+
+def _structure(text: str) -> list[str]:
+    return [re.sub(r"\d+", "1", mark) for mark in _BLOCK.findall(text)]
+
+
+def _left_untranslated(source: str, text: str, glossary: Glossary) -> list[tuple[str, str, str]]:
+    kept = glossary.kept
+    if text.strip() == source.strip():
+        if _failure("unchanged", source, text) is None or _kept_as_is(source, kept):
+            return []
+        return [("untranslated", "the translation is the source text itself",
+                 ("translate it; if it must stay as it is (a name), add it to the glossary with "
+                 "the same source and target, or leave the translation empty"))]
+    vocabulary, runs = _source_runs(source, kept)
+    if not runs:
+        return []
+    if len(vocabulary.intersection(_WORD.findall(text.lower()))) < 3:
+        return []  # the common case, decided without looking for runs (a run of RUN words
+        # in the source's order with fewer than 3 different words is "the the the …")
+    words = [w.lower() for w in _WORD.findall(_strip_kept(text, kept))]
+    left = next((run for run in _runs(words) if run in runs), None)
+    if left is None:
+        return []
+    return [("untranslated", f"words are left in the source language (\"{' '.join(left)}\" …)",
+             "translate them; names to keep as they are belong in the glossary")]
+
+
+@lru_cache(maxsize=8192)
+def _source_runs(source: str, kept: tuple[str, ...]
+                 ) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """The source's words and its runs of RUN words (the same for every language)."""
+    words = [w.lower() for w in _WORD.findall(_strip_kept(source, kept))]
+    return frozenset(words), frozenset(_runs(words))
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+def _kept_as_is(source: str, kept: tuple[str, ...]) -> bool:
+    return not _WORD.search(_strip_kept(source, kept))
+
+
+def _strip_kept(text: str, kept: tuple[str, ...]) -> str:
+    """The text without what stays in the source language: links, placeholders, names."""
+    text = _NOT_WORDS.sub(" ", text)
+    for term in kept:
+        if term in text:
+            text = text.replace(term, " ")
+    return text
+
+
+# -- a language, a hub -------------------------------------------------------------------
+
+
+def _sms_limit(content: Content, lang: str, text: str) -> str | None:
+    """Why the hub's text message is over its SMS budget in this translation, if it is."""
+    from haven.outreach.messages import _budget, _fill, _sms_warnings, link
+
+    filled = " ".join(_fill(text, content.hub.phone, link(content, lang), None, " ").split())
+    warnings = _sms_warnings(filled, _budget(content))
+    return warnings[0] if warnings else None
+
+
+def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
+                   segments: Iterable[Segment], path: Path | None = None,
+                   glossary: Glossary | None = None) -> list[Finding]:
+    """Every finding of one language's current translations, located by file and line."""
+    glossary = glossary if glossary is not None else load_glossary(content.root, lang)
+    raw: list[tuple[str, str, str, str]] = []
+    for segment in segments:
+        entry = catalog.get(segment.id)
+        if entry is None or entry.state not in CHECKED or entry.source != segment.source:
+            continue
+        for kind, what, fix in check_entry(segment, entry.text, glossary, length_limit(segment)):
+            raw.append((segment.id, kind, what, fix))
+        if segment.id == SMS_SEGMENT:
+            over = _sms_limit(content, lang, entry.text)
+            if over:
+                raw.append((segment.id, "length", over.split(": shorten")[0],
+                            "shorten" + over.split(": shorten", 1)[-1] if ": shorten" in over
+                            else "shorten it"))
+    if not raw:
+        return []
+    name = relative(path, content.root) if path else f"translations/{lang}.po"
+    lines = _context_lines(path) if path else {}
+    return [Finding(name, lines.get(ident, 0), ident, kind, what, fix, lang)
+            for ident, kind, what, fix in raw]
+
+
+def _context_lines(path: Path) -> dict[str, int]:
+    """The line of every entry's msgctxt in a PO file."""
+    result: dict[str, int] = {}
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return result
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith('msgctxt "') and line.endswith('"'):
+            result.setdefault(line[9:-1].replace('\\"', '"'), number)
+    return result
+
+
+def check_hub(content: Content, languages: Iterable[str] | None = None,
+              catalogs: Mapping[str, Mapping[str, Entry]] | None = None
+              ) -> tuple[list[Finding], list[Problem]]:
+    """Findings of every translated language (or of `languages`), and glossary problems."""
+    from haven.i18n.status import catalog_path, load_catalog
+    from haven.i18n.translate import content_segments
+
+    segments = content_segments(content)
+    tags = [e.tag for e in content.hub.languages if e.tag != content.hub.source_language]
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    for tag in languages if languages is not None else tags:
+        glossary = load_glossary(content.root, tag)
+        problems += glossary.problems
+        path = catalog_path(content, tag)
+        if catalogs is not None and tag in catalogs:
+            catalog = catalogs[tag]
+        elif path.exists():
+            catalog = load_catalog(content, tag)
+        else:
+            continue
+        findings += check_language(content, tag, catalog, segments, path, glossary)
+    return findings, problems
+
+
+def summary(findings: Iterable[Finding]) -> list[Problem]:
+    """One warning per language: how many findings of each kind, and where to see them."""
+    by_language: dict[tuple[str, str], Counter[str]] = {}
+    for finding in findings:
+        by_language.setdefault((finding.file, finding.language), Counter())[finding.kind] += 1
+    problems = []
+    for (file, lang), counts in sorted(by_language.items()):
+        total = sum(counts.values())
+        kinds = ", ".join(f"{kind} {counts[kind]}" for kind in KINDS if counts[kind])
+        problems.append(Problem(
+            file, 0, f"{total} translation(s) fail a check ({kinds})",
+            f"see each with 'haven translate check --language {lang}', or build with --strict"))
+    return problems
+
+
+def as_problems(findings: Iterable[Finding]) -> list[Problem]:
+    """Each finding as a build warning: file:line: entry — what is wrong — how to fix it."""
+    return [Problem(f.file, f.line, f"{f.ident} — {f.what}", f.fix) for f in findings]
