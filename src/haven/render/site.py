@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from haven.content.schema import Phone
 from haven.i18n.catalog import State
 from haven.i18n.languages import Language, cldr_locale, language
-from haven.i18n.translate import Localized, LStr, localize
+from haven.i18n.translate import Localized, LStr, localize, partly_translated
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
@@ -144,14 +144,19 @@ class Renderer:
     def css(self) -> bytes:
         return (resources.files("haven.render") / "static" / "haven.css").read_bytes()
 
-    def chooser(self) -> bytes:
-        """The root page: every served language, named in itself."""
+    def chooser(self, partial: Mapping[str, tuple[str, str]] | None = None) -> bytes:
+        """The root page: every served language, named in itself.
+
+        `partial` gives, for each language below the hub's translation threshold, its
+        "partly translated" label and the language that label is in (tag → (text, tag)).
+        """
         site = self.site
         hub = site.content.hub
         state = PageState(site.source, site.source, "index.html", region=hub.country)
+        labels = {tag: (text, language(lang)) for tag, (text, lang) in (partial or {}).items()}
         with _rendering(state):
             html = self.env.get_template("chooser.html").render(
-                site=site, hub=hub, r=state, languages=site.languages
+                site=site, hub=hub, r=state, languages=site.languages, partial=labels
             )
         return html.encode()
 
@@ -167,6 +172,7 @@ class Renderer:
         base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui, {},
                          site.content.hub.country, view, lookup)
         common = self._common(view, lang, lookup, printed)
+        partial = partly_translated(site.content, view)
         placeholders, skeletons = self.skeletons()
         filler = Filler(placeholders, _evaluator(base))
         # The head's links, header, navigation and footer differ only by the page's depth and
@@ -193,6 +199,8 @@ class Renderer:
                     state.notice(noticed)
                 else:
                     main = self.templates[page.template].render(common, page=page, r=state)
+                if partial:  # below the hub's threshold: every page says it is partly translated
+                    state.notice(1)
                 title = str(view.hub.name if page.key == "home" else common["label"](page))
                 # The layout around a page's title and main differs only by depth, nav entry,
                 # home or not, and the notices shown, unless the page's own address is in

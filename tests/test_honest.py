@@ -1,0 +1,105 @@
+"""Honest at build time (issue 11): partly translated languages, language names, dates,
+translated letters, search words."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from haven.build import build
+from haven.content.load import load
+from haven.content.validate import validate
+from haven.i18n.translate import content_segments
+from haven.i18n.ui import UI_STRINGS
+from tests.conftest import STARTER, MakeHub
+
+Edit = Callable[..., dict[str, str]]
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def po(entries: dict[str, tuple[str, str]], flag: str = "") -> str:
+    """A PO file: {msgctxt: (msgid, msgstr)}, each entry with `flag` (e.g. "machine")."""
+    lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
+    for ctx, (source, text) in entries.items():
+        if flag:
+            lines.append(f"#, {flag}")
+        lines += [f"msgctxt {_quote(ctx)}", f"msgid {_quote(source)}", f"msgstr {_quote(text)}", ""]
+    return "\n".join(lines)
+
+
+def content_entries(root: Path, translate: Callable[[str, str], str | None]) -> dict[str, tuple[str, str]]:
+    """Entries for the hub's own segments that `translate(segment id, source)` gives text for."""
+    content = validate(load(root))
+    found = {}
+    for segment in content_segments(content):
+        if segment.kind == "ui":
+            continue
+        text = translate(segment.id, segment.source)
+        if text is not None:
+            found[segment.id] = (segment.source, text)
+    return found
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+NOTICE_HT = "Pati nan paj sa a poko tradui"
+
+
+# -- 1. translation_threshold acts at build time ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def threshold_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("threshold") / "hub"
+    shutil.copytree(STARTER, root)
+    hub = (root / "hub.yaml").read_text(encoding="utf-8")
+    hub = hub.replace("  - es\n", "  - es\n  - ht\n") + "translation_threshold: 60\n"
+    (root / "hub.yaml").write_text(hub, encoding="utf-8")
+    (root / "translations").mkdir(exist_ok=True)
+    # Spanish: all of the hub's text; Haitian Creole: only its interface words for the label.
+    es = content_entries(root, lambda _, text: f"ES {text}")
+    (root / "translations" / "es.po").write_text(po(es), encoding="utf-8")
+    ht = {"ui:partly_translated": ("partly translated", "tradui an pati"),
+          "ui:not_translated": (
+              UI_STRINGS["not_translated"],
+              NOTICE_HT + " nan {language}. Rele {phone}.")}
+    ht |= content_entries(root, lambda ident, text: f"HT {text}" if ident == "hub:name" else None)
+    (root / "translations" / "ht.po").write_text(po(ht), encoding="utf-8")
+    out = root.parent / "site"
+    build(root, out, pdf=False)
+    return out
+
+
+def test_a_language_below_the_threshold_is_partly_translated_in_the_chooser(threshold_site: Path) -> None:
+    chooser = page(threshold_site, "index.html")
+    ht = re.search(r'<li><a href="ht/".*?</li>', chooser, re.DOTALL)
+    es = re.search(r'<li><a href="es/".*?</li>', chooser, re.DOTALL)
+    assert ht and es
+    assert "tradui an pati" in ht.group(0)
+    assert "partly translated" not in chooser
+    assert "tradui an pati" not in es.group(0) and "partial" not in es.group(0)
+
+
+def test_every_page_of_a_partly_translated_language_says_so(threshold_site: Path) -> None:
+    for path in ("ht/index.html", "ht/help/index.html", "ht/welcome/index.html"):
+        assert NOTICE_HT in page(threshold_site, path), path
+    # Spanish is above the threshold and fully translated: no notice.
+    assert "not translated" not in page(threshold_site, "es/index.html")
+
+
+def test_a_partly_translated_label_missing_in_the_language_is_marked_english(make_hub: MakeHub,
+                                                                             edit: Edit) -> None:
+    root = make_hub(edit("hub.yaml", ("  - es\n", "  - es\n  - ksw\n"),
+                         ("review_every_days: 90", "review_every_days: 90\ntranslation_threshold: 10")))
+    out = root.parent / "site-ksw"
+    build(root, out, pdf=False)
+    item = re.search(r'<li><a href="ksw/".*?</li>', page(out, "index.html"), re.DOTALL)
+    assert item and re.search(r'lang="en"[^>]*>\(partly translated\)<', item.group(0))
