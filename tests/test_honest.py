@@ -13,6 +13,7 @@ import pytest
 from haven.build import build
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.errors import StrictError
 from haven.i18n.translate import content_segments
 from haven.i18n.ui import UI_STRINGS
 from tests.conftest import STARTER, MakeHub
@@ -103,3 +104,39 @@ def test_a_partly_translated_label_missing_in_the_language_is_marked_english(mak
     build(root, out, pdf=False)
     item = re.search(r'<li><a href="ksw/".*?</li>', page(out, "index.html"), re.DOTALL)
     assert item and re.search(r'lang="en"[^>]*>\(partly translated\)<', item.group(0))
+
+
+# -- 2. language names ---------------------------------------------------------------------------
+
+def test_english_pages_name_languages_in_english_and_as_the_hub_names_them(make_hub: MakeHub,
+                                                                         edit: Edit) -> None:
+    root = make_hub(
+        edit("hub.yaml", ("review_every_days: 90",
+                          ("review_every_days: 90\ninterpretation_languages:\n"
+                          "  - tag: cnh\n    name: Laica\n    english_name: Hakha Chin (Lai)"))) |
+        edit("directory/example-legal-aid.yaml", ("languages: [en, es]", "languages: [en, es, prs, ksw, cnh]")))
+    out = root.parent / "site-names"
+    report = build(root, out, pdf=False)
+    assert not [w for w in report.warnings if "name" in w.message]
+    org = page(out, "en/help/org/example-legal-aid/index.html")
+    assert "Dari" in org and "S&#39;gaw Karen" in org and "Hakha Chin (Lai)" in org
+    assert "Persian" not in org and "ကညီကျိာ်" not in org.split("<main", 1)[1].split("</dd>", 1)[0]
+    # A Spanish page names them in Spanish where CLDR can, never as "persa (Afganistán)".
+    es = page(out, "es/help/org/example-legal-aid/index.html")
+    assert "inglés" in es and "persa" not in es
+
+
+def test_a_language_nobody_names_is_a_warning_and_an_error_under_strict(make_hub: MakeHub,
+                                                                        edit: Edit) -> None:
+    root = make_hub(edit("directory/example-legal-aid.yaml",
+                         ("languages: [en, es]", "languages: [en, es, kar]")))
+    report = build(root, root.parent / "site-kar", pdf=False)
+    found = [w for w in report.warnings if "'kar'" in w.message]
+    assert found and found[0].file == "directory/example-legal-aid.yaml" and found[0].line > 0
+    with pytest.raises(StrictError):
+        build(root, root.parent / "site-kar-strict", pdf=False, strict=True)
+    # Named by the hub, it is no longer a warning.
+    named = make_hub(edit("directory/example-legal-aid.yaml", ("languages: [en, es]", "languages: [en, es, kar]"))
+                     | edit("hub.yaml", ("review_every_days: 90", ("review_every_days: 90\n"
+                                         "interpretation_languages:\n  - tag: kar\n    english_name: Karen"))))
+    assert not [w for w in build(named, named.parent / "site-kar2", pdf=False).warnings if "'kar'" in w.message]

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from haven.content.schema import Phone
-from haven.i18n.languages import language, name_in
+from haven.i18n.languages import name_for
 from haven.i18n.translate import Localized, LStr
 from haven.model import Facet, Site, is_free, public_towns
 from haven.phones import tel, tel_of
@@ -95,7 +95,8 @@ def search_index(site: Site, view: Localized) -> bytes:
     contacts = _contacts(site)
 
     def spoken(tag: str) -> str:
-        name, own = name_in(tag, lang.cldr), language(tag).endonym
+        target = site.named(tag)
+        name, own = name_for(target, lang), target.endonym
         return name if name.casefold() == own.casefold() else f"{name} {own}"
 
     pages: list[list[str]] = [

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from haven.content.schema import Phone
 from haven.i18n.catalog import State
-from haven.i18n.languages import Language, cldr_locale, language
+from haven.i18n.languages import Language, language, name_for
 from haven.i18n.translate import Localized, LStr, localize, partly_translated
 from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
@@ -51,6 +51,8 @@ class PageState:
     """The language's content (what deferred calls of shared pages read)."""
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The language's records by kind and id."""
+    names: Mapping[str, Language] = field(default_factory=dict)
+    """Languages the hub names itself, by tag (served and by phone)."""
     placeholders: Placeholders | None = None
     """Set while a shared page is rendered for every language at once (haven.render.shared):
     whatever depends on the language is deferred, as a placeholder."""
@@ -80,7 +82,7 @@ class PageState:
     def sibling(self, path: str) -> PageState:
         """A fresh state for another page of the same language."""
         return PageState(self.lang, self.source, path, self.ui, self.ui_cache, self.region,
-                         self.view, self.records, self.placeholders)
+                         self.view, self.records, self.names, self.placeholders)
 
 
 _PAGE: ContextVar[PageState] = ContextVar("haven_page")
@@ -170,7 +172,7 @@ class Renderer:
         lookup = _records(view)
         nav_keys = {p.key for p in site.nav}
         base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui, {},
-                         site.content.hub.country, view, lookup)
+                         site.content.hub.country, view, lookup, _names(site))
         common = self._common(view, lang, lookup, printed)
         partial = partly_translated(site.content, view)
         placeholders, skeletons = self.skeletons()
@@ -258,7 +260,7 @@ class Renderer:
                                                      source.tag, State.REVIEWED))
         lookup = _records(view)
         base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
-                         site.content.hub.country, view, lookup, placeholders)
+                         site.content.hub.country, view, lookup, _names(site), placeholders)
         common = self._common(view, source, lookup)
         skeletons = {}
         for page in site.pages:
@@ -273,6 +275,12 @@ class Renderer:
 
 _TITLE, _MAIN = "\x02title\x03", "\x02main\x03"
 """Where a page's title and main go in a layout rendered once for many pages."""
+
+
+def _names(site: Site) -> dict[str, Language]:
+    """The languages the hub names itself (served and by phone), by tag."""
+    hub = site.content.hub
+    return {e.tag: e.language for e in (*hub.languages, *hub.interpretation_languages)}
 
 
 def _records(view: Localized) -> dict[str, dict[str, Any]]:
@@ -531,7 +539,7 @@ def _language_name(tag: str) -> str:
     state = _PAGE.get()
     if state.placeholders is not None:
         return state.placeholders.defer(_language_name, tag)
-    return _name_in(tag, state.lang.cldr)
+    return name_for(state.names.get(tag) or language(tag), state.lang)
 
 
 def _language_facet(tag: str) -> Markup:
@@ -540,7 +548,7 @@ def _language_facet(tag: str) -> Markup:
     if state.placeholders is not None:
         return state.placeholders.defer(_language_facet, tag)
     name = _language_name(tag)
-    own = language(tag)
+    own = state.names.get(tag) or language(tag)
     if own.endonym.lower() == name.lower():
         return escape(name)
     return Markup('{} · <span lang="{}" dir="{}">{}</span>').format(
@@ -592,16 +600,6 @@ def _segment_json(seg_id: str) -> Markup:
 
 def _page_language() -> Markup:
     return Markup(_PAGE.get().lang.tag)
-
-
-@lru_cache(maxsize=4096)
-def _name_in(tag: str, page_locale: str | None) -> str:
-    target = cldr_locale(tag)
-    if target is not None and page_locale is not None:
-        name = target.get_display_name(page_locale)
-        if name:
-            return str(name)
-    return language(tag).endonym
 
 
 def _asset(name: str) -> str:
