@@ -3,6 +3,7 @@ translated letters, search words."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Callable
@@ -13,7 +14,8 @@ import pytest
 from haven.build import build
 from haven.content.load import load
 from haven.content.validate import validate
-from haven.errors import StrictError
+from haven.errors import ContentError, StrictError
+from haven.i18n.dates import format_long_date
 from haven.i18n.translate import content_segments
 from haven.i18n.ui import UI_STRINGS
 from tests.conftest import STARTER, MakeHub
@@ -140,3 +142,31 @@ def test_a_language_nobody_names_is_a_warning_and_an_error_under_strict(make_hub
                      | edit("hub.yaml", ("review_every_days: 90", ("review_every_days: 90\n"
                                          "interpretation_languages:\n  - tag: kar\n    english_name: Karen"))))
     assert not [w for w in build(named, named.parent / "site-kar2", pdf=False).warnings if "'kar'" in w.message]
+
+
+# -- 3. dates in languages whose CLDR data is thin ------------------------------------------------
+
+def test_dates_read_naturally_where_cldr_has_no_month_names() -> None:
+    day = dt.date(2026, 10, 30)
+    assert format_long_date(day, "ht") == "30 oktòb 2026"  # not "2026 M10 30"
+    assert format_long_date(day, "en") == "October 30, 2026"
+    assert format_long_date(day, "es") == "30 de octubre de 2026"
+    assert format_long_date(day, "ksw") == "2026-10-30"  # no month names anywhere: no words
+    assert format_long_date(day, "ht", {"ht": "dd/MM/yyyy"}) == "30/10/2026"
+    assert format_long_date(day, "fr", {"fr": "d MMMM y"}) == "30 octobre 2026"
+
+
+def test_a_hub_sets_a_date_pattern_per_language(make_hub: MakeHub, edit: Edit) -> None:
+    root = make_hub(edit("hub.yaml", ("  - es\n", "  - es\n  - ht\n"),
+                         ("review_every_days: 90",
+                          'review_every_days: 90\ndate_formats:\n  es: "dd/MM/yyyy"'))
+                    | edit("documents/welcome.md", ("order: 10\n", "order: 10\ndate: 2026-10-30\n")))
+    out = root.parent / "site-dates"
+    build(root, out, pdf=False)
+    letter = page(out, "ht/welcome/index.html")
+    assert "30 oktòb 2026" in letter and not re.search(r"\bM\d{1,2}\b", letter)
+    assert "30/10/2026" in page(out, "es/welcome/index.html")
+    assert "October 30, 2026" in page(out, "en/welcome/index.html")
+    bad = make_hub(edit("hub.yaml", ("review_every_days: 90", 'review_every_days: 90\ndate_formats:\n  es: "yyyy"')))
+    with pytest.raises(ContentError, match="does not give the day"):
+        validate(load(bad))

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
-from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from haven.content.schema import Organization, Status
 from haven.i18n.catalog import State
+from haven.i18n.dates import format_long_date
 from haven.i18n.languages import Language, language
 from haven.i18n.translate import LocalDocument, Localized, LStr
 
@@ -50,6 +50,8 @@ class Writer:
     fallback: bool = False
     machine: bool = False
     texts: list[str] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)
+    """The hub's date patterns by language (hub.yaml `date_formats`)."""
 
     def s(self, value: Any) -> dict[str, str]:
         text = str(value)
@@ -84,10 +86,7 @@ class Writer:
 
     def date(self, value: dt.date, tag: str) -> str:
         """A date in the language of the sentence it goes in (English in an English fallback)."""
-        locale = language(tag).cldr
-        if locale is None:
-            return value.isoformat()
-        return str(format_date(value, "long", locale=locale))
+        return format_long_date(value, tag, self.date_formats)
 
     def notices(self, view: Localized, source: Language, phone: str) -> list[dict[str, str]]:
         """What the page says about its own language: fallback text, machine drafts."""
@@ -105,7 +104,8 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
     """Everything the template needs for one language, and every string it will print."""
     hub = view.hub
     url = hub_url(base_url, lang.tag)
-    common = Writer(lang, region)
+    formats = dict(hub.date_formats)
+    common = Writer(lang, region, date_formats=formats)
     phone_text = str(common.phone(str(hub.phone))["t"])
     data: dict[str, Any] = {
         "lang": typst_lang(lang.tag),
@@ -124,7 +124,7 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
     }
     texts = list(common.texts)
 
-    flyer = Writer(lang, region, common.fallback, common.machine)
+    flyer = Writer(lang, region, common.fallback, common.machine, date_formats=formats)
     data["flyer"] = {
         "intro": flyer.s(hub.home.intro),
         "first": flyer.ui(view, "what_to_do_first"),
@@ -136,7 +136,7 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
     data["flyer"]["notices"] = flyer.notices(view, source, phone_text)
     texts += flyer.texts
 
-    card = Writer(lang, region, common.fallback, common.machine)
+    card = Writer(lang, region, common.fallback, common.machine, date_formats=formats)
     rights = families_guide(view.documents)
     data["card"] = {
         "title": card.s(rights.meta.title) if rights else card.ui(view, "what_to_do_first"),
@@ -147,7 +147,7 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
 
     staff = staff_document(view.documents)
     if staff is not None:
-        poster = Writer(lang, region, common.fallback, common.machine)
+        poster = Writer(lang, region, common.fallback, common.machine, date_formats=formats)
         blocks: list[dict[str, Any]] = []
         for block in staff.blocks:
             blocks += _blocks(poster, block)

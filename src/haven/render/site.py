@@ -12,13 +12,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from babel import Locale
-from babel.dates import DateTimePattern, get_date_format, parse_pattern
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from haven.content.schema import Phone
 from haven.i18n.catalog import State
+from haven.i18n.dates import format_long_date
 from haven.i18n.languages import Language, language, name_for
 from haven.i18n.translate import Localized, LStr, localize, partly_translated
 from haven.model import Page, Site
@@ -491,22 +490,8 @@ def _date(value: dt.date | None) -> str:
     state = _PAGE.get()
     if state.placeholders is not None:
         return state.placeholders.defer(_date, value)
-    return _format_date(value, state.lang.cldr)
-
-
-@lru_cache(maxsize=4096)
-def _format_date(value: dt.date, locale: str | None) -> str:
-    if locale is None:
-        return value.isoformat()
-    pattern, cldr = _long_date(locale)
-    return str(pattern.apply(value, cldr))
-
-
-@lru_cache(maxsize=256)
-def _long_date(locale: str) -> tuple[DateTimePattern, Locale]:
-    """What babel.dates.format_date(…, "long", locale) looks up again on every call."""
-    cldr = Locale.parse(locale)
-    return parse_pattern(get_date_format("long", locale=cldr)), cldr
+    formats = state.view.hub.date_formats if state.view is not None else None
+    return format_long_date(value, state.lang.tag, formats)
 
 
 def _phone(value: Phone | str) -> Markup:
