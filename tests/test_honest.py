@@ -18,7 +18,10 @@ from haven.errors import ContentError, StrictError
 from haven.i18n.dates import format_long_date
 from haven.i18n.translate import content_segments
 from haven.i18n.ui import UI_STRINGS
+from haven.model import build_model
+from haven.print import localized_views, render_pdfs
 from tests.conftest import STARTER, MakeHub
+from tests.test_print import pdftotext, squeeze
 
 Edit = Callable[..., dict[str, str]]
 
@@ -170,3 +173,70 @@ def test_a_hub_sets_a_date_pattern_per_language(make_hub: MakeHub, edit: Edit) -
     bad = make_hub(edit("hub.yaml", ("review_every_days: 90", 'review_every_days: 90\ndate_formats:\n  es: "yyyy"')))
     with pytest.raises(ContentError, match="does not give the day"):
         validate(load(bad))
+
+
+# -- 4. PDFs: the notice names languages in the reader's language; the card carries the rights ---
+
+RIGHTS = """---
+id: rights
+title: Know your rights
+kind: guide
+order: 20
+audiences: [families]
+---
+
+## Every child can go to school
+
+Every child can go to public school for free. Immigration status does not matter.
+
+## Your child's records
+
+The school needs your written permission to share your child's records.
+
+## Sources
+
+- Plyler v. Doe (1982)
+"""
+
+RIGHTS_AR = {
+    "document:rights:title": "اعرف حقوقك",
+    "document:rights:body.0": "## يمكن لكل طفل أن يذهب إلى المدرسة",
+    "document:rights:body.1": "يمكن لكل طفل أن يذهب إلى المدرسة العامة مجانًا. وضع الهجرة لا يهم.",
+    "document:rights:body.2": "## سجلات طفلك",
+    "document:rights:body.3": "تحتاج المدرسة إلى إذنك الكتابي لمشاركة سجلات طفلك.",
+}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    root = tmp_path_factory.mktemp("printed") / "hub"
+    shutil.copytree(STARTER, root)
+    hub = (root / "hub.yaml").read_text(encoding="utf-8").replace("  - es\n", "  - es\n  - ar\n")
+    (root / "hub.yaml").write_text(hub, encoding="utf-8")
+    (root / "documents" / "rights.md").write_text(RIGHTS, encoding="utf-8")
+    ar = content_entries(root, lambda ident, _: RIGHTS_AR.get(ident))
+    ar["ui:not_translated"] = (UI_STRINGS["not_translated"],
+                               ("جزء من هذه الصفحة لم يُترجم بعد إلى {language}، وهو معروض باللغة {source}. "
+                               "للمساعدة بلغتك، اتصل على {phone}."))
+    (root / "translations").mkdir(exist_ok=True)
+    (root / "translations" / "ar.po").write_text(po(ar), encoding="utf-8")
+    site = build_model(validate(load(root)))
+    return render_pdfs(site, localized_views(site, ["en", "ar"]))
+
+
+def test_the_pdf_notice_names_the_source_language_in_the_readers_language(printed: dict[str, bytes]) -> None:
+    flyer = squeeze(pdftotext(printed["pdf/ar/flyer-letter.pdf"]))
+    assert squeeze("باللغة الإنجليزية") in flyer  # the home page's text is English here
+    assert "باللغةEnglish" not in flyer and "English" not in flyer
+
+
+def test_the_wallet_card_carries_the_rights_of_the_families_guide(printed: dict[str, bytes]) -> None:
+    english = squeeze(pdftotext(printed["pdf/en/card-letter.pdf"]))
+    for line in ("Every child can go to school", "Every child can go to public school for free.",
+                 "Your child's records", "The school needs your written permission"):
+        assert english.count(squeeze(line)) == 8, line  # eight cards on a sheet
+    assert "Plyler" not in english  # a list of sources is not a right
+    arabic = squeeze(pdftotext(printed["pdf/ar/card-a4.pdf"]))
+    for text in ("اعرف حقوقك", "يمكن لكل طفل أن يذهب إلى المدرسة", "سجلات طفلك",
+                 "تحتاج المدرسة إلى إذنك الكتابي لمشاركة سجلات طفلك."):
+        assert squeeze(text) in arabic, text

@@ -9,6 +9,7 @@ addresses are wrapped in Unicode directional isolates, the PDF equivalent of `<b
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from markdown_it.token import Token
 from haven.content.schema import Organization, Status
 from haven.i18n.catalog import State
 from haven.i18n.dates import format_long_date
-from haven.i18n.languages import Language, language
+from haven.i18n.languages import Language, language, name_for
 from haven.i18n.translate import LocalDocument, Localized, LStr
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
@@ -91,9 +92,10 @@ class Writer:
     def notices(self, view: Localized, source: Language, phone: str) -> list[dict[str, str]]:
         """What the page says about its own language: fallback text, machine drafts."""
         notes = []
-        if self.fallback:
-            notes.append(self.ui(view, "not_translated", language=self.lang.endonym,
-                                 source=source.endonym, phone=phone))
+        if self.fallback:  # both languages named in the language of the sentence
+            said_in = language(view.ui["not_translated"].lang)
+            notes.append(self.ui(view, "not_translated", language=name_for(self.lang, said_in),
+                                 source=name_for(source, said_in), phone=phone))
         if self.machine:
             notes.append(self.ui(view, "machine_translation"))
         return notes
@@ -140,6 +142,9 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
     rights = families_guide(view.documents)
     data["card"] = {
         "title": card.s(rights.meta.title) if rights else card.ui(view, "what_to_do_first"),
+        "rights": [{"head": card.s(head), "short": card.s(short), "full": card.s(full)}
+                   for head, short, full in rights_sections(rights)] if rights else [],
+        "first": card.ui(view, "what_to_do_first"),
         "steps": [card.s(step) for step in hub.home.first_steps],
     }
     data["card"]["notices"] = card.notices(view, source, phone_text)
@@ -161,6 +166,49 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
         data["poster"]["notices"] = poster.notices(view, source, phone_text)
         texts += poster.texts
     return data, texts
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;。！？؟۔።።။।])\s+|(?<=[。！？])")
+MIN_SENTENCE = 24
+"""A sentence end closer to the start than this is an abbreviation ("v.", "Dr."), not an end."""
+
+
+def rights_sections(guide: LocalDocument) -> list[tuple[LStr, LStr, LStr]]:
+    """The guide's headed sections as the wallet card carries them: (heading, the first
+    sentence under it, all its paragraphs), in the language each is shown in. Sections with
+    no paragraph (a list of sources) are left out; links keep their words only."""
+    sections: list[tuple[LStr, list[LStr]]] = []
+    for block in guide.blocks:
+        tokens = _md.parse(str(block))
+        if tokens and tokens[0].type == "heading_open":
+            sections.append((LStr(_words(tokens[1].children or []), block.lang, block.state), []))
+        elif sections and tokens and tokens[0].type == "paragraph_open":
+            sections[-1][1].append(LStr(_words(tokens[1].children or []), block.lang, block.state))
+    found = []
+    for head, paragraphs in sections:
+        if paragraphs:
+            first = paragraphs[0]
+            full = LStr(" ".join(paragraphs), first.lang,
+                        max((p.state for p in paragraphs), key=_TRUST.index))
+            found.append((head, LStr(_first_sentence(first), first.lang, first.state), full))
+    return found
+
+
+_TRUST = [State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING]
+"""States from most to least trusted: text joined from several keeps the least trusted."""
+
+
+def _words(children: list[Token]) -> str:
+    """Inline Markdown's words alone (a card has no room for link addresses)."""
+    return "".join(c.content if c.type in ("text", "code_inline") else " "
+                   for c in children if c.type in ("text", "code_inline", "softbreak", "hardbreak"))
+
+
+def _first_sentence(text: str) -> str:
+    for found in _SENTENCE_END.finditer(text):
+        if found.start() >= MIN_SENTENCE:
+            return text[:found.start()].strip()
+    return text.strip()
 
 
 def legal_help(organizations: list[Any]) -> list[Any]:
