@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,8 +21,11 @@ from haven.i18n.translate import content_segments
 from haven.i18n.ui import UI_STRINGS
 from haven.model import build_model
 from haven.print import localized_views, render_pdfs
+from haven.serve import make_server
 from tests.conftest import STARTER, MakeHub
+from tests.test_directory import needs_chromium, search
 from tests.test_print import pdftotext, squeeze
+from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS
 
 Edit = Callable[..., dict[str, str]]
 
@@ -240,3 +244,73 @@ def test_the_wallet_card_carries_the_rights_of_the_families_guide(printed: dict[
     for text in ("اعرف حقوقك", "يمكن لكل طفل أن يذهب إلى المدرسة", "سجلات طفلك",
                  "تحتاج المدرسة إلى إذنك الكتابي لمشاركة سجلات طفلك."):
         assert squeeze(text) in arabic, text
+
+
+# -- 5. search: everyday words find the right organizations, in every language ------------------
+
+OTHER_ORG = """id: example-food-bank
+name: Example Food Bank
+description: Food for families, every Saturday.
+services:
+  - id: example-food
+    name: Food for families
+    topics: [know-your-rights]
+    cost_options:
+      - amount: 0
+verification:
+  status: unverified
+"""
+
+SEARCH_WORDS = {"ar": "محامي، مستشار قانوني", "zh-Hans": "律师，法律援助"}
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("search") / "hub"
+    shutil.copytree(STARTER, root)
+    hub = (root / "hub.yaml").read_text(encoding="utf-8").replace("  - es\n", "  - es\n  - ar\n  - zh-Hans\n")
+    (root / "hub.yaml").write_text(hub, encoding="utf-8")
+    topics = (root / "topics.yaml").read_text(encoding="utf-8")
+    topics = topics.replace("help at no cost.\n", "help at no cost.\n    search_words: lawyer, attorney\n")
+    (root / "topics.yaml").write_text(topics, encoding="utf-8")
+    (root / "directory" / "example-food-bank.yaml").write_text(OTHER_ORG, encoding="utf-8")
+    (root / "translations").mkdir(exist_ok=True)
+    for tag, words in SEARCH_WORDS.items():
+        entries = content_entries(root, lambda ident, _, w=words: w if ident == "topic:legal-help:search_words" else None)
+        assert entries
+        (root / "translations" / f"{tag}.po").write_text(po(entries, "machine"), encoding="utf-8")
+    out = root.parent / "site"
+    build(root, out, pdf=False)
+    return out
+
+
+def test_the_search_index_holds_each_services_topic_search_words(search_site: Path) -> None:
+    arabic = (search_site / "ar" / "search-index.js").read_text(encoding="utf-8")
+    assert "محامي مستشار قانوني" in arabic and "lawyer attorney" in arabic
+    assert "律师 法律援助" in (search_site / "zh-Hans" / "search-index.js").read_text(encoding="utf-8")
+
+
+@needs_chromium
+def test_arabic_and_chinese_searches_for_a_lawyer_find_the_legal_help(search_site: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    server = make_server(search_site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                for tag, query in (("ar", "محامي"), ("zh-Hans", "律师"), ("ar", "lawyer"), ("en", "attorney")):
+                    page.goto(f"{origin}/{tag}/help/")
+                    found = search(page, query)
+                    orgs = [link for link in found if "/org/" in link]
+                    assert orgs == ["../help/org/example-legal-aid/"], \
+                        (tag, query, found)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()

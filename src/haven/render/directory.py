@@ -93,6 +93,10 @@ def search_index(site: Site, view: Localized) -> bytes:
     region = site.content.hub.country
 
     contacts = _contacts(site)
+    # Each topic's everyday search words, in the page's language and in the source's
+    # ("lawyer" finds legal help on every page, "محامي" on the Arabic ones).
+    source_words = {t.id: t.search_words for t in site.content.topics}
+    words = {t.id: _search_words(t.search_words, source_words.get(t.id)) for t in view.topics}
 
     def spoken(tag: str) -> str:
         target = site.named(tag)
@@ -107,7 +111,7 @@ def search_index(site: Site, view: Localized) -> bytes:
         pages.append([doc.meta.title, f"{doc.meta.id}/", _join(doc.meta.summary, body), ""])
     pages.append([ui["find_help"], "help/", str(ui["help_intro"]), ""])
     for facet in site.facets.values():
-        pages.append(_facet_entry(facet, view, spoken))
+        pages.append(_facet_entry(facet, view, spoken, words))
     if view.reporting is not None:
         channels = view.reporting.channels
         text = _join(_plain(view.reporting.intro), *(_join(c.name, c.description) for c in channels))
@@ -126,6 +130,7 @@ def search_index(site: Site, view: Localized) -> bytes:
             text = _join(
                 s.description,
                 *(topics[t].name for t in s.topics if t in topics),
+                *(words[t] for t in s.topics if t in words),
                 *(audiences[a].name for a in s.audiences if a in audiences),
                 *(spoken(tag) for tag in s.languages),
                 ui["free"] if is_free(s) else s.fees_description,
@@ -170,12 +175,27 @@ def _other_language(text: object, lang: str) -> str:
     return text.lang if isinstance(text, LStr) and text.lang != lang else ""
 
 
-def _facet_entry(facet: Facet, view: Localized, spoken: Callable[[str], str]) -> list[str]:
+def _facet_entry(facet: Facet, view: Localized, spoken: Callable[[str], str],
+                 words: dict[str, str]) -> list[str]:
     if facet.kind == "topic":
         topic = next(t for t in view.topics if t.id == facet.value)
-        return [topic.name, facet.path, _join(topic.description), ""]
+        return [topic.name, facet.path, _join(topic.description, words.get(topic.id)), ""]
     title = facet_label(facet.key, view, spoken)
     return [title, facet.path, "", ""]
+
+
+_WORD_LIST = re.compile(r"\s*[,،،，、;；]\s*")
+
+
+def _search_words(*lists: object) -> str:
+    """Comma-separated search word lists (any script's commas) as one line of words, each
+    word once, in order."""
+    found: dict[str, None] = {}
+    for words in lists:
+        for word in _WORD_LIST.split(str(words or "")):
+            if word.strip():
+                found.setdefault(" ".join(word.split()), None)
+    return " ".join(found)
 
 
 DESCRIPTION_CHARACTERS = 160
