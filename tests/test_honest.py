@@ -314,3 +314,24 @@ def test_arabic_and_chinese_searches_for_a_lawyer_find_the_legal_help(search_sit
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- 6. the letter: the district's own text, or labelled as a translation of it -------------------
+
+LETTER_LABEL = "This is a translation of the district&#39;s letter. It is not the district&#39;s own text."
+
+
+def test_a_letter_shown_translated_says_it_is_a_translation(make_hub: MakeHub, edit: Edit) -> None:
+    root = make_hub(edit("hub.yaml", ("  - es\n", "  - es\n  - fr\n  - ht\n")))
+    (root / "translations").mkdir(exist_ok=True)
+    body = content_entries(root, lambda ident, text: f"T {text}" if ident.startswith("document:welcome:body") else None)
+    (root / "translations" / "es.po").write_text(po(body, "reviewed"), encoding="utf-8")
+    (root / "translations" / "fr.po").write_text(po(body, "machine"), encoding="utf-8")
+    out = root.parent / "site-letter"
+    build(root, out, pdf=False)
+    french = page(out, "fr/welcome/index.html")
+    label = french.index(LETTER_LABEL)
+    assert label < french.index("T Dear families"), "the label comes above the letter"
+    assert LETTER_LABEL not in page(out, "fr/index.html")  # only on the letter
+    for tag in ("en", "es", "ht"):  # the source; reviewed by the district; not translated
+        assert LETTER_LABEL not in page(out, f"{tag}/welcome/index.html"), tag

@@ -111,7 +111,7 @@ def environment() -> Environment:
     )
     env.filters.update(t=_text, md=_markdown, date=_date, striptags=_striptags)
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
-                       organization_jsonld=_organization_jsonld)
+                       organization_jsonld=_organization_jsonld, letter_notice=_letter_notice)
     env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
     env.tests["contains"] = lambda seq, item: item in seq
     return env
@@ -538,6 +538,20 @@ def _language_facet(tag: str) -> Markup:
         return escape(name)
     return Markup('{} · <span lang="{}" dir="{}">{}</span>').format(
         name, own.tag, own.direction, own.endonym)
+
+
+def _letter_notice(doc_id: str) -> Markup:
+    """Above a letter shown translated, and not in a translation the district reviewed: that
+    it is a translation of the district's letter, not its own text."""
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_letter_notice, doc_id)
+    blocks = state.records["document"][doc_id].blocks
+    translated = any(isinstance(b, LStr) and b.lang == state.lang.tag != state.source.tag
+                     and b.state is not State.REVIEWED for b in blocks)
+    if not translated:
+        return Markup("")
+    return Markup('<p class="notice" role="note">{}</p>\n').format(_ui("letter_translation"))
 
 
 def _striptags(value: Any) -> str:
