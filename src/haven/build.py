@@ -36,7 +36,7 @@ from haven.i18n.status import (
     segment_states,
     staff_css,
 )
-from haven.i18n.translate import Localized, content_segments, localize
+from haven.i18n.translate import Localized, content_segments, localize, partly_translated
 from haven.model import Site, build_model
 from haven.offline import file_digests, offline_files
 from haven.output import Staging, staging
@@ -179,6 +179,10 @@ class _LanguageDone:
     """Its files' digests for the offline manifests (haven.offline), hashed where they are."""
     compressed: dict[str, int]
     """The gzip size of its largest pages (summarize finds the heaviest page among them)."""
+    tag: str = ""
+    partial: tuple[str, str] | None = None
+    """Below the hub's translation threshold: its "partly translated" label and the tag of
+    the language that label is in (the chooser shows it)."""
 
 
 def render(site: Site, translations: list[Translation], stage: Staging,
@@ -187,13 +191,14 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     the previous build's folder, which may not exist yet) go straight into `stage`.
     """
     renderer = Renderer(site)
-    files = {"index.html": renderer.chooser(), CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
+    files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
     files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
     sizes: dict[str, int] = {}
     digests: dict[str, str] = {}
     compressed: dict[str, int] = {}
     messages: list[Message] = []
     statuses: list[LanguageStatus] = []
+    partial: dict[str, tuple[str, str]] = {}
     renderer.skeletons()  # the pages shared by every language, made before workers fork
     with _per_language(_Job(site, translations, pdf_from, stage, renderer)) as languages:
         for done, language in enumerate(languages, start=1):
@@ -203,8 +208,12 @@ def render(site: Site, translations: list[Translation], stage: Staging,
             messages += language.messages
             if language.status is not None:
                 statuses.append(language.status)
+            if language.partial is not None:
+                partial[language.tag] = language.partial
             if progress:
                 progress(done, len(translations))
+    # The chooser, once every language has said whether it is partly translated.
+    files["index.html"] = renderer.chooser(partial)
     # The staff report: the translation matrix and the messages to copy.
     matrix = matrix_of(site.content, site.text_pages, statuses)
     files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
@@ -235,9 +244,11 @@ class _Job:
         for name, data in files.items():
             self.stage.write(name, data)
         messages = language_messages(self.site.content, view, self.source_view)
+        label = view.ui["partly_translated"]
+        partial = (str(label), label.lang) if partly_translated(self.site.content, view) else None
         return _LanguageDone({name: len(data) for name, data in files.items()}, messages,
                              self.status(view, catalog), file_digests(self.site, files),
-                             _largest_compressed(files))
+                             _largest_compressed(files), view.lang, partial)
 
     def source_view(self) -> Localized:
         """The source language's view, made once per process (messages fall back to it)."""

@@ -104,6 +104,14 @@ class Site:
     def language(self, tag: str) -> Language:
         return next(lang for lang in self.languages if lang.tag == tag)
 
+    def named(self, tag: str) -> Language:
+        """Language `tag` with the names the hub gives it (served or by phone), else Haven's."""
+        hub = self.content.hub
+        for entry in (*hub.languages, *hub.interpretation_languages):
+            if entry.tag == tag:
+                return entry.language
+        return language(tag)
+
     def facet_of(self, page: Page) -> Facet:
         """The facet a topic or filter page lists."""
         return self.facets[f"topic:{page.record}" if page.key.startswith("topic:") else page.record]

@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from haven.i18n.dates import check_pattern
 from haven.i18n.languages import Language, language
 from haven.i18n.placeholders import OUTREACH, problem
 
@@ -502,6 +503,19 @@ class Hub(Confirmable):
     """Languages with no pages, offered by phone: the chooser lists them with the number."""
     offline: bool = True
     """Readers' browsers keep the pages (and PDFs) of each language they open, for use offline."""
+    date_formats: dict[LanguageTag, str] = {}
+    """A long date pattern per language (CLDR letters: `ht: "d MMMM yyyy"`), where Haven's
+    default does not read naturally."""
+
+    @field_validator("date_formats")
+    @classmethod
+    def _date_patterns(cls, value: dict[str, str]) -> dict[str, str]:
+        for tag, pattern in value.items():
+            problem = check_pattern(pattern)
+            if problem:
+                raise ValueError(f"{tag}: {problem} — write it with CLDR's letters, like "
+                                 "'d MMMM yyyy' (30 October 2026) or 'dd/MM/yyyy'")
+        return value
 
     @field_validator("languages", "interpretation_languages", mode="before")
     @classmethod

@@ -36,6 +36,7 @@ from haven.content.schema import (
 )
 from haven.content.source import Located, Path_
 from haven.errors import ContentError, Problem
+from haven.i18n.languages import has_name
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -145,7 +146,8 @@ class _Checker:
         self._origin("hub", "hub", "hub.yaml", ())
         if hub is None:
             return None  # every other problem has still been found and is reported with it
-        warnings = self._catalog_warnings(hub)
+        warnings = self._catalog_warnings(hub) + self._name_warnings(
+            hub, organizations, resources.resources if resources else [])
         content = Content(
             root=raw.root,
             hub=hub,
@@ -290,6 +292,36 @@ class _Checker:
             Problem(f"translations/{tag}.po", 0, f"'{tag}' is not a language this hub serves",
                     "add it to languages in hub.yaml, or remove the file")
             for tag in sorted(self.raw.catalogs) if tag not in served
+        ]
+
+    def _name_warnings(self, hub: Hub, organizations: list[tuple[str, Organization]],
+                       resources: list[Resource]) -> list[Problem]:
+        """A language tag served, offered by phone or listed that nobody names (`kar`): its
+        pages would show the bare tag. A warning (an error under --strict)."""
+        named = {e.tag for e in (*hub.languages, *hub.interpretation_languages)
+                 if e.name or e.english_name}
+        found: dict[str, tuple[str, int]] = {}
+
+        def listed(tag: str, name: str, path: Path_) -> None:
+            if tag not in named and tag not in found and not has_name(tag):
+                found[tag] = (name, self._line(name, path))
+
+        for key in ("languages", "interpretation_languages"):
+            for index, entry in enumerate(getattr(hub, key)):
+                listed(entry.tag, "hub.yaml", (key, index))
+        for name, org in organizations:
+            for index, service in enumerate(org.services):
+                for n, tag in enumerate(service.languages):
+                    listed(tag, name, ("services", index, "languages", n))
+        for index, res in enumerate(resources):
+            for n, tag in enumerate(res.languages):
+                listed(tag, "resources.yaml", ("resources", index, "languages", n))
+        return [
+            Problem(name, line, f"Haven knows no name for the language '{tag}', so pages would "
+                    "show the bare tag",
+                    f"name it in hub.yaml: under languages or interpretation_languages, write "
+                    f"'- tag: {tag}' with 'name:' (in itself) and 'english_name:', or check the tag")
+            for tag, (name, line) in found.items()
         ]
 
     # -- helpers ------------------------------------------------------------------------------

@@ -79,7 +79,8 @@ def language(tag: str, endonym: str | None = None, english_name: str | None = No
         english = locale.get_display_name("en") or tag
         direction = "rtl" if locale.text_direction == "rtl" else "ltr"
     else:
-        name, english = tag, tag
+        english = str(Locale.parse("en").languages.get(tag) or tag)
+        name = tag
         direction = "rtl" if tag.split("-")[0] in RTL_FALLBACK else "ltr"
     return Language(
         tag=tag,
@@ -98,11 +99,44 @@ def _capitalize(name: str) -> str:
 
 
 @cache
-def name_in(tag: str, page_locale: str | None) -> str:
-    """The name of language `tag` in the language of `page_locale` (CLDR), else in itself."""
-    target = cldr_locale(tag)
-    if target is not None and page_locale is not None:
-        name = target.get_display_name(page_locale)
+def name_for(target: Language, page: Language) -> str:
+    """`target`'s name as readers of a page in language `page` expect it.
+
+    In itself on its own pages; on English pages its English name (the hub's, else Haven's
+    table, else CLDR's: "Dari", "S'gaw Karen", never "Persian (Afghanistan)" or a name in
+    another script); on other pages CLDR's name in the page's language, for the tag itself
+    before its CLDR alias ("darí", not "persa (Afganistán)"); else its name in itself.
+    """
+    if target.tag == page.tag:
+        return target.endonym
+    if page.tag.split("-")[0] == "en":
+        return target.english_name
+    if page.cldr is not None:
+        name = _cldr_name(target.tag, page.cldr)
         if name:
-            return str(name)
-    return language(tag).endonym
+            return name
+    return target.endonym
+
+
+@cache
+def _cldr_name(tag: str, page_locale: str) -> str | None:
+    try:
+        page = Locale.parse(page_locale)
+    except (UnknownLocaleError, ValueError):
+        return None
+    own = page.languages.get(tag.replace("-", "_"))
+    if own:
+        return str(own)
+    if tag in CLDR_ALIASES or tag in ENDONYMS:
+        return None  # CLDR knows it under another name: that name would mislead
+    target = cldr_locale(tag)
+    name = target.get_display_name(page) if target is not None else None
+    return str(name) if name else None
+
+
+def has_name(tag: str) -> bool:
+    """Whether Haven can name `tag` at all (its table or CLDR), without the hub's help."""
+    if tag in ENDONYMS or cldr_locale(tag) is not None:
+        return True
+    english = Locale.parse("en").languages
+    return tag.replace("-", "_") in english or tag.split("-")[0] in english

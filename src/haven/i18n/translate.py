@@ -217,6 +217,39 @@ def unconfirmed_segments(content: Content) -> set[str]:
     return found
 
 
+_WORDS: tuple[Content, dict[str, int]] | None = None
+
+
+def _segment_words(content: Content) -> dict[str, int]:
+    """The words of each of the hub's own segments (interface strings left out), by id."""
+    global _WORDS
+    if _WORDS is None or _WORDS[0] is not content:
+        _WORDS = (content, {s.id: max(1, len(s.source.split()))
+                            for s in content_segments(content) if s.kind != "ui"})
+    return _WORDS[1]
+
+
+def translated_share(content: Content, view: Localized) -> int:
+    """Percent of the hub's own text (in source words) that readers of `view` see translated:
+    segments in a state its publish policy shows as current. 100 for the source language."""
+    if view.lang == content.hub.source_language:
+        return 100
+    words = _segment_words(content)
+    total = sum(words.values())
+    if not total:
+        return 100
+    shown = published_states(content.hub, view.lang)
+    translated = sum(n for ident, n in words.items() if view.states.get(ident) in shown)
+    return translated * 100 // total
+
+
+def partly_translated(content: Content, view: Localized) -> bool:
+    """Whether the language's share of translated text is below the hub's
+    `translation_threshold`: the chooser and every page of it then say so."""
+    threshold = content.hub.translation_threshold
+    return threshold > 0 and translated_share(content, view) < threshold
+
+
 def entry_state(entry: Entry | None, source: str) -> State:
     """The state of a translation of `source`: outdated when it was made from another text."""
     if entry is None:

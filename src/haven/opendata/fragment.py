@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from haven.content.schema import Phone, Status, Verification
@@ -19,6 +18,7 @@ from haven.content.validate import Content
 from haven.costs import cost_text, is_free
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
+from haven.i18n.dates import format_long_date
 from haven.i18n.languages import language
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, localize
@@ -90,8 +90,7 @@ class _Fragments:
         import datetime as dt
 
         assert isinstance(value, dt.date)
-        return str(format_date(value, "long", locale=self.info.cldr)) if self.info.cldr \
-            else value.isoformat()
+        return format_long_date(value, self.info.tag, self.view.hub.date_formats)
 
     def phone(self, phone: Phone | str) -> Markup:
         href, shown = tel_of(phone, self.country)

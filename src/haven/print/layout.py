@@ -9,17 +9,18 @@ addresses are wrapped in Unicode directional isolates, the PDF equivalent of `<b
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
-from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from haven.content.schema import Organization, Status
 from haven.i18n.catalog import State
-from haven.i18n.languages import Language, language
+from haven.i18n.dates import format_long_date
+from haven.i18n.languages import Language, language, name_for
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import LocalDocument, Localized, LStr
 from haven.model import is_closed, service_closed
@@ -52,6 +53,8 @@ class Writer:
     fallback: bool = False
     machine: bool = False
     texts: list[str] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)
+    """The hub's date patterns by language (hub.yaml `date_formats`)."""
 
     def s(self, value: Any) -> dict[str, str]:
         text = str(value)
@@ -84,17 +87,15 @@ class Writer:
 
     def date(self, value: dt.date, tag: str) -> str:
         """A date in the language of the sentence it goes in (English in an English fallback)."""
-        locale = language(tag).cldr
-        if locale is None:
-            return value.isoformat()
-        return str(format_date(value, "long", locale=locale))
+        return format_long_date(value, tag, self.date_formats)
 
     def notices(self, view: Localized, source: Language, phone: str) -> list[dict[str, str]]:
         """What the page says about its own language: fallback text, machine drafts."""
         notes = []
-        if self.fallback:
-            notes.append(self.ui(view, "not_translated", language=self.lang.endonym,
-                                 source=source.endonym, phone=phone))
+        if self.fallback:  # both languages named in the language of the sentence
+            said_in = language(view.ui["not_translated"].lang)
+            notes.append(self.ui(view, "not_translated", language=name_for(self.lang, said_in),
+                                 source=name_for(source, said_in), phone=phone))
         if self.machine:
             notes.append(self.ui(view, "machine_translation"))
         return notes
@@ -105,7 +106,8 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
     """Everything the template needs for one language, and every string it will print."""
     hub = view.hub
     url = hub_url(base_url, lang.tag)
-    common = Writer(lang, region)
+    formats = dict(hub.date_formats)
+    common = Writer(lang, region, date_formats=formats)
     phone_text = str(common.phone(str(hub.phone))["t"])
     data: dict[str, Any] = {
         "lang": typst_lang(lang.tag),
@@ -124,7 +126,7 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
     }
     texts = list(common.texts)
 
-    flyer = Writer(lang, region, common.fallback, common.machine)
+    flyer = Writer(lang, region, common.fallback, common.machine, date_formats=formats)
     data["flyer"] = {
         "intro": flyer.s(hub.home.intro),
         "first": flyer.ui(view, "what_to_do_first"),
@@ -136,10 +138,13 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
     data["flyer"]["notices"] = flyer.notices(view, source, phone_text)
     texts += flyer.texts
 
-    card = Writer(lang, region, common.fallback, common.machine)
+    card = Writer(lang, region, common.fallback, common.machine, date_formats=formats)
     rights = families_guide(view.documents)
     data["card"] = {
         "title": card.s(rights.meta.title) if rights else card.ui(view, "what_to_do_first"),
+        "rights": [{"head": card.s(head), "short": card.s(short), "full": card.s(full)}
+                   for head, short, full in rights_sections(rights)] if rights else [],
+        "first": card.ui(view, "what_to_do_first"),
         "steps": [card.s(step) for step in hub.home.first_steps],
     }
     data["card"]["notices"] = card.notices(view, source, phone_text)
@@ -147,7 +152,7 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
 
     staff = staff_document(view.documents)
     if staff is not None:
-        poster = Writer(lang, region, common.fallback, common.machine)
+        poster = Writer(lang, region, common.fallback, common.machine, date_formats=formats)
         blocks: list[dict[str, Any]] = []
         for block in staff.blocks:
             blocks += _blocks(poster, block)
@@ -161,6 +166,49 @@ def piece_data(view: Localized, lang: Language, source: Language, base_url: str,
         data["poster"]["notices"] = poster.notices(view, source, phone_text)
         texts += poster.texts
     return data, texts
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;。！？؟۔።።။।])\s+|(?<=[。！？])")
+MIN_SENTENCE = 24
+"""A sentence end closer to the start than this is an abbreviation ("v.", "Dr."), not an end."""
+
+
+def rights_sections(guide: LocalDocument) -> list[tuple[LStr, LStr, LStr]]:
+    """The guide's headed sections as the wallet card carries them: (heading, the first
+    sentence under it, all its paragraphs), in the language each is shown in. Sections with
+    no paragraph (a list of sources) are left out; links keep their words only."""
+    sections: list[tuple[LStr, list[LStr]]] = []
+    for block in guide.blocks:
+        tokens = _md.parse(str(block))
+        if tokens and tokens[0].type == "heading_open":
+            sections.append((LStr(_words(tokens[1].children or []), block.lang, block.state), []))
+        elif sections and tokens and tokens[0].type == "paragraph_open":
+            sections[-1][1].append(LStr(_words(tokens[1].children or []), block.lang, block.state))
+    found = []
+    for head, paragraphs in sections:
+        if paragraphs:
+            first = paragraphs[0]
+            full = LStr(" ".join(paragraphs), first.lang,
+                        max((p.state for p in paragraphs), key=_TRUST.index))
+            found.append((head, LStr(_first_sentence(first), first.lang, first.state), full))
+    return found
+
+
+_TRUST = [State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING]
+"""States from most to least trusted: text joined from several keeps the least trusted."""
+
+
+def _words(children: list[Token]) -> str:
+    """Inline Markdown's words alone (a card has no room for link addresses)."""
+    return "".join(c.content if c.type in ("text", "code_inline") else " "
+                   for c in children if c.type in ("text", "code_inline", "softbreak", "hardbreak"))
+
+
+def _first_sentence(text: str) -> str:
+    for found in _SENTENCE_END.finditer(text):
+        if found.start() >= MIN_SENTENCE:
+            return text[:found.start()].strip()
+    return text.strip()
 
 
 def legal_help(organizations: list[Any]) -> list[Any]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from haven.content.schema import Phone
 from haven.costs import cost_text, is_free
-from haven.i18n.languages import language, name_in
+from haven.i18n.languages import name_for
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr
 from haven.model import Facet, Site, is_closed, open_phones, public_towns, service_closed
@@ -93,9 +93,14 @@ def search_index(site: Site, view: Localized) -> bytes:
     region = site.content.hub.country
 
     contacts = _contacts(site)
+    # Each topic's everyday search words, in the page's language and in the source's
+    # ("lawyer" finds legal help on every page, "محامي" on the Arabic ones).
+    source_words = {t.id: t.search_words for t in site.content.topics}
+    words = {t.id: _search_words(t.search_words, source_words.get(t.id)) for t in view.topics}
 
     def spoken(tag: str) -> str:
-        name, own = name_in(tag, lang.cldr), language(tag).endonym
+        target = site.named(tag)
+        name, own = name_for(target, lang), target.endonym
         return name if name.casefold() == own.casefold() else f"{name} {own}"
 
     pages: list[list[str]] = [
@@ -106,7 +111,7 @@ def search_index(site: Site, view: Localized) -> bytes:
         pages.append([doc.meta.title, f"{doc.meta.id}/", _join(doc.meta.summary, body), ""])
     pages.append([ui["find_help"], "help/", str(ui["help_intro"]), ""])
     for facet in site.facets.values():
-        pages.append(_facet_entry(facet, view, spoken))
+        pages.append(_facet_entry(facet, view, spoken, words))
     if view.reporting is not None:
         channels = view.reporting.channels
         text = _join(_plain(view.reporting.intro), *(_join(c.name, c.description) for c in channels))
@@ -127,6 +132,7 @@ def search_index(site: Site, view: Localized) -> bytes:
             text = _join(
                 s.description,
                 *(topics[t].name for t in s.topics if t in topics),
+                *(words[t] for t in s.topics if t in words),
                 *(audiences[a].name for a in s.audiences if a in audiences),
                 *(spoken(tag) for tag in s.languages),
                 ui["free"] if is_free(s) else "",
@@ -171,12 +177,27 @@ def _other_language(text: object, lang: str) -> str:
     return text.lang if isinstance(text, LStr) and text.lang != lang else ""
 
 
-def _facet_entry(facet: Facet, view: Localized, spoken: Callable[[str], str]) -> list[str]:
+def _facet_entry(facet: Facet, view: Localized, spoken: Callable[[str], str],
+                 words: dict[str, str]) -> list[str]:
     if facet.kind == "topic":
         topic = next(t for t in view.topics if t.id == facet.value)
-        return [topic.name, facet.path, _join(topic.description), ""]
+        return [topic.name, facet.path, _join(topic.description, words.get(topic.id)), ""]
     title = facet_label(facet.key, view, spoken)
     return [title, facet.path, "", ""]
+
+
+_WORD_LIST = re.compile(r"\s*[,،،，、;；]\s*")
+
+
+def _search_words(*lists: object) -> str:
+    """Comma-separated search word lists (any script's commas) as one line of words, each
+    word once, in order."""
+    found: dict[str, None] = {}
+    for words in lists:
+        for word in _WORD_LIST.split(str(words or "")):
+            if word.strip():
+                found.setdefault(" ".join(word.split()), None)
+    return " ".join(found)
 
 
 DESCRIPTION_CHARACTERS = 160

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -12,17 +12,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from babel import Locale
-from babel.dates import DateTimePattern, get_date_format, parse_pattern
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from haven.content.schema import Phone
 from haven.costs import format_money
 from haven.i18n.catalog import State
-from haven.i18n.languages import Language, cldr_locale, language
+from haven.i18n.dates import format_long_date
+from haven.i18n.languages import Language, language, name_for
 from haven.i18n.placeholders import fill
-from haven.i18n.translate import Localized, LStr, localize
+from haven.i18n.translate import Localized, LStr, localize, partly_translated
 from haven.model import Page, Site, open_phones
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
@@ -53,6 +52,8 @@ class PageState:
     """The language's content (what deferred calls of shared pages read)."""
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The language's records by kind and id."""
+    names: Mapping[str, Language] = field(default_factory=dict)
+    """Languages the hub names itself, by tag (served and by phone)."""
     placeholders: Placeholders | None = None
     """Set while a shared page is rendered for every language at once (haven.render.shared):
     whatever depends on the language is deferred, as a placeholder."""
@@ -82,7 +83,7 @@ class PageState:
     def sibling(self, path: str) -> PageState:
         """A fresh state for another page of the same language."""
         return PageState(self.lang, self.source, path, self.ui, self.ui_cache, self.region,
-                         self.view, self.records, self.placeholders)
+                         self.view, self.records, self.names, self.placeholders)
 
 
 _PAGE: ContextVar[PageState] = ContextVar("haven_page")
@@ -112,7 +113,7 @@ def environment() -> Environment:
     )
     env.filters.update(t=_text, md=_markdown, date=_date, striptags=_striptags)
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
-                       organization_jsonld=_organization_jsonld)
+                       organization_jsonld=_organization_jsonld, letter_notice=_letter_notice)
     env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
     env.globals.update(open_phones=open_phones, call_to_check=_call_to_check, money=_money)
     env.tests["contains"] = lambda seq, item: item in seq
@@ -147,14 +148,19 @@ class Renderer:
     def css(self) -> bytes:
         return (resources.files("haven.render") / "static" / "haven.css").read_bytes()
 
-    def chooser(self) -> bytes:
-        """The root page: every served language, named in itself."""
+    def chooser(self, partial: Mapping[str, tuple[str, str]] | None = None) -> bytes:
+        """The root page: every served language, named in itself.
+
+        `partial` gives, for each language below the hub's translation threshold, its
+        "partly translated" label and the language that label is in (tag → (text, tag)).
+        """
         site = self.site
         hub = site.content.hub
         state = PageState(site.source, site.source, "index.html", region=hub.country)
+        labels = {tag: (text, language(lang)) for tag, (text, lang) in (partial or {}).items()}
         with _rendering(state):
             html = self.env.get_template("chooser.html").render(
-                site=site, hub=hub, r=state, languages=site.languages
+                site=site, hub=hub, r=state, languages=site.languages, partial=labels
             )
         return html.encode()
 
@@ -168,8 +174,9 @@ class Renderer:
         lookup = _records(view)
         nav_keys = {p.key for p in site.nav}
         base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui, {},
-                         site.content.hub.country, view, lookup)
+                         site.content.hub.country, view, lookup, _names(site))
         common = self._common(view, lang, lookup, printed)
+        partial = partly_translated(site.content, view)
         placeholders, skeletons = self.skeletons()
         filler = Filler(placeholders, _evaluator(base))
         # The head's links, header, navigation and footer differ only by the page's depth and
@@ -196,6 +203,8 @@ class Renderer:
                     state.notice(noticed)
                 else:
                     main = self.templates[page.template].render(common, page=page, r=state)
+                if partial:  # below the hub's threshold: every page says it is partly translated
+                    state.notice(1)
                 title = str(view.hub.name if page.key == "home" else common["label"](page))
                 # The layout around a page's title and main differs only by depth, nav entry,
                 # home or not, and the notices shown, unless the page's own address is in
@@ -253,7 +262,7 @@ class Renderer:
                                                      source.tag, State.REVIEWED))
         lookup = _records(view)
         base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
-                         site.content.hub.country, view, lookup, placeholders)
+                         site.content.hub.country, view, lookup, _names(site), placeholders)
         common = self._common(view, source, lookup)
         skeletons = {}
         for page in site.pages:
@@ -268,6 +277,12 @@ class Renderer:
 
 _TITLE, _MAIN = "\x02title\x03", "\x02main\x03"
 """Where a page's title and main go in a layout rendered once for many pages."""
+
+
+def _names(site: Site) -> dict[str, Language]:
+    """The languages the hub names itself (served and by phone), by tag."""
+    hub = site.content.hub
+    return {e.tag: e.language for e in (*hub.languages, *hub.interpretation_languages)}
 
 
 def _records(view: Localized) -> dict[str, dict[str, Any]]:
@@ -490,22 +505,8 @@ def _date(value: dt.date | None) -> str:
     state = _PAGE.get()
     if state.placeholders is not None:
         return state.placeholders.defer(_date, value)
-    return _format_date(value, state.lang.cldr)
-
-
-@lru_cache(maxsize=4096)
-def _format_date(value: dt.date, locale: str | None) -> str:
-    if locale is None:
-        return value.isoformat()
-    pattern, cldr = _long_date(locale)
-    return str(pattern.apply(value, cldr))
-
-
-@lru_cache(maxsize=256)
-def _long_date(locale: str) -> tuple[DateTimePattern, Locale]:
-    """What babel.dates.format_date(…, "long", locale) looks up again on every call."""
-    cldr = Locale.parse(locale)
-    return parse_pattern(get_date_format("long", locale=cldr)), cldr
+    formats = state.view.hub.date_formats if state.view is not None else None
+    return format_long_date(value, state.lang.tag, formats)
 
 
 def _phone(value: Phone | str) -> Markup:
@@ -553,7 +554,7 @@ def _language_name(tag: str) -> str:
     state = _PAGE.get()
     if state.placeholders is not None:
         return state.placeholders.defer(_language_name, tag)
-    return _name_in(tag, state.lang.cldr)
+    return name_for(state.names.get(tag) or language(tag), state.lang)
 
 
 def _language_facet(tag: str) -> Markup:
@@ -562,11 +563,25 @@ def _language_facet(tag: str) -> Markup:
     if state.placeholders is not None:
         return state.placeholders.defer(_language_facet, tag)
     name = _language_name(tag)
-    own = language(tag)
+    own = state.names.get(tag) or language(tag)
     if own.endonym.lower() == name.lower():
         return escape(name)
     return Markup('{} · <span lang="{}" dir="{}">{}</span>').format(
         name, own.tag, own.direction, own.endonym)
+
+
+def _letter_notice(doc_id: str) -> Markup:
+    """Above a letter shown translated, and not in a translation the district reviewed: that
+    it is a translation of the district's letter, not its own text."""
+    state = _PAGE.get()
+    if state.placeholders is not None:
+        return state.placeholders.defer(_letter_notice, doc_id)
+    blocks = state.records["document"][doc_id].blocks
+    translated = any(isinstance(b, LStr) and b.lang == state.lang.tag != state.source.tag
+                     and b.state is not State.REVIEWED for b in blocks)
+    if not translated:
+        return Markup("")
+    return Markup('<p class="notice" role="note">{}</p>\n').format(_ui("letter_translation"))
 
 
 def _striptags(value: Any) -> str:
@@ -614,16 +629,6 @@ def _segment_json(seg_id: str) -> Markup:
 
 def _page_language() -> Markup:
     return Markup(_PAGE.get().lang.tag)
-
-
-@lru_cache(maxsize=4096)
-def _name_in(tag: str, page_locale: str | None) -> str:
-    target = cldr_locale(tag)
-    if target is not None and page_locale is not None:
-        name = target.get_display_name(page_locale)
-        if name:
-            return str(name)
-    return language(tag).endonym
 
 
 def _asset(name: str) -> str:
