@@ -243,3 +243,20 @@ def test_a_text_message_over_the_sms_budget_is_caught(example_dir: Path) -> None
     assert [(f.ident, f.kind) for f in found] == [("hub:outreach.sms", "length")]
     assert f"over the hub's budget of {budget}" in found[0].what
     assert found[0].fix.startswith("shorten it to")
+
+
+def test_a_glossed_name_counts_in_either_form_and_addresses_are_not_left_words() -> None:
+    glossary = parse_glossary(
+        "source,target\nHartford Public Schools,Hartford Public Schools (Écoles publiques)\n"
+        "warrant,mandat\n", "fr.csv")
+    segment = Segment("hub:x", "Call Hartford Public Schools about a warrant.", "text")
+    for text in ("Appelez Hartford Public Schools au sujet d’un mandat.",
+                 "Appelez les Écoles publiques au sujet d’un mandat.",
+                 "Appelez Hartford Public Schools (Écoles publiques) au sujet d’un mandat."):
+        assert check_entry(segment, text, glossary, None) == []
+    wrong = check_entry(segment, "Appelez le district au sujet d’un ordre.", glossary, None)
+    assert {kind for kind, _, _ in wrong} == {"glossary"} and len(wrong) == 2
+    linked = Segment("hub:y", "Read the page at www.aclu.org/know-your-rights/immigrants-rights "
+                     "today.", "text")
+    assert check_entry(linked, "Lisez la page www.aclu.org/know-your-rights/immigrants-rights "
+                       "aujourd’hui.", parse_glossary("source,target\n", "fr.csv"), None) == []

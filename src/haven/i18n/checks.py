@@ -151,7 +151,7 @@ def check_entry(segment: Segment, text: str, glossary: Glossary,
     if segment.kind == "markdown" or "](" in source or "](" in text:
         found += _markdown(source, text)
     for term in glossary.found_in(source):
-        if term.target.casefold() not in text.casefold():
+        if not any(form.casefold() in text.casefold() for form in term.forms if form):
             found.append(("glossary", (f"'{term.source}' is not translated as the glossary says "
                           f"('{term.target}')"),
                           f"use '{term.target}'" + (f" ({term.description})"
@@ -204,6 +204,10 @@ def _structure(text: str) -> list[str]:
     return [re.sub(r"\d+", "1", mark) for mark in _BLOCK.findall(text)]
 
 
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+"""Web and e-mail addresses: kept as they are, so never words left untranslated."""
+
+
 def _left_untranslated(source: str, text: str, glossary: Glossary) -> list[tuple[str, str, str]]:
     kept = glossary.kept
     if text.strip() == source.strip():
@@ -218,7 +222,7 @@ def _left_untranslated(source: str, text: str, glossary: Glossary) -> list[tuple
     if len(vocabulary.intersection(_WORD.findall(text.lower()))) < 3:
         return []  # the common case, decided without looking for runs (a run of RUN words
         # in the source's order with fewer than 3 different words is "the the the …")
-    words = [w.lower() for w in _WORD.findall(_strip_kept(text, kept))]
+    words = [w.lower() for w in _WORD.findall(_ADDRESS.sub(" ", _strip_kept(text, kept)))]
     left = next((run for run in _runs(words) if run in runs), None)
     if left is None:
         return []

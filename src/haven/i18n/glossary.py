@@ -29,6 +29,16 @@ class Term:
     description: str = ""
     line: int = 0
 
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """What counts as using the term: the target, or either part of "name (gloss)",
+        since a name kept in the source language is glossed in brackets at first mention."""
+        target = self.target.strip()
+        head, bracket, rest = target.partition(" (")
+        if bracket and rest.endswith(")"):
+            return (target, head.strip(), rest[:-1].strip())
+        return (target,)
+
 
 @dataclass
 class Glossary:
