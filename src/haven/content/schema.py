@@ -484,10 +484,10 @@ class Hub(Confirmable):
     languages: list[LanguageEntry] = Field(min_length=1)
     """Languages served, in the order the chooser shows them: a tag, or a tag with names."""
     phone: PhoneNumber
-    """The number families call, with free interpretation."""
+    """The number families call; say in `interpretation` how they get an interpreter on it."""
     phone_label: Text
     interpretation: Text
-    """How to ask for free interpretation on that number."""
+    """How to ask for an interpreter on that number; say "free" only where your source says so."""
     home: Home
     facts: list[HubFact] = []
     review_every_days: int = Field(default=90, ge=1, le=3650)
