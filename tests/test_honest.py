@@ -107,11 +107,12 @@ def test_every_page_of_a_partly_translated_language_says_so(threshold_site: Path
 
 def test_a_partly_translated_label_missing_in_the_language_is_marked_english(make_hub: MakeHub,
                                                                              edit: Edit) -> None:
-    root = make_hub(edit("hub.yaml", ("  - es\n", "  - es\n  - ksw\n"),
+    # German: a language Haven ships no interface strings for
+    root = make_hub(edit("hub.yaml", ("  - es\n", "  - es\n  - de\n"),
                          ("review_every_days: 90", "review_every_days: 90\ntranslation_threshold: 10")))
-    out = root.parent / "site-ksw"
+    out = root.parent / "site-de"
     build(root, out, pdf=False)
-    item = re.search(r'<li><a href="ksw/".*?</li>', page(out, "index.html"), re.DOTALL)
+    item = re.search(r'<li><a href="de/".*?</li>', page(out, "index.html"), re.DOTALL)
     assert item and re.search(r'lang="en"[^>]*>\(partly translated\)<', item.group(0))
 
 
@@ -322,16 +323,17 @@ LETTER_LABEL = "This is a translation of the district&#39;s letter. It is not th
 
 
 def test_a_letter_shown_translated_says_it_is_a_translation(make_hub: MakeHub, edit: Edit) -> None:
-    root = make_hub(edit("hub.yaml", ("  - es\n", "  - es\n  - fr\n  - ht\n")))
+    # German (de): a language Haven ships no interface strings for, so the label is English
+    root = make_hub(edit("hub.yaml", ("  - es\n", "  - es\n  - de\n  - ht\n")))
     (root / "translations").mkdir(exist_ok=True)
     body = content_entries(root, lambda ident, text: f"T {text}" if ident.startswith("document:welcome:body") else None)
     (root / "translations" / "es.po").write_text(po(body, "reviewed"), encoding="utf-8")
-    (root / "translations" / "fr.po").write_text(po(body, "machine"), encoding="utf-8")
+    (root / "translations" / "de.po").write_text(po(body, "machine"), encoding="utf-8")
     out = root.parent / "site-letter"
     build(root, out, pdf=False)
-    french = page(out, "fr/welcome/index.html")
-    label = french.index(LETTER_LABEL)
-    assert label < french.index("T Dear families"), "the label comes above the letter"
-    assert LETTER_LABEL not in page(out, "fr/index.html")  # only on the letter
+    german = page(out, "de/welcome/index.html")
+    label = german.index(LETTER_LABEL)
+    assert label < german.index("T Dear families"), "the label comes above the letter"
+    assert LETTER_LABEL not in page(out, "de/index.html")  # only on the letter
     for tag in ("en", "es", "ht"):  # the source; reviewed by the district; not translated
         assert LETTER_LABEL not in page(out, f"{tag}/welcome/index.html"), tag

@@ -184,7 +184,7 @@ def test_publish_policy_per_hub_and_per_language(make_hub: MakeHub, cli: CliRunn
     po = root / "translations" / "es.po"
     fill(po, {"hub:name": ("Nuestro distrito", "machine")}, lang="es")
     es = status_matrix(content_of(root)).languages[0]
-    assert es.policy == "reviewed" and es.hub.machine == 1
+    assert es.policy == "reviewed" and es.content.machine == 1  # the hub's own text
     assert es.hub.shown(es.published) == es.hub.reviewed  # machine drafts are not shown
 
 
