@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from haven.content.schema import Document, Hub, PublishPolicy
 from haven.content.validate import Content
@@ -26,6 +26,8 @@ from haven.i18n.segments import (
     unconfirmed_paths,
 )
 from haven.i18n.ui import UI_STRINGS, segment_id
+
+R = TypeVar("R")
 
 POLICIES: dict[str, frozenset[State]] = {
     "reviewed": frozenset({State.REVIEWED}),
@@ -199,6 +201,20 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
     )
 
 
+def _once_per_content(compute: Callable[[Content], R]) -> Callable[[Content], R]:
+    """`compute` worked out once for a content folder's model, not once per language:
+    the last answer is kept while the same `Content` object is asked about again."""
+    last: list[tuple[Content, R]] = []
+
+    def cached(content: Content) -> R:
+        if not last or last[0][0] is not content:
+            last[:] = [(content, compute(content))]
+        return last[0][1]
+
+    return cached
+
+
+@_once_per_content
 def unconfirmed_segments(content: Content) -> set[str]:
     """The segment ids of every statement the content marks as not yet confirmed."""
     found: set[str] = set()
@@ -217,16 +233,11 @@ def unconfirmed_segments(content: Content) -> set[str]:
     return found
 
 
-_WORDS: tuple[Content, dict[str, int]] | None = None
-
-
+@_once_per_content
 def _segment_words(content: Content) -> dict[str, int]:
     """The words of each of the hub's own segments (interface strings left out), by id."""
-    global _WORDS
-    if _WORDS is None or _WORDS[0] is not content:
-        _WORDS = (content, {s.id: max(1, len(s.source.split()))
-                            for s in content_segments(content) if s.kind != "ui"})
-    return _WORDS[1]
+    return {s.id: max(1, len(s.source.split()))
+            for s in content_segments(content) if s.kind != "ui"}
 
 
 def translated_share(content: Content, view: Localized) -> int:
