@@ -22,14 +22,11 @@ import json
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 from haven.i18n.catalog import (
     MACHINE,
     REVIEWED,
     _write,
-    read_previous_ids,
-    restore_previous_ids,
+    read_babel,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +37,7 @@ COMMENT = "machine: drafted by Haven's maintainers with an AI model; not reviewe
 
 
 def apply(path: Path, lang: str, drafts: dict[str, str]) -> tuple[int, list[str]]:
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    restore_previous_ids(catalog, read_previous_ids(path))
+    catalog = read_babel(path)
     written, skipped = 0, []
     by_context = {m.context: m for m in catalog if m.id and m.context}
     for ident, text in drafts.items():

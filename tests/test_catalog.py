@@ -156,4 +156,7 @@ def test_a_long_changed_source_keeps_a_previous_msgid_msgfmt_accepts(tmp_path: P
     entry = read_catalog(po)["hub:home.intro"]
     assert entry.state is State.OUTDATED and entry.text == "Texto traducido."
     _update(hub)  # the previous source survives another update
-    assert '#| "' in po.read_text()
+    text = po.read_text()
+    assert '#| "' in text
+    # Babel reads `#|` lines as translator comments; they must not come back as "# | …" prose
+    assert "\n# |" not in text and "\n# " not in text.split("msgctxt", 1)[1]

@@ -88,6 +88,7 @@ def _read_with_babel(path: Path) -> dict[str, Entry]:
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
+        drop_previous_comments(catalog)
     except Exception as exc:  # noqa: BLE001 - Babel raises several kinds for a broken file
         raise TranslationError(
             f"{path.name}: this translation file cannot be read ({exc}) — check it with "
@@ -254,8 +255,26 @@ def _merge(path: Path, language: str, segments: Iterable[Segment]) -> dict[str, 
 def _read_existing(path: Path) -> Catalog:
     if not path.exists():
         return Catalog(locale=None, creation_date=FIXED_DATE)
+    return read_babel(path)
+
+
+def read_babel(path: Path) -> Catalog:
+    """`path` read with Babel, each fuzzy entry with its previous source (`#| msgid`) back."""
     with path.open("rb") as handle:
-        return read_po(handle)
+        catalog = read_po(handle)
+    drop_previous_comments(catalog)
+    restore_previous_ids(catalog, read_previous_ids(path))
+    return catalog
+
+
+def drop_previous_comments(catalog: Catalog) -> None:
+    """Babel's reader takes `#| msgid` lines for translator comments (`| msgid …`).
+
+    Written back, they would come out as prose comments, wrapped and cut, and pile up with
+    every update. The previous source is read separately (`read_previous_ids`).
+    """
+    for message in catalog:
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
 
 
 def header(language: str, old: Catalog | None = None) -> str:

@@ -17,15 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
-from babel.messages.pofile import read_po
 
 from haven.content.validate import Content
 from haven.errors import HavenError
 from haven.i18n.catalog import (
     MACHINE,
     _write,
-    read_previous_ids,
-    restore_previous_ids,
+    read_babel,
     update_catalog,
 )
 from haven.i18n.exchange import check_language
@@ -232,9 +230,7 @@ def draft(content: Content, lang: str, provider: Provider, batch_size: int = 50)
     segments = content_segments(content)
     path = catalog_path(content, lang)
     update_catalog(path, lang, segments)
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    restore_previous_ids(catalog, read_previous_ids(path))
+    catalog = read_babel(path)
     label = str(getattr(provider, "label", provider.name))
     report = DraftReport(lang, label)
     bundled = bundled_catalog(lang)

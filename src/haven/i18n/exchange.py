@@ -44,10 +44,11 @@ from haven.i18n.catalog import (
     REVIEWED,
     State,
     _write,
+    drop_previous_comments,
     header,
     po_text,
+    read_babel,
     read_previous_ids,
-    restore_previous_ids,
     update_catalog,
 )
 from haven.i18n.checks import check_entry, length_limit
@@ -400,6 +401,7 @@ def _norm(tag: str) -> str:
 def _read_po(path: Path, data: bytes) -> Returned:
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
+        drop_previous_comments(catalog)
     except Exception as exc:  # noqa: BLE001 - Babel raises several kinds for a broken file
         raise TranslationError(
             f"{path.name}: this is neither a PO nor an XLIFF file Haven can read ({exc}) — check "
@@ -611,9 +613,7 @@ def import_file(content: Content, path: Path, force: bool = False,
     if not accepted and not stale:
         return report
     update_catalog(target, lang, list(segments.values()))
-    with target.open("rb") as handle:
-        catalog = read_po(handle)
-    restore_previous_ids(catalog, read_previous_ids(target))
+    catalog = read_babel(target)
     changed = False
     for entry in accepted:
         message = catalog.get(entry.source, context=entry.id)
