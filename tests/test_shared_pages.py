@@ -1,5 +1,6 @@
 """Shared pages (haven.render.shared): rendered once with placeholders, filled in per language,
-they must be byte for byte what rendering each language directly makes."""
+with the header, layout and interface-string caches, they must be byte for byte what the
+reference renderer (every cache off, every page through its templates) makes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from haven.i18n.catalog import _write, read_catalog
 from haven.i18n.translate import localize
 from haven.model import build_model
 from haven.render.shared import START, Filler, Placeholders, Skeleton
-from haven.render.site import SHARED_TEMPLATES, Renderer
+from haven.render.site import PER_LANGUAGE, SHARED_TEMPLATES, Renderer
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -36,7 +37,7 @@ def _compare(content_dir: Path) -> tuple[int, int]:
     """(pages compared, shared pages among them); asserts every file is identical."""
     content = validate(load(content_dir))
     site = build_model(content)
-    shared, direct = Renderer(site), Renderer(site, shared=False)
+    shared, direct = Renderer(site), Renderer.reference(site)
     compared = 0
     for lang in site.languages:
         path = content.catalogs.get(lang.tag)
@@ -57,6 +58,23 @@ def test_hartford_shared_pages_match_direct_rendering() -> None:
     compared, shared = _compare(example_content())
     assert compared > 30 * 20
     assert shared >= 20  # the organization, filter, help, document, resource and report pages
+
+
+def test_synthetic_hub_matches_the_reference_in_every_language(tmp_path: Path) -> None:
+    """The benchmark's generated hub (bench/make_synthetic_hub.py), smaller: every language
+    fully translated, several filter pages split in parts, right-to-left languages."""
+    hub = _synthetic(tmp_path / "hub", languages=9, organizations=45)
+    compared, shared = _compare(hub)
+    assert compared > 9 * 60 and shared > 45
+
+
+def test_every_page_kind_and_language_is_compared() -> None:
+    """The reference renderer shares nothing: it has no skeletons and caches nothing."""
+    site = build_model(validate(load(example_content())))
+    reference = Renderer.reference(site)
+    assert not reference.shared and not reference.caches
+    assert {"_ui", "_long_date", "_money", "_language_name", "_language_facet",
+            "_letter_notice", "_stripped"} <= PER_LANGUAGE.keys()
 
 
 def test_every_translation_state_fills_in_as_it_renders(tmp_path: Path) -> None:
@@ -90,7 +108,7 @@ def test_a_template_that_changes_words_itself_is_caught(tmp_path: Path) -> None:
     in the template (not through a template function) fills in differently."""
     content = validate(load(example_content()))
     site = build_model(content)
-    shared, direct = Renderer(site), Renderer(site, shared=False)
+    shared, direct = Renderer(site), Renderer.reference(site)
     org = next(p for p in site.pages if p.template == "organization.html")
     source = shared.env.from_string("{{ (lookup.organization[page.record].description or '')|upper }}")
     shared.templates[org.template] = direct.templates[org.template] = source

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from haven.content.schema import (
     Accreditation,
@@ -21,7 +22,23 @@ from haven.content.validate import Content
 from haven.costs import is_free
 from haven.i18n.languages import Language, language
 
-NAV_KINDS = ("home", "document", "help", "report", "resources")
+
+class PageKind(StrEnum):
+    """What a page shows: the first part of its key (`organization:<id>`)."""
+
+    HOME = "home"
+    DOCUMENT = "document"
+    HELP = "help"
+    TOPIC = "topic"
+    FACET = "facet"
+    ORGANIZATION = "organization"
+    REPORT = "report"
+    RESOURCES = "resources"
+    RESOURCE = "resource"
+
+
+NAV_KINDS = frozenset({PageKind.HOME, PageKind.DOCUMENT, PageKind.HELP, PageKind.REPORT,
+                       PageKind.RESOURCES})
 
 FACET_KINDS = ("topic", "language", "free", "accreditation", "audience", "town")
 """The directory's filters, in the order the help page shows them."""
@@ -35,6 +52,7 @@ class Page:
     """One page of every language: `path` is relative to the language's folder."""
 
     key: str
+    kind: PageKind
     template: str
     path: str
     record: str = ""
@@ -91,7 +109,7 @@ class Site:
     @property
     def nav(self) -> list[Page]:
         """The pages every page links to: home, the documents, help, report, resources."""
-        return [p for p in self.pages if p.key.partition(":")[0] in NAV_KINDS]
+        return [p for p in self.pages if p.kind in NAV_KINDS]
 
     @property
     def text_pages(self) -> list[Page]:
@@ -99,7 +117,7 @@ class Site:
 
         Those repeat what organization pages say; the translation report counts the rest.
         """
-        return [p for p in self.pages if p.part == 1 and not p.key.startswith("facet:")]
+        return [p for p in self.pages if p.part == 1 and p.kind is not PageKind.FACET]
 
     def language(self, tag: str) -> Language:
         return next(lang for lang in self.languages if lang.tag == tag)
@@ -114,7 +132,7 @@ class Site:
 
     def facet_of(self, page: Page) -> Facet:
         """The facet a topic or filter page lists."""
-        return self.facets[f"topic:{page.record}" if page.key.startswith("topic:") else page.record]
+        return self.facets[f"topic:{page.record}" if page.kind is PageKind.TOPIC else page.record]
 
     def facet_groups(self) -> list[tuple[str, list[Facet]]]:
         """[(kind, its facets) …] for the kinds that have any, in FACET_KINDS order."""
@@ -132,26 +150,27 @@ def build_model(content: Content) -> Site:
     """Plan every page and index the directory by every filter (topic, language spoken …)."""
     hub = content.hub
     languages = [language(e.tag, e.name, e.english_name) for e in hub.languages]
-    pages = [Page("home", "home.html", "")]
-    pages += [Page(f"document:{d.meta.id}", "document.html", f"{d.meta.id}/", d.meta.id)
-              for d in content.documents]
-    pages.append(Page("help", "help.html", "help/"))
+    pages = [Page("home", PageKind.HOME, "home.html", "")]
+    pages += [Page(f"document:{d.meta.id}", PageKind.DOCUMENT, "document.html", f"{d.meta.id}/",
+                   d.meta.id) for d in content.documents]
+    pages.append(Page("help", PageKind.HELP, "help.html", "help/"))
     facets = directory_facets(content)
     for facet in facets.values():
-        key = f"topic:{facet.value}" if facet.kind == "topic" else f"facet:{facet.key}"
+        kind = PageKind.TOPIC if facet.kind == "topic" else PageKind.FACET
+        key = f"topic:{facet.value}" if kind is PageKind.TOPIC else f"facet:{facet.key}"
         record = facet.value if facet.kind == "topic" else facet.key
         for part in range(1, facet.parts + 1):
             path = facet.path + (f"{part}/" if part > 1 else "")
-            pages.append(Page(key + (f":{part}" if part > 1 else ""), "facet.html", path, record,
-                              part, facet.parts))
-    pages += [Page(f"organization:{o.id}", "organization.html", f"help/org/{o.id}/", o.id)
-              for o in content.organizations]
+            pages.append(Page(key + (f":{part}" if part > 1 else ""), kind, "facet.html", path,
+                              record, part, facet.parts))
+    pages += [Page(f"organization:{o.id}", PageKind.ORGANIZATION, "organization.html",
+                   f"help/org/{o.id}/", o.id) for o in content.organizations]
     if content.reporting:
-        pages.append(Page("report", "report.html", "report/"))
+        pages.append(Page("report", PageKind.REPORT, "report.html", "report/"))
     if content.resources:
-        pages.append(Page("resources", "resources.html", "resources/"))
-        pages += [Page(f"resource:{r.id}", "resource.html", f"resources/{r.id}/", r.id)
-                  for r in content.resources]
+        pages.append(Page("resources", PageKind.RESOURCES, "resources.html", "resources/"))
+        pages += [Page(f"resource:{r.id}", PageKind.RESOURCE, "resource.html",
+                       f"resources/{r.id}/", r.id) for r in content.resources]
     source = language(hub.source_language)
     service_facets: dict[str, list[int]] = {}
     for facet in facets.values():

@@ -29,9 +29,17 @@ from typing import Any
 from markupsafe import Markup
 
 START, END = "\x00", "\x01"
-"""Placeholders are `\\x00<number>\\x01`: control characters that no content can hold (YAML
-and the schema refuse them) and that HTML escaping leaves alone."""
+"""Every marker Haven puts in markup it fills in later is `\\x00<name>\\x01`: control
+characters that no content can hold (YAML and the schema refuse them, and validation refuses
+control characters in any text) and that HTML escaping leaves alone. A placeholder's name is
+its number; other markers (a layout's title and main, a cached piece's key) are words, so
+they can never be taken for a placeholder."""
 _PLACEHOLDER = re.compile("\x00([0-9]+)\x01")
+
+
+def marker(name: str) -> str:
+    """The one marker scheme: `name` between the two control characters."""
+    return f"{START}{name}{END}"
 _NO_KEYWORDS: dict[str, Any] = {}
 
 
@@ -95,7 +103,7 @@ class Placeholders:
 
     def _add(self, call: Call) -> Markup:
         self.calls.append(call)
-        return Markup(f"{START}{len(self.calls) - 1}{END}")
+        return Markup(marker(str(len(self.calls) - 1)))
 
     def segment(self, seg_id: str, bare: Callable[[str], Any]) -> str:
         """The placeholder for a content segment's text as it is, `bare(seg_id)` later."""

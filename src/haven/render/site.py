@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -22,13 +23,13 @@ from haven.i18n.dates import format_long_date
 from haven.i18n.languages import Language, language, name_for
 from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize, partly_translated
-from haven.model import Page, Site, open_phones
+from haven.model import Page, PageKind, Site, open_phones
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
 from haven.render.cache import template_cache
 from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
-from haven.render.shared import END, START, Evaluate, Filler, Placeholders, Skeleton
+from haven.render.shared import Evaluate, Filler, Placeholders, Skeleton, marker
 
 CSS_PATH = "assets/haven.css"
 
@@ -88,6 +89,31 @@ class PageState:
 
 _PAGE: ContextVar[PageState] = ContextVar("haven_page")
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+PER_LANGUAGE: dict[str, Callable[..., Any]] = {}
+"""The template functions declared `@per_language`, by name."""
+
+
+def per_language(func: F) -> F:
+    """Declare a template function per-language: what it returns depends on the page's
+    language (its words, its way of writing dates or amounts …).
+
+    On a shared page (haven.render.shared) a call is not made: it becomes a placeholder, and
+    each language makes the same call, with the same arguments, when it fills the page in.
+    Elsewhere the function runs as it is.
+    """
+
+    @functools.wraps(func)
+    def deferring(*args: Any, **kwargs: Any) -> Any:
+        placeholders = _PAGE.get().placeholders
+        if placeholders is not None:
+            return placeholders.defer(deferring, *args, **kwargs)
+        return func(*args, **kwargs)
+
+    PER_LANGUAGE[func.__name__] = deferring
+    return cast(F, deferring)
+
 
 @contextmanager
 def _rendering(state: PageState) -> Iterator[PageState]:
@@ -131,11 +157,13 @@ language's text only through the template functions (`|t`, `|md`, `ui()`, `|date
 class Renderer:
     """Turns the site model and each language's content into files."""
 
-    def __init__(self, site: Site, shared: bool = True) -> None:
+    def __init__(self, site: Site, shared: bool = True, caches: bool = True) -> None:
         """With `shared` (the default), the pages of SHARED_TEMPLATES are rendered once for
-        every language; without, each language renders them itself (what tests compare)."""
+        every language; without, each language renders them itself. Without `caches`, every
+        page is rendered whole, by itself: no header, layout or interface-string cache."""
         self.site = site
         self.shared = SHARED_TEMPLATES if shared else frozenset()
+        self.caches = caches
         self._skeletons: tuple[Placeholders, dict[str, Skeleton]] | None = None
         self.env = env = environment()
         self.layout = env.get_template("layout.html")
@@ -144,6 +172,12 @@ class Renderer:
         self.head = Markup(env.get_template("_head.html").render())
         self.links = env.get_template("_links.html")
         self.templates = {p.template: env.get_template(p.template) for p in site.pages}
+
+    @classmethod
+    def reference(cls, site: Site) -> Renderer:
+        """A renderer with every cache and shortcut off: each page of each language through
+        its templates, as written. What the fast renderer must match byte for byte."""
+        return cls(site, shared=False, caches=False)
 
     def css(self) -> bytes:
         return (resources.files("haven.render") / "static" / "haven.css").read_bytes()
@@ -173,9 +207,12 @@ class Renderer:
         lang = site.language(view.lang)
         lookup = _records(view)
         nav_keys = {p.key for p in site.nav}
-        base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui, {},
-                         site.content.hub.country, view, lookup, _names(site))
+        base = PageState(lang, site.source, f"{lang.tag}/index.html", view.ui,
+                         {} if self.caches else _NoCache(), site.content.hub.country, view,
+                         lookup, _names(site))
         common = self._common(view, lang, lookup, printed)
+        if not self.caches:
+            return self._reference_language(view, base, common)
         partial = partly_translated(site.content, view)
         placeholders, skeletons = self.skeletons()
         filler = Filler(placeholders, _evaluator(base))
@@ -219,6 +256,29 @@ class Renderer:
                 html = f"{frame[0]}{escape(title)}{frame[1]}{main}{frame[2]}"
             files[state.path] = html.encode()
         files.update(directory_files(site, view))  # the search index and its script
+        return files
+
+    def _reference_language(self, view: Localized, base: PageState,
+                            common: dict[str, Any]) -> dict[str, bytes]:
+        """Every page of a language rendered whole, one template after the other."""
+        site = self.site
+        partial = partly_translated(site.content, view)
+        files: dict[str, bytes] = {}
+        for page in site.pages:
+            state = base.sibling(f"{base.lang.tag}/{page.path}index.html")
+            with _rendering(state):
+                parts = {name: Markup(template.render(common, page=page, r=state))
+                         for name, template in (("links", self.links), ("top", self.top),
+                                                ("bottom", self.bottom))}
+                main = Markup(self.templates[page.template].render(common, page=page, r=state))
+                if partial:
+                    state.notice(1)
+                title = str(view.hub.name if page.kind is PageKind.HOME
+                            else common["label"](page))
+                html = self.layout.render(common, page=page, r=state, title=title, main=main,
+                                          head=self.head, **parts)
+            files[state.path] = html.encode()
+        files.update(directory_files(site, view))
         return files
 
     def _frame(self, common: dict[str, Any], page: Page, state: PageState,
@@ -275,8 +335,15 @@ class Renderer:
         return self._skeletons
 
 
-_TITLE, _MAIN = "\x02title\x03", "\x02main\x03"
+_TITLE, _MAIN = marker("title"), marker("main")
 """Where a page's title and main go in a layout rendered once for many pages."""
+
+
+class _NoCache(dict[str, tuple[Markup, int]]):
+    """An interface-string cache that keeps nothing (the reference renderer's)."""
+
+    def __setitem__(self, key: str, value: tuple[Markup, int]) -> None:
+        pass
 
 
 def _names(site: Site) -> dict[str, Language]:
@@ -313,13 +380,14 @@ UI_LABELS = {"home": "home", "help": "find_help", "report": "report", "resources
 
 def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> str:
     """A page's name in navigation, links and its title (an LStr where translated)."""
-    kind = page.key.partition(":")[0]
+    kind = page.kind
     if kind in UI_LABELS:
         return view.ui[UI_LABELS[kind]]
-    if kind == "facet":
+    if kind is PageKind.FACET:
         return facet_label(page.record, view, _language_name)
     record = lookup[kind][page.record]
-    label: str = record.meta.title if kind == "document" else getattr(record, "name", None) or record.title
+    label: str = (record.meta.title if kind is PageKind.DOCUMENT
+                  else getattr(record, "name", None) or record.title)
     return label
 
 
@@ -447,11 +515,10 @@ def _evaluator(base: PageState) -> Evaluate:
     return evaluate
 
 
+@per_language
 def _ui(key: str, **values: Any) -> Markup:
     """An interface string, with {placeholders} filled by escaped values."""
     state = _PAGE.get()
-    if state.placeholders is not None:
-        return state.placeholders.defer(_ui, key, **values)
     value = state.ui[key]
     if not values:  # the common case: the same markup on every page of a language
         return _once(key, lambda: _mark(_PAGE.get(), value, escape(str(value)), block=False))
@@ -475,7 +542,7 @@ def _cached(key: str, render: Callable[..., Any], *args: Any) -> Markup:
     page's depth. It shares the language's interface-string cache, under keys no interface
     string has.
     """
-    return _once(f"\x00{key}", lambda: Markup(render(*args)))
+    return _once(marker(key), lambda: Markup(render(*args)))
 
 
 def _once(key: str, make: Callable[[], Markup]) -> Markup:
@@ -500,11 +567,12 @@ def _piece(html: Markup) -> Markup:
 
 
 def _date(value: dt.date | None) -> str:
-    if value is None:
-        return ""
+    return "" if value is None else _long_date(value)
+
+
+@per_language
+def _long_date(value: dt.date) -> str:
     state = _PAGE.get()
-    if state.placeholders is not None:
-        return state.placeholders.defer(_date, value)
     formats = state.view.hub.date_formats if state.view is not None else None
     return format_long_date(value, state.lang.tag, formats)
 
@@ -514,11 +582,10 @@ def _phone(value: Phone | str) -> Markup:
     return _phone_link(*tel_of(value, _PAGE.get().region))
 
 
+@per_language
 def _money(amount: float, currency: str) -> str:
     """An amount in a currency, written as the page's language writes it (Babel, CLDR)."""
     state = _PAGE.get()
-    if state.placeholders is not None:
-        return state.placeholders.defer(_money, amount, currency)
     return format_money(amount, currency, state.lang.cldr or state.source.cldr)
 
 
@@ -549,19 +616,17 @@ def _url(target: str, lang: str | None = None) -> str:
     return "../" * state.depth + (f"{folder}/{target}" if folder else target) or "./"
 
 
+@per_language
 def _language_name(tag: str) -> str:
     """A language's name in the page's language (CLDR), else in itself."""
     state = _PAGE.get()
-    if state.placeholders is not None:
-        return state.placeholders.defer(_language_name, tag)
     return name_for(state.names.get(tag) or language(tag), state.lang)
 
 
+@per_language
 def _language_facet(tag: str) -> Markup:
     """A language filter's name: in the page's language, then in itself when that differs."""
     state = _PAGE.get()
-    if state.placeholders is not None:
-        return state.placeholders.defer(_language_facet, tag)
     name = _language_name(tag)
     own = state.names.get(tag) or language(tag)
     if own.endonym.lower() == name.lower():
@@ -570,12 +635,11 @@ def _language_facet(tag: str) -> Markup:
         name, own.tag, own.direction, own.endonym)
 
 
+@per_language
 def _letter_notice(doc_id: str) -> Markup:
     """Above a letter shown translated, and not in a translation the district reviewed: that
     it is a translation of the district's letter, not its own text."""
     state = _PAGE.get()
-    if state.placeholders is not None:
-        return state.placeholders.defer(_letter_notice, doc_id)
     blocks = state.records["document"][doc_id].blocks
     translated = any(isinstance(b, LStr) and b.lang == state.lang.tag != state.source.tag
                      and b.state is not State.REVIEWED for b in blocks)
@@ -585,12 +649,13 @@ def _letter_notice(doc_id: str) -> Markup:
 
 
 def _striptags(value: Any) -> str:
-    """Jinja's `striptags`, deferred on shared pages (the tags come with the words)."""
-    html = value.__html__() if hasattr(value, "__html__") else str(value)
-    state = _PAGE.get()
-    if state.placeholders is not None and START in html:
-        return state.placeholders.defer(_striptags, Markup(html))
-    return Markup(html).striptags()
+    """Jinja's `striptags` (the tags come with the words: per language on a shared page)."""
+    return _stripped(Markup(value.__html__() if hasattr(value, "__html__") else str(value)))
+
+
+@per_language
+def _stripped(html: Markup) -> str:
+    return html.striptags()
 
 
 def _organization_jsonld(org_id: str) -> Markup:
@@ -617,7 +682,7 @@ _JSON_PLACEHOLDER = re.compile(r"\\u0000([0-9]+)\\u0001")
 
 
 def _in_json(placeholders: Placeholders, number: str) -> str:
-    placeholder = f"{START}{number}{END}"
+    placeholder = marker(number)
     segment = placeholders.segments.get(placeholder)
     return placeholder if segment is None else placeholders.defer(_segment_json, segment)
 
