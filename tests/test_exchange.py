@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from haven.cli import main
 from haven.i18n.catalog import State, read_catalog, read_previous_ids
-from haven.i18n.exchange import XLIFF2, export_items, import_file, write_export
+from haven.i18n.exchange import XLIFF2, import_file, write_export
+from haven.staff import export_items
 from tests.conftest import MakeHub
 from tests.test_translate_workflow import (
     content_of,

@@ -9,8 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from haven.cli import main
-from haven.i18n.status import page_label, status_matrix
+from haven.i18n.status import page_label
 from haven.model import build_model
+from haven.staff import status_matrix
 from tests.conftest import MakeHub
 from tests.test_translate_workflow import content_of, fill, hub_with, update
 

@@ -12,8 +12,9 @@ from haven.build import build
 from haven.cli import main
 from haven.errors import TranslationError
 from haven.i18n.catalog import State, read_catalog
-from haven.i18n.exchange import XLIFF2, export_items, import_file, write_export
+from haven.i18n.exchange import XLIFF2, import_file, write_export
 from haven.i18n.translate import content_segments
+from haven.staff import export_items
 from tests.conftest import MakeHub
 from tests.test_translate_workflow import (
     content_of,

@@ -24,32 +24,17 @@ from haven.errors import Problem, StrictError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import as_problems, check_hub, summary
 from haven.i18n.segments import Segment
-from haven.i18n.status import (
-    STAFF_CSS,
-    STAFF_TRANSLATIONS,
-    LanguageStatus,
-    language_status,
-    matrix_of,
-    matrix_row,
-    page_segments,
-    render_status_html,
-    segment_states,
-    staff_css,
-)
+from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import Localized, content_segments, localize, partly_translated
 from haven.model import Site, build_model
 from haven.offline import file_digests, offline_files
 from haven.output import Staging, staging
-from haven.outreach.messages import (
-    STAFF_OUTREACH,
-    Message,
-    language_messages,
-    render_outreach_html,
-)
+from haven.outreach.messages import Message, language_messages
 from haven.print.render import render_pdfs
 from haven.privacy import security_files
 from haven.render.directory import SCRIPT_PATH, find_script
 from haven.render.site import CSS_PATH, Renderer
+from haven.staff import language_figures, page_segments, staff_files
 
 PAGE_BUDGET = 14 * 1024
 """Bytes a page may weigh gzip-compressed, its stylesheet included: the first TCP round trip."""
@@ -200,6 +185,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     statuses: list[LanguageStatus] = []
     partial: dict[str, tuple[str, str]] = {}
     renderer.skeletons()  # the pages shared by every language, made before workers fork
+    renderer.uses()  # what each page shows: the staff matrix counts it
     with _per_language(_Job(site, translations, pdf_from, stage, renderer)) as languages:
         for done, language in enumerate(languages, start=1):
             sizes.update(language.sizes)
@@ -215,10 +201,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     # The chooser, once every language has said whether it is partly translated.
     files["index.html"] = renderer.chooser(partial)
     # The staff report: the translation matrix and the messages to copy.
-    matrix = matrix_of(site.content, site.text_pages, statuses)
-    files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
-    files[STAFF_CSS] = staff_css()
-    files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
+    files.update(staff_files(site, statuses, messages))
     files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
     return Rendered(files, sizes, stage.path, compressed)
@@ -266,13 +249,10 @@ class _Job:
             return None
         if _SEGMENTS is None or _SEGMENTS[0] is not content:
             segments = content_segments(content)
-            _SEGMENTS = (content, segments, page_segments(content, self.site.text_pages, segments))
+            _SEGMENTS = (content, segments,
+                         page_segments(self.site, self.renderer.uses(), segments))
         _, segments, page_map = _SEGMENTS
-        ui = segment_states([s for s in segments if s.kind == "ui"], view.lang, catalog)
-        states = {s.id: ui[s.id] if s.kind == "ui" else view.states[s.id] for s in segments}
-        status = language_status(content, self.site.language(view.lang), states, page_map)
-        status.row = matrix_row(status, self.site.text_pages, content.hub.translation_threshold)
-        return status
+        return language_figures(self.site, view, catalog, segments, page_map)
 
 
 _SOURCE_VIEW: tuple[Content, Localized] | None = None

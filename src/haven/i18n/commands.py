@@ -114,7 +114,8 @@ def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages:
     their language under the language's publish policy.
     """
     from haven.i18n.exchange import atomic_write
-    from haven.i18n.status import render_status_html, status_matrix
+    from haven.i18n.status import render_status_html
+    from haven.staff import status_matrix
 
     content = _content(content_dir)
     matrix = status_matrix(content)
@@ -155,7 +156,8 @@ def export_command(language: str, content_dir: Path | None, fmt: str, everything
                    output: Path | None) -> None:
     """Write what a translator of LANGUAGE needs: by default only what is missing or
     outdated, with where each text shows and a length limit where one applies."""
-    from haven.i18n.exchange import export_items, write_export
+    from haven.i18n.exchange import write_export
+    from haven.staff import export_items
 
     content = _content(content_dir)
     items = export_items(content, language, everything)

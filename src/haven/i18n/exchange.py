@@ -26,7 +26,7 @@ import io
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -58,7 +58,6 @@ from haven.i18n.segments import Segment
 from haven.i18n.status import (
     catalog_path,
     load_catalog,
-    page_segments,
     pages_of_segments,
 )
 from haven.i18n.translate import bundled_catalog, content_segments, entry_state
@@ -101,12 +100,14 @@ class ExportItem:
         return f"{origin}; shown on {pages}"
 
 
-def export_items(content: Content, lang: str, everything: bool = False) -> list[ExportItem]:
-    """The segments to send for `lang`: missing or outdated ones, or all with `everything`."""
+def export_items(content: Content, lang: str, page_map: Mapping[str, list[str]],
+                 everything: bool = False) -> list[ExportItem]:
+    """The segments to send for `lang`: missing or outdated ones, or all with `everything`.
+
+    `page_map` gives the segments each page shows (haven.staff.page_map)."""
     check_language(content, lang)
     segments = content_segments(content)
     site = build_model(content)
-    page_map = page_segments(content, site.text_pages, segments)
     on_pages = pages_of_segments(page_map)
     catalog = load_catalog(content, lang)
     previous = read_previous_ids(catalog_path(content, lang))

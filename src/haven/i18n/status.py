@@ -1,8 +1,9 @@
 """How far each language is translated: for the hub and for every page (`haven translate status`).
 
-A page counts the segments a reader of it sees: the interface strings and the hub's name,
-number and interpretation line (on every page), the document titles (the navigation), and the
-page's own text. A segment is in one of five states (see `catalog.State`); the hub's publish
+A page counts the segments a reader of it sees: every interface string, and the content
+segments that rendering the page recorded (haven.render.uses, haven.staff.page_map): the hub's
+name and interpretation line in its header and footer, the documents' titles in its navigation,
+its own text. A segment is in one of five states (see `catalog.State`); the hub's publish
 policy, per language, says which states are shown to readers (`published_states`).
 """
 
@@ -23,7 +24,7 @@ from haven.content.schema import PublishPolicy
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
 from haven.i18n.languages import Language
-from haven.i18n.segments import Segment, extract
+from haven.i18n.segments import Segment
 from haven.i18n.translate import (
     bundled_catalog,
     content_segments,
@@ -38,7 +39,6 @@ from haven.render.cache import template_cache
 STATES: tuple[State, ...] = (
     State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING,
 )
-EVERY_PAGE_HUB_FIELDS = ("hub:name", "hub:phone_label", "hub:interpretation")
 STAFF_TRANSLATIONS = "_staff/translations.html"
 """Where every build puts the translation matrix: linked from no public page, noindex."""
 
@@ -67,76 +67,6 @@ def segment_states(
             state = entry_state(bundled[segment.id], segment.source)
         states[segment.id] = state
     return states
-
-
-def _ids(found: Iterable[tuple[str, str, str]]) -> list[str]:
-    return [ident for ident, _, _ in found]
-
-
-def page_segments(content: Content, pages: list[Page], segments: list[Segment]) -> dict[str, list[str]]:
-    """The segment ids a reader of each page sees, by page key, in catalog order."""
-    ui = [s.id for s in segments if s.kind == "ui"]
-    docs = {d.meta.id: d for d in content.documents}
-    body: dict[str, list[str]] = {}
-    for s in segments:
-        if s.id.startswith("document:") and ":body." in s.id:
-            body.setdefault(s.id.split(":")[1], []).append(s.id)
-    titles = [f"document:{d}:title" for d in docs]
-    everywhere = ui + [f for f in EVERY_PAGE_HUB_FIELDS] + titles
-    hub_ids = _ids(extract(content.hub, "hub"))
-    topics = {t.id: _ids(extract(t, "topic")) for t in content.topics}
-    orgs = {o.id: _ids(extract(o, "organization")) for o in content.organizations}
-    services = {s.id: _ids(extract(s, "service")) for o in content.organizations for s in o.services}
-    resources = {r.id: _ids(extract(r, "resource")) for r in content.resources}
-    audiences = [i for a in content.audiences for i in _ids(extract(a, "audience"))]
-    reporting = _ids(extract(content.reporting, "reporting")) if content.reporting else []
-    topic_services: dict[str, list[str]] = {t.id: [] for t in content.topics}
-    org_of_topic: dict[str, list[str]] = {t.id: [] for t in content.topics}
-    for org in content.organizations:
-        for service in org.services:
-            for topic in service.topics:
-                topic_services.setdefault(topic, []).extend(services[service.id])
-                if org.id not in org_of_topic.setdefault(topic, []):
-                    org_of_topic[topic].append(org.id)
-
-    def own(page: Page) -> list[str]:
-        kind = page.key.partition(":")[0]
-        if kind == "home":
-            summaries = [f"document:{d}:summary" for d in docs]
-            return hub_ids + summaries
-        if kind == "document":
-            doc = docs[page.record]
-            meta = _ids(extract(doc.meta, "document"))
-            listed = [i for r in doc.meta.resources for i in resources.get(r, [])]
-            return meta + body.get(page.record, []) + listed
-        if kind == "help":
-            names = [i for o in content.organizations for s in o.services
-                     for i in services[s.id] if i.endswith(":name")]
-            return ([i for t in topics.values() for i in t]
-                    + [i for i in audiences if i.endswith(":name")] + names)
-        if kind == "topic":
-            org_text = [i for o in org_of_topic.get(page.record, []) for i in orgs[o]
-                        if i.startswith("organization:")]
-            return topics[page.record] + org_text + topic_services.get(page.record, [])
-        if kind == "organization":
-            return orgs[page.record]
-        if kind == "report":
-            return reporting
-        if kind == "resources":
-            return audiences + [i for r in resources.values() for i in r]
-        if kind == "resource":
-            return resources[page.record]
-        return []
-
-    known = {s.id for s in segments}
-    result: dict[str, list[str]] = {}
-    for page in pages:
-        seen: dict[str, None] = {}
-        for ident in everywhere + own(page):
-            if ident in known:
-                seen.setdefault(ident, None)
-        result[page.key] = list(seen)
-    return result
 
 
 def pages_of_segments(page_map: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -269,12 +199,16 @@ class StatusMatrix:
 
 
 def status_matrix(
-    content: Content, catalogs: Mapping[str, Mapping[str, Entry]] | None = None
+    content: Content, page_map: Mapping[str, list[str]],
+    catalogs: Mapping[str, Mapping[str, Entry]] | None = None,
 ) -> StatusMatrix:
-    """The figures of every served language; catalogs are read from the hub unless given."""
+    """The figures of every served language; catalogs are read from the hub unless given.
+
+    `page_map` gives the segments each page shows, by page key: what rendering recorded
+    (haven.staff.page_map).
+    """
     site = build_model(content)
     segments = content_segments(content)
-    page_map = page_segments(content, site.text_pages, segments)
     source = content.hub.source_language
     languages = []
     for lang in site.languages:

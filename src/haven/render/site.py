@@ -30,6 +30,7 @@ from haven.render.cache import template_cache
 from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
 from haven.render.shared import Evaluate, Filler, Placeholders, Skeleton, marker
+from haven.render.uses import PageUse, own_records, segment_records
 
 CSS_PATH = "assets/haven.css"
 
@@ -165,6 +166,8 @@ class Renderer:
         self.shared = SHARED_TEMPLATES if shared else frozenset()
         self.caches = caches
         self._skeletons: tuple[Placeholders, dict[str, Skeleton]] | None = None
+        self._placeholder_view: tuple[PageState, dict[str, Any]] | None = None
+        self._uses: dict[str, PageUse] | None = None
         self.env = env = environment()
         self.layout = env.get_template("layout.html")
         self.top = env.get_template("_top.html")
@@ -242,7 +245,7 @@ class Renderer:
                     main = self.templates[page.template].render(common, page=page, r=state)
                 if partial:  # below the hub's threshold: every page says it is partly translated
                     state.notice(1)
-                title = str(view.hub.name if page.key == "home" else common["label"](page))
+                title = str(view_title(common, page))
                 # The layout around a page's title and main differs only by depth, nav entry,
                 # home or not, and the notices shown, unless the page's own address is in
                 # it (the outdated notice's link, "page 2 of 3" in the title).
@@ -273,8 +276,7 @@ class Renderer:
                 main = Markup(self.templates[page.template].render(common, page=page, r=state))
                 if partial:
                     state.notice(1)
-                title = str(view.hub.name if page.kind is PageKind.HOME
-                            else common["label"](page))
+                title = str(view_title(common, page))
                 html = self.layout.render(common, page=page, r=state, title=title, main=main,
                                           head=self.head, **parts)
             files[state.path] = html.encode()
@@ -324,6 +326,7 @@ class Renderer:
         base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
                          site.content.hub.country, view, lookup, _names(site), placeholders)
         common = self._common(view, source, lookup)
+        self._placeholder_view = base, common
         skeletons = {}
         for page in site.pages:
             if page.template in self.shared:
@@ -333,6 +336,80 @@ class Renderer:
                         common, page=page, r=state))
         self._skeletons = placeholders, skeletons
         return self._skeletons
+
+
+    def uses(self) -> dict[str, PageUse]:
+        """What each page used, by page key (haven.render.uses): read off the placeholders
+        of its markup, made with every language's words deferred, the shared pages' skeletons
+        and, for the other pages and the layout around each page, one more rendering."""
+        if self._uses is not None:
+            return self._uses
+        placeholders, skeletons = self.skeletons()
+        assert self._placeholder_view is not None
+        base, common = self._placeholder_view
+        site = self.site
+        owner = segment_records(site.content)
+        walked: dict[int, tuple[dict[str, None], dict[str, None]]] = {}
+        nav_keys = {p.key for p in site.nav}
+        frames: dict[tuple[Any, ...], list[Skeleton]] = {}
+        uses: dict[str, PageUse] = {}
+        for page in site.pages:
+            state = base.sibling(f"{base.lang.tag}/{page.path}index.html")
+            with _rendering(state):
+                main = skeletons.get(page.path) if page.template in self.shared else None
+                if main is None:
+                    main = Skeleton.of(self.templates[page.template].render(
+                        common, page=page, r=state))
+                home = page.kind is PageKind.HOME
+                frame_key = (state.depth, page.key if page.key in nav_keys else "", home,
+                             page.parts > 1)
+                if frame_key not in frames:
+                    parts = {name: Markup(template.render(common, page=page, r=state))
+                             for name, template in (("links", self.links), ("top", self.top),
+                                                    ("bottom", self.bottom))}
+                    layout = self.layout.render(common, page=page, r=state, title="",
+                                                main=Markup(""), head=self.head, **parts)
+                    frames[frame_key] = [Skeleton.of(layout)]
+                title = str(view_title(common, page))
+            segments: dict[str, None] = {}
+            ui: dict[str, None] = {}
+            for skeleton in (main, Skeleton.of(title), *frames[frame_key]):
+                _walk(placeholders, skeleton, walked, segments, ui)
+            records = dict.fromkeys(own_records(site, page))
+            records.update((owner[seg], None) for seg in segments if seg in owner)
+            uses[page.key] = PageUse(page.key, tuple(segments), tuple(ui), tuple(records),
+                                     (page.template, *LAYOUT_TEMPLATES))
+        self._uses = uses
+        return uses
+
+
+LAYOUT_TEMPLATES = ("layout.html", "_head.html", "_links.html", "_offline.html", "_top.html",
+                    "_bottom.html", "_macros.html")
+"""The templates around every page's own."""
+
+
+def view_title(common: dict[str, Any], page: Page) -> Any:
+    """A page's title: the hub's name on its home page, else its label."""
+    return common["hub"].name if page.kind is PageKind.HOME else common["label"](page)
+
+
+def _walk(placeholders: Placeholders, skeleton: Skeleton,
+          walked: dict[int, tuple[dict[str, None], dict[str, None]]],
+          segments: dict[str, None], ui: dict[str, None]) -> None:
+    """Add the content segments and interface strings behind `skeleton`'s placeholders."""
+    for number in skeleton.distinct:
+        found = walked.get(number)
+        if found is None:
+            found = walked[number] = ({}, {})
+            call = placeholders.calls[number]
+            if call.func in _SEGMENT_CALLS:
+                found[0][call.args[0]] = None
+            elif call.func is _ui:
+                found[1][call.args[0]] = None
+            for _, hole in call.holes:
+                _walk(placeholders, hole, walked, *found)
+        segments.update(found[0])
+        ui.update(found[1])
 
 
 _TITLE, _MAIN = marker("title"), marker("main")
@@ -690,6 +767,10 @@ def _in_json(placeholders: Placeholders, number: str) -> str:
 def _segment_json(seg_id: str) -> Markup:
     """A content segment inside a JSON-LD string, escaped as the whole JSON-LD is."""
     return Markup(script_safe_string(_bare_text(seg_id)))
+
+
+_SEGMENT_CALLS = frozenset({_bare_text, _segment_text, _segment_markdown, _segment_json})
+"""Placeholders that show a content segment (its id is their first argument)."""
 
 
 def _page_language() -> Markup:
