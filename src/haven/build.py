@@ -2,18 +2,15 @@
 
 Each step is one function in its own module; `build()` below calls them in order and
 nothing else, so this file is the map of the system (docs/architecture.md says the same).
+Each language's part of the render step runs in haven.workers; the staff report is assembled
+in haven.staff; what an incremental build may keep is decided in haven.incremental.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
-import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,20 +18,38 @@ from pathlib import Path
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
-from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import as_problems, check_hub, summary
-from haven.i18n.segments import Segment
 from haven.i18n.status import LanguageStatus
-from haven.i18n.translate import Localized, content_segments, localize, partly_translated
+from haven.i18n.translate import content_segments
+from haven.incremental import (
+    BuildRecord,
+    Plan,
+    code_digest,
+    file_digest,
+    model_digest,
+    plan,
+    publish_changes,
+    read_record,
+    record_digests,
+    save_record,
+    spare_folder,
+)
 from haven.model import Site, build_model
-from haven.offline import file_digests, offline_files
+from haven.offline import offline_files
 from haven.output import Staging, staging
-from haven.outreach.messages import Message, language_messages
-from haven.print.render import render_pdfs
+from haven.outreach.messages import Message
 from haven.privacy import security_files
 from haven.render.directory import SCRIPT_PATH, find_script
 from haven.render.site import CSS_PATH, Renderer
-from haven.staff import language_figures, page_segments, staff_files
+from haven.staff import staff_files
+from haven.workers import (
+    HEAVY_CANDIDATES,
+    Job,
+    Translation,
+    fewer_collections,
+    largest_compressed,
+    per_language,
+)
 
 PAGE_BUDGET = 14 * 1024
 """Bytes a page may weigh gzip-compressed, its stylesheet included: the first TCP round trip."""
@@ -54,6 +69,8 @@ class BuildReport:
     seconds: float
     files: int
     warnings: list[Problem] = field(default_factory=list)
+    remade: list[str] | None = None
+    """The pages an incremental build rendered again (None: a full build, every page)."""
 
     @property
     def total_pages(self) -> int:
@@ -66,28 +83,49 @@ def example_content() -> Path:
 
 
 def build(content_dir: Path, output: Path, progress: Progress | None = None,
-          strict: bool = False, pdf: bool = True) -> BuildReport:
+          strict: bool = False, pdf: bool = True, clean: bool = False) -> BuildReport:
     """Build the hub in `content_dir` into `output`, atomically.
 
     With `strict`, any warning stops the build before anything is published. With `pdf`,
     each language's printable pieces are made too (reused from `output` when unchanged).
+    Into a site an earlier build made, only the pages that used what changed are rendered
+    again (haven.incremental), unless `clean`.
     """
     started = time.perf_counter()
-    with _fewer_collections():
+    with fewer_collections():
         raw = load(content_dir)
         content = validate(raw)
         site = build_model(content)
         checked = check_translations(content, strict)
         translations = translate(content, site)
-        with staging(output) as stage:
-            rendered = render(site, translations, stage, progress,
-                              pdf_from=output if pdf else None)
+        previous = None if clean else previous_build(output, site, pdf)
+        if previous is None:
+            with staging(output) as stage:
+                rendered = render(site, translations, stage, progress,
+                                  pdf_from=output if pdf else None, pdf=pdf)
+                report = summarize(site, rendered, output, content.warnings + checked)
+                if strict and report.warnings:
+                    raise StrictError(report.warnings)
+                publish(rendered, stage)
+        else:
+            rendered = render(site, translations, None, progress,
+                              pdf_from=output if pdf else None, pdf=pdf, previous=(previous, output))
             report = summarize(site, rendered, output, content.warnings + checked)
             if strict and report.warnings:
                 raise StrictError(report.warnings)
-            publish(rendered, stage)
+            publish_changes(output, previous, rendered.record, rendered.files)
+    report.remade = rendered.remade
     report.seconds = time.perf_counter() - started
     return report
+
+
+def previous_build(output: Path, site: Site, pdf: bool) -> BuildRecord | None:
+    """The record of the site in `output`, when this build may start from it: the same
+    Haven, the same pages, filters and languages."""
+    record = read_record(output)
+    if record is None or record.code != code_digest() or record.model != model_digest(site, pdf):
+        return None
+    return record
 
 
 def check_translations(content: Content, strict: bool = False) -> list[Problem]:
@@ -97,40 +135,6 @@ def check_translations(content: Content, strict: bool = False) -> list[Problem]:
     return problems + (as_problems(findings) if strict else summary(findings))
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the garbage collector's youngest generation every 20,000 allocations, not 700.
-
-    A build makes millions of short-lived objects, freed by reference counting; collecting
-    after every 700 of them cost a tenth of a language's time. Cycles still get collected.
-    """
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-
-
-@dataclass(frozen=True)
-class Translation:
-    """One language's translate step, run where that language is rendered.
-
-    Languages are independent once the content is valid, so `render` may run each
-    language's translation and rendering in a process of its own.
-    """
-
-    content: Content
-    lang: str
-
-    def catalog(self) -> dict[str, Entry]:
-        path = self.content.catalogs.get(self.lang)
-        return read_catalog(path) if path else {}
-
-    def view(self, catalog: dict[str, Entry] | None = None) -> Localized:
-        return localize(self.content, self.lang, self.catalog() if catalog is None else catalog)
-
-
 def translate(content: Content, site: Site) -> list[Translation]:
     """Every served language's view of the content, through its PO catalog."""
     return [Translation(content, lang.tag) for lang in site.languages]
@@ -138,60 +142,77 @@ def translate(content: Content, site: Site) -> list[Translation]:
 
 @dataclass
 class Rendered:
-    """The site: each language's files already in the staging folder, the rest in `files`."""
+    """The site: in a full build each language's files already in the staging folder and
+    the rest in `files`; in an incremental build, every file made in `files`."""
 
     files: dict[str, bytes]
-    """Made in this process, still to be written."""
+    """Made in this process (or by an incremental build's workers), still to be written."""
     sizes: dict[str, int]
     """Every file of the site, written or not, by path: its size in bytes."""
-    staged: Path
+    staged: Path | None
+    """The staging folder of a full build; the live site for an incremental one."""
+    record: BuildRecord
     compressed: dict[str, int] = field(default_factory=dict)
-    """The gzip size of each language's largest pages, measured where they were made."""
+    """The gzip size of each language's largest pages."""
+    remade: list[str] | None = None
+    """The pages the workers rendered (None: every page, a full build)."""
 
     def read(self, name: str) -> bytes:
-        return self.files[name] if name in self.files else (self.staged / name).read_bytes()
+        if name in self.files or self.staged is None:
+            return self.files[name]
+        return (self.staged / name).read_bytes()
 
 
-@dataclass
-class _LanguageDone:
-    """What one language's worker reports once its files are in the staging folder."""
-
-    sizes: dict[str, int]
-    messages: list[Message]
-    status: LanguageStatus | None
-    """Its translation figures (None for the source language)."""
-    digests: dict[str, str]
-    """Its files' digests for the offline manifests (haven.offline), hashed where they are."""
-    compressed: dict[str, int]
-    """The gzip size of its largest pages (summarize finds the heaviest page among them)."""
-    tag: str = ""
-    partial: tuple[str, str] | None = None
-    """Below the hub's translation threshold: its "partly translated" label and the tag of
-    the language that label is in (the chooser shows it)."""
-
-
-def render(site: Site, translations: list[Translation], stage: Staging,
-           progress: Progress | None = None, pdf_from: Path | None = None) -> Rendered:
+def render(site: Site, translations: list[Translation], stage: Staging | None,
+           progress: Progress | None = None, pdf_from: Path | None = None, pdf: bool = True,
+           previous: tuple[BuildRecord, Path] | None = None) -> Rendered:
     """Every file of the site: each language's pages (and printable PDFs, with `pdf_from`,
-    the previous build's folder, which may not exist yet) go straight into `stage`.
-    """
+    the previous build's folder, which may not exist yet) go straight into `stage`; with
+    `previous` (an incremental build, no stage), only the pages that used what changed are
+    rendered, and every file made is returned (the second item is the live site)."""
+    live = None if previous is None else previous[1]
+    before = None if previous is None else previous[0]
     renderer = Renderer(site)
     files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
     files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
+    records_now = record_digests(site.content)
+    segment_ids = [s.id for s in content_segments(site.content) if s.kind != "ui"]
+    changes: Plan | None = None
+    if before is None:
+        renderer.skeletons()  # the pages shared by every language, made before workers fork
+        uses = renderer.uses()  # what each page shows: the staff matrix and the next build
+    else:
+        changes = plan(before, site, records_now, segment_ids, renderer.uses)
+        uses = changes.uses
     sizes: dict[str, int] = {}
-    digests: dict[str, str] = {}
+    digests: dict[str, str] = {} if before is None else dict(before.offline)
+    hashes: dict[str, tuple[str, int]] = {}
     compressed: dict[str, int] = {}
     messages: list[Message] = []
     statuses: list[LanguageStatus] = []
     partial: dict[str, tuple[str, str]] = {}
-    renderer.skeletons()  # the pages shared by every language, made before workers fork
-    renderer.uses()  # what each page shows: the staff matrix counts it
-    with _per_language(_Job(site, translations, pdf_from, stage, renderer)) as languages:
-        for done, language in enumerate(languages, start=1):
+    languages: dict[str, tuple[str, list[str]]] = {}
+    made: dict[str, bytes] = {}
+    remade: list[str] | None = None if before is None else []
+    with per_language(Job(site, translations, pdf_from, stage, renderer, changes)) as done_:
+        for done, language in enumerate(done_, start=1):
+            if before is not None:
+                own = (f"{language.tag}/", f"pdf/{language.tag}/")
+                kept = {} if language.rendered is None else {
+                    name: value for name, value in before.files.items()
+                    if name.startswith(own) and name not in language.hashes}
+                hashes.update(kept)
+                sizes.update((name, size) for name, (_, size) in kept.items())
+                made.update(language.files)
+                assert remade is not None
+                remade += [name for name in language.files if name.endswith(".html")]
             sizes.update(language.sizes)
+            hashes.update((name, (digest, language.sizes[name]))
+                          for name, digest in language.hashes.items())
             digests.update(language.digests)
             compressed.update(language.compressed)
             messages += language.messages
+            languages[language.tag] = (language.unit, language.shown)
             if language.status is not None:
                 statuses.append(language.status)
             if language.partial is not None:
@@ -200,117 +221,38 @@ def render(site: Site, translations: list[Translation], stage: Staging,
                 progress(done, len(translations))
     # The chooser, once every language has said whether it is partly translated.
     files["index.html"] = renderer.chooser(partial)
-    # The staff report: the translation matrix and the messages to copy.
-    files.update(staff_files(site, statuses, messages))
+    files.update(staff_files(site, statuses, messages))  # the translation matrix, messages
     files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
-    return Rendered(files, sizes, stage.path, compressed)
+    hashes.update((name, (file_digest(data), len(data))) for name, data in files.items())
+    if before is not None:
+        compressed = _heaviest(site, sizes, made, before, compressed, live)
+    record = BuildRecord(code_digest(), model_digest(site, pdf), segment_ids, languages,
+                         records_now, {p.key: uses[p.key] for p in site.pages},
+                         dict(sorted(hashes.items())), digests, dict(sorted(compressed.items())))
+    if before is None:
+        return Rendered(files, sizes, stage.path if stage else None, record, compressed)
+    return Rendered(made | files, sizes, None, record, compressed, sorted(remade or []))
 
 
-@dataclass(frozen=True)
-class _Job:
-    site: Site
-    translations: list[Translation]
-    pdf_from: Path | None
-    stage: Staging
-    renderer: Renderer
-
-    def language(self, index: int) -> _LanguageDone:
-        """One language's pages (and printable pieces), written into the staging folder."""
-        translation = self.translations[index]
-        catalog = translation.catalog()
-        view = translation.view(catalog)
-        printed = {}
-        if self.pdf_from is not None:
-            printed = render_pdfs(self.site, [view], previous=self.pdf_from)
-        files = self.renderer.language(view, printed=sorted(printed)) | printed
-        for name, data in files.items():
-            self.stage.write(name, data)
-        messages = language_messages(self.site.content, view, self.source_view)
-        label = view.ui["partly_translated"]
-        partial = (str(label), label.lang) if partly_translated(self.site.content, view) else None
-        return _LanguageDone({name: len(data) for name, data in files.items()}, messages,
-                             self.status(view, catalog), file_digests(self.site, files),
-                             _largest_compressed(files), view.lang, partial)
-
-    def source_view(self) -> Localized:
-        """The source language's view, made once per process (messages fall back to it)."""
-        global _SOURCE_VIEW
-        content = self.site.content
-        if _SOURCE_VIEW is None or _SOURCE_VIEW[0] is not content:
-            _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {}))
-        return _SOURCE_VIEW[1]
-
-    def status(self, view: Localized, catalog: dict[str, Entry]) -> LanguageStatus | None:
-        """The language's translation figures, from the states its view already found."""
-        global _SEGMENTS
-        content = self.site.content
-        if view.lang == content.hub.source_language:
-            return None
-        if _SEGMENTS is None or _SEGMENTS[0] is not content:
-            segments = content_segments(content)
-            _SEGMENTS = (content, segments,
-                         page_segments(self.site, self.renderer.uses(), segments))
-        _, segments, page_map = _SEGMENTS
-        return language_figures(self.site, view, catalog, segments, page_map)
-
-
-_SOURCE_VIEW: tuple[Content, Localized] | None = None
-_SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
-_JOB: _Job | None = None
-"""What forked workers render: set just before the pool starts, inherited by fork."""
-
-
-HEAVY_CANDIDATES = 3
-"""How many of a language's largest pages are compressed to find the heaviest page: the
-compressed size follows the raw size closely enough."""
-
-
-def _largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
-    pages = [name for name in files if name.endswith(".html")]
-    largest = sorted(pages, key=lambda name: (len(files[name]), name))[-HEAVY_CANDIDATES:]
-    return {name: len(zlib.compress(files[name], 9)) for name in largest}
-
-
-def _render_language(index: int) -> _LanguageDone:
-    assert _JOB is not None
-    return _JOB.language(index)
-
-
-@contextmanager
-def _per_language(job: _Job) -> Iterator[Iterator[_LanguageDone]]:
-    """Each language's files, in order: on every core when the build runs in the main thread.
-
-    Forking is safe only while the process has no other thread (a lock another thread holds
-    would stay locked forever in the child): the preview server, a browser driver, a test's
-    threads or a native library's thread pool (Typst's, once it has compiled in this process)
-    make the build render in-process. It is worth it only for several languages.
-    """
-    global _JOB
-    count = len(job.translations)
-    workers = min(os.cpu_count() or 1, count)
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    # The content is read-only from here on: the garbage collector need not walk it again
-    # (and forked workers then share its memory pages instead of copying them).
-    gc.freeze()
-    try:
-        if workers < 2 or count < 4 or not forkable or _threads() > 1:
-            yield (job.language(index) for index in range(count))
-            return
-        _JOB = job
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield pool.imap(_render_language, range(count))
-    finally:
-        _JOB = None
-        gc.unfreeze()
-
-
-def _threads() -> int:
-    """Threads of this process, native ones included (Python's own count misses those)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return threading.active_count()
+def _heaviest(site: Site, sizes: dict[str, int], made: dict[str, bytes], previous: BuildRecord,
+              fresh: dict[str, int], live: Path | None) -> dict[str, int]:
+    """The gzip size of each language's largest pages, as a full build finds them: from this
+    build's files where they were made, else from the previous record."""
+    found: dict[str, int] = {}
+    for lang in site.languages:
+        pages = [name for name in sizes if name.startswith(f"{lang.tag}/")
+                 and name.endswith(".html")]
+        for name in sorted(pages, key=lambda n: (sizes[n], n))[-HEAVY_CANDIDATES:]:
+            if name in fresh:
+                found[name] = fresh[name]
+            elif name in made:
+                found[name] = len(zlib.compress(made[name], 9))
+            elif name in previous.compressed:
+                found[name] = previous.compressed[name]
+            elif live is not None:
+                found[name] = len(zlib.compress((live / name).read_bytes(), 9))
+    return found
 
 
 def summarize(site: Site, rendered: Rendered, output: Path,
@@ -325,8 +267,8 @@ def summarize(site: Site, rendered: Rendered, output: Path,
             pages[tag] += 1
     css = len(zlib.compress(rendered.read(CSS_PATH), 9))
     # Each language's largest pages were compressed where they were made; here, the rest.
-    made_here = _largest_compressed(
-        {name: data for name, data in rendered.files.items() if name in html})
+    made_here = largest_compressed({name: data for name, data in rendered.files.items()
+                                    if name in html and name.partition("/")[0] not in pages})
     compressed = {name: size + css for name, size in (rendered.compressed | made_here).items()}
     heaviest = max(compressed.items(), key=lambda item: (item[1], item[0]))
     warnings = warnings + [
@@ -338,5 +280,7 @@ def summarize(site: Site, rendered: Rendered, output: Path,
 
 
 def publish(rendered: Rendered, stage: Staging) -> None:
-    """Write the files made in this process and swap the staging folder in for the output."""
-    stage.publish(rendered.files)
+    """Write the files made in this process and swap the staging folder in for the output
+    (the previous site is kept beside it, the next incremental build's spare)."""
+    state = save_record(stage.output, rendered.record)
+    stage.publish(rendered.files, state, keep=spare_folder(stage.output))

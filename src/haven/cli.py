@@ -41,18 +41,22 @@ def main() -> None:
               help="Treat warnings as errors: publish nothing and exit with status 1.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also make the printable flyers, rights cards and posters (PDF).")
-def build_command(content_dir: Path | None, output: Path, strict: bool, pdf: bool) -> None:
+@click.option("--clean", is_flag=True,
+              help="Render every page, even into a site an earlier build made (by default "
+                   "only the pages that used what changed are rendered again).")
+def build_command(content_dir: Path | None, output: Path, strict: bool, pdf: bool,
+                  clean: bool) -> None:
     """Build the hub in CONTENT_DIR (default: the bundled Hartford example).
 
     The whole site is written at once: if anything is wrong, nothing is published
     and the previous site stays as it was.
     """
-    report = run_build(content_dir, output, strict, pdf)
+    report = run_build(content_dir, output, strict, pdf, clean)
     print_summary(report)
 
 
 def run_build(content_dir: Path | None, output: Path, strict: bool = False,
-              pdf: bool = True) -> BuildReport:
+              pdf: bool = True, clean: bool = False) -> BuildReport:
     """Build with a progress bar that appears only if the build takes over a second."""
     source = content_dir or example_content()
     started = time.monotonic()
@@ -70,7 +74,7 @@ def run_build(content_dir: Path | None, output: Path, strict: bool = False,
                 bar.update(task, completed=done, refresh=True)
 
         try:
-            return build(source, output, progress, strict, pdf)
+            return build(source, output, progress, strict, pdf, clean)
         except (ContentError, StrictError):
             raise  # they list every problem and say that nothing was published
         except HavenError as exc:

@@ -21,6 +21,12 @@ MARKER = ".haven-site"
 """A file in every built site: Haven only ever replaces a folder that holds it (or an empty one)."""
 
 
+def marker_text(state: str | None = None) -> str:
+    """The marker's text; `state` names the build's record (haven.incremental)."""
+    return ("Built by Haven. This folder is replaced on each build.\n"
+            + (f"state: {state}\n" if state else ""))
+
+
 class Staging:
     """The folder that becomes the new site: written to by anyone, swapped in at once.
 
@@ -43,15 +49,21 @@ class Staging:
         with open(os.path.join(self.path, relative), "wb") as handle:
             handle.write(data)
 
-    def publish(self, files: Mapping[str, bytes]) -> None:
-        """Write the last `files`, then swap the whole folder in for the output."""
+    def publish(self, files: Mapping[str, bytes], state: str | None = None,
+                keep: Path | None = None) -> None:
+        """Write the last `files`, then swap the whole folder in for the output.
+
+        `state` names the build's record in the marker; with `keep`, the previous site is
+        moved there (the next incremental build's spare) instead of being deleted."""
         for name, data in files.items():
             self.write(name, data)
-        (self.path / MARKER).write_text("Built by Haven. This folder is replaced on each build.\n")
+        (self.path / MARKER).write_text(marker_text(state))
         os.chmod(self.path, 0o755)
+        if keep is not None and keep.exists():
+            shutil.rmtree(keep)
         with _lock(self.output.parent / f".haven-lock-{self.output.name}"):
             _check_replaceable(self.output)  # only under the lock: another build may be mid-swap
-            _swap(self.path, self.output)
+            _swap(self.path, self.output, keep)
 
 
 @contextmanager
@@ -93,7 +105,7 @@ def _check_replaceable(output: Path) -> None:
         )
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, keep: Path | None = None) -> None:
     old = None
     if output.exists():
         old = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
@@ -106,7 +118,10 @@ def _swap(staging: Path, output: Path) -> None:
             old.rename(output)
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        if keep is not None and not keep.exists():
+            old.rename(keep)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -201,8 +201,10 @@ class Renderer:
             )
         return html.encode()
 
-    def language(self, view: Localized, printed: Sequence[str] = ()) -> dict[str, bytes]:
-        """Every page of one language, by path in the output folder.
+    def language(self, view: Localized, printed: Sequence[str] = (),
+                 only: Collection[str] | None = None) -> dict[str, bytes]:
+        """Every page of one language, by path in the output folder (with `only`, the pages
+        of those keys, and the search index).
 
         `printed` names the language's PDFs (`pdf/es/flyer-letter.pdf` …), linked from its home.
         """
@@ -217,7 +219,7 @@ class Renderer:
         if not self.caches:
             return self._reference_language(view, base, common)
         partial = partly_translated(site.content, view)
-        placeholders, skeletons = self.skeletons()
+        placeholders, skeletons = self.skeletons(only)
         filler = Filler(placeholders, _evaluator(base))
         # The head's links, header, navigation and footer differ only by the page's depth and
         # nav entry.
@@ -225,6 +227,8 @@ class Renderer:
         layouts: dict[tuple[Any, ...], tuple[str, str, str]] = {}
         files: dict[str, bytes] = {}
         for page in site.pages:
+            if only is not None and page.key not in only:
+                continue
             state = base.sibling(f"{lang.tag}/{page.path}index.html")
             current = page.key if page.key in nav_keys else ""
             with _rendering(state):
@@ -308,43 +312,53 @@ class Renderer:
                 "lookup": lookup, "nav": self.site.nav, "label": label,
                 "printed": _printed(printed)}
 
-    def skeletons(self) -> tuple[Placeholders, dict[str, Skeleton]]:
+    def skeletons(self, keys: Collection[str] | None = None
+                  ) -> tuple[Placeholders, dict[str, Skeleton]]:
         """The shared pages' markup, by page path, with placeholders for each language's words.
 
-        Made once per renderer; the build makes it before the language workers start, so
-        they all inherit it.
+        Each is made once per renderer; a full build makes them all before the language
+        workers start, so they all inherit them. With `keys`, only those pages' are made (an
+        incremental build); the others are made when asked for.
         """
-        if self._skeletons is not None:
-            return self._skeletons
-        site = self.site
-        placeholders = Placeholders()
-        source = site.source
-        view = localize(site.content, source.tag, {},
-                        placeholder=lambda seg: LStr(placeholders.segment(seg, _bare_text),
-                                                     source.tag, State.REVIEWED))
-        lookup = _records(view)
-        base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
-                         site.content.hub.country, view, lookup, _names(site), placeholders)
-        common = self._common(view, source, lookup)
-        self._placeholder_view = base, common
-        skeletons = {}
-        for page in site.pages:
-            if page.template in self.shared:
-                state = base.sibling(f"{source.tag}/{page.path}index.html")
+        if self._skeletons is None:
+            site = self.site
+            placeholders = Placeholders()
+            source = site.source
+            view = localize(site.content, source.tag, {},
+                            placeholder=lambda seg: LStr(placeholders.segment(seg, _bare_text),
+                                                         source.tag, State.REVIEWED))
+            lookup = _records(view)
+            base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
+                             site.content.hub.country, view, lookup, _names(site), placeholders)
+            self._placeholder_view = base, self._common(view, source, lookup)
+            self._skeletons = placeholders, {}
+        placeholders, skeletons = self._skeletons
+        assert self._placeholder_view is not None
+        base, common = self._placeholder_view
+        for page in self.site.pages:
+            if (page.template in self.shared and page.path not in skeletons
+                    and (keys is None or page.key in keys)):
+                state = base.sibling(f"{base.lang.tag}/{page.path}index.html")
                 with _rendering(state):
                     skeletons[page.path] = Skeleton.of(self.templates[page.template].render(
                         common, page=page, r=state))
-        self._skeletons = placeholders, skeletons
         return self._skeletons
 
 
-    def uses(self) -> dict[str, PageUse]:
+    def uses(self, keys: Collection[str] | None = None) -> dict[str, PageUse]:
         """What each page used, by page key (haven.render.uses): read off the placeholders
         of its markup, made with every language's words deferred, the shared pages' skeletons
-        and, for the other pages and the layout around each page, one more rendering."""
-        if self._uses is not None:
-            return self._uses
-        placeholders, skeletons = self.skeletons()
+        and, for the other pages and the layout around each page, one more rendering.
+
+        With `keys`, only those pages' (the others are kept from an earlier call)."""
+        if self._uses is None:
+            self._uses = {}
+        uses = self._uses
+        wanted = [p for p in self.site.pages
+                  if p.key not in uses and (keys is None or p.key in keys)]
+        if not wanted:
+            return uses
+        placeholders, skeletons = self.skeletons({p.key for p in wanted})
         assert self._placeholder_view is not None
         base, common = self._placeholder_view
         site = self.site
@@ -352,8 +366,7 @@ class Renderer:
         walked: dict[int, tuple[dict[str, None], dict[str, None]]] = {}
         nav_keys = {p.key for p in site.nav}
         frames: dict[tuple[Any, ...], list[Skeleton]] = {}
-        uses: dict[str, PageUse] = {}
-        for page in site.pages:
+        for page in wanted:
             state = base.sibling(f"{base.lang.tag}/{page.path}index.html")
             with _rendering(state):
                 main = skeletons.get(page.path) if page.template in self.shared else None
@@ -379,7 +392,6 @@ class Renderer:
             records.update((owner[seg], None) for seg in segments if seg in owner)
             uses[page.key] = PageUse(page.key, tuple(segments), tuple(ui), tuple(records),
                                      (page.template, *LAYOUT_TEMPLATES))
-        self._uses = uses
         return uses
 
 

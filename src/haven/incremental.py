@@ -1,0 +1,333 @@
+"""Incremental builds: re-render only the pages that used what changed, publish at once.
+
+Every build leaves a record beside the site (`.haven-state-<site>/<id>.json`; the site's
+`.haven-site` marker names it): digests of Haven itself (its code, templates and bundled
+catalogs), of the site's model (its pages, filters and languages), of each record's
+non-text data (an organization with its text fields replaced by their segment ids), of
+what each language shows of each content segment (the text, its language, its state) and of
+its interface strings, what each page used (haven.render.uses), and every file's digest.
+
+The next build compares. Haven or its templates changed, the model changed (a page added or
+removed, a filter's results changed), the record is missing or unreadable, or `--clean`:
+everything is rendered, as a first build. Otherwise each language's worker renders only the
+pages that used a record whose data changed or a segment whose shown text changed in that
+language; everything a page can show comes from those, so the rest are byte for byte what they
+were (tests/test_incremental.py checks every kind of edit against a clean build).
+
+Publishing stays all or nothing. Beside the site lies its previous version (the spare,
+`.haven-spare-<site>/`), which the last publish swapped out. The changed files are written
+into the spare (unchanged ones hard-linked from the live site when the spare lacks them;
+files are always replaced, never written in place, so the live site's files are never
+touched), then the two are swapped under the build lock. A build interrupted before the swap
+leaves the live site as it was; the spare's marker is removed first, so a half-updated spare
+is never trusted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from haven import __version__
+from haven.content.validate import Content
+from haven.i18n.segments import map_record, markdown_blocks
+from haven.i18n.translate import Localized
+from haven.model import Site
+from haven.output import MARKER, _check_replaceable, _lock, _safe, marker_text
+from haven.render.uses import PageUse, record_key, records
+
+FORMAT = 1
+STATE_LINE = "state: "
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _short(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Haven itself: its version, its libraries' versions and every file of the package
+    (code, templates, stylesheets, bundled catalogs), the bundled example hub aside."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(__version__.encode())
+    for name in ("jinja2", "markupsafe", "babel", "markdown-it-py", "pydantic"):
+        try:
+            digest.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    root = Path(str(resources.files("haven")))
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and "__pycache__" not in relative and not relative.startswith(
+                "examples/"):
+            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def model_digest(site: Site, pdf: bool) -> str:
+    """The site's shape: its languages, pages and filters (a change means a full build)."""
+    shape = [repr(site.source), [repr(lang) for lang in site.languages],
+             [repr(page) for page in site.pages], [repr(f) for f in site.facets.values()],
+             sorted(site.service_facets.items()), pdf]
+    return _short(repr(shape))
+
+
+def record_digests(content: Content) -> dict[str, str]:
+    """Each record's data but its text: each text field is replaced by its segment id (what
+    it says is in the segments' digests), so a changed sentence does not touch the pages that
+    show only the record's other fields, and a changed phone number does."""
+    found: dict[str, str] = {}
+    for key, prefix, record in records(content):
+        mapped = map_record(record, prefix, lambda ident, kind, text: ident)
+        found[key] = _short(mapped.model_dump_json())
+    for doc in content.documents:
+        key = record_key("document", doc.meta.id)
+        found[key] = _short(found[key] + str(len(markdown_blocks(doc.body))))
+    return found
+
+
+def shown_digests(view: Localized, ids: Iterable[str]) -> list[str]:
+    """What a language shows of each content segment: its text, language, state, and whether
+    it is marked unconfirmed."""
+    texts = view.texts
+    shown = []
+    for ident in ids:
+        value = texts.get(ident)
+        shown.append("" if value is None else _short(
+            f"{value}\0{value.lang}\0{value.state.value}\0{int(value.unconfirmed)}"))
+    return shown
+
+
+def language_unit(view: Localized, partial: bool, printed: list[str]) -> str:
+    """What every page of a language shows besides content segments: its interface strings,
+    whether it is partly translated, its printable pieces."""
+    parts = [f"{key}\0{value}\0{value.lang}\0{value.state.value}"
+             for key, value in sorted(view.ui.items())]
+    return _short("\1".join([*parts, str(partial), *printed]))
+
+
+@dataclass
+class BuildRecord:
+    """What a build made and from what: the next build's starting point."""
+
+    code: str
+    model: str
+    segments: list[str]
+    """The content segments' ids, in the order of each language's `shown` list."""
+    languages: dict[str, tuple[str, list[str]]]
+    """By tag: (language_unit, shown_digests)."""
+    records: dict[str, str]
+    uses: dict[str, PageUse]
+    files: dict[str, tuple[str, int]]
+    """Every file of the site: (digest, size)."""
+    offline: dict[str, str] = field(default_factory=dict)
+    """The offline manifests' digests of the languages' files."""
+    compressed: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> bytes:
+        data: dict[str, Any] = {
+            "format": FORMAT, "code": self.code, "model": self.model,
+            "segments": self.segments,
+            "languages": {tag: list(value) for tag, value in self.languages.items()},
+            "records": self.records,
+            "uses": {key: [list(u.segments), list(u.ui), list(u.records), list(u.templates)]
+                     for key, u in self.uses.items()},
+            "files": {name: list(value) for name, value in self.files.items()},
+            "offline": self.offline, "compressed": self.compressed,
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, text: bytes) -> BuildRecord:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise ValueError("another format")
+        return cls(
+            data["code"], data["model"], data["segments"],
+            {tag: (value[0], value[1]) for tag, value in data["languages"].items()},
+            data["records"],
+            {key: PageUse(key, tuple(u[0]), tuple(u[1]), tuple(u[2]), tuple(u[3]))
+             for key, u in data["uses"].items()},
+            {name: (value[0], value[1]) for name, value in data["files"].items()},
+            data["offline"], data["compressed"])
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An incremental build's plan: what changed since the previous record."""
+
+    previous: BuildRecord
+    changed_records: frozenset[str]
+    uses: dict[str, PageUse]
+    """What each page uses now (the previous record's, made again for changed records)."""
+    segment_ids: tuple[str, ...]
+    _previous_shown: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def dirty(self, tag: str, unit: str, shown: list[str]) -> set[str] | None:
+        """The keys of the pages language `tag` must render again (None: every page)."""
+        before = self.previous.languages.get(tag)
+        if before is None or before[0] != unit or len(before[1]) != len(self.previous.segments):
+            return None
+        was = dict(zip(self.previous.segments, before[1], strict=True))
+        changed = {i for i, digest in zip(self.segment_ids, shown, strict=True)
+                   if was.get(i) != digest}
+        records = self.changed_records
+        return {key for key, use in self.uses.items()
+                if not records.isdisjoint(use.records) or not changed.isdisjoint(use.segments)}
+
+
+def plan(previous: BuildRecord, site: Site, records_now: Mapping[str, str],
+         segment_ids: Iterable[str], remake: Any) -> Plan:
+    """What changed since `previous`; `remake(keys)` gives the current uses of those pages."""
+    changed = {key for key, digest in records_now.items() if previous.records.get(key) != digest}
+    changed |= previous.records.keys() - records_now.keys()
+    stale = {key for key, use in previous.uses.items() if not changed.isdisjoint(use.records)}
+    uses = dict(previous.uses)
+    if stale:
+        fresh = remake(stale)
+        uses.update((key, fresh[key]) for key in stale)
+    return Plan(previous, frozenset(changed), uses, tuple(segment_ids))
+
+
+# -- where records are kept, and publishing ----------------------------------------------------
+
+def state_folder(output: Path) -> Path:
+    return output.absolute().parent / f".haven-state-{output.absolute().name}"
+
+
+def spare_folder(output: Path) -> Path:
+    return output.absolute().parent / f".haven-spare-{output.absolute().name}"
+
+
+def state_of(site: Path) -> str | None:
+    """The record id a built site's marker names, if any."""
+    try:
+        text = (site / MARKER).read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in text.splitlines():
+        if line.startswith(STATE_LINE):
+            state = line[len(STATE_LINE):].strip()
+            return state if state.isalnum() else None
+    return None
+
+
+def read_record(output: Path, site: Path | None = None) -> BuildRecord | None:
+    """The record of the site in `site` (the output by default), or None."""
+    state = state_of(site or output)
+    if state is None:
+        return None
+    try:
+        record = BuildRecord.from_json((state_folder(output) / f"{state}.json").read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return record if file_digest(record.to_json()) == state else None
+
+
+def save_record(output: Path, record: BuildRecord) -> str:
+    """Keep `record` beside the site (not in it: nothing of it is served); its id."""
+    data = record.to_json()
+    state = file_digest(data)
+    folder = state_folder(output)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    target = folder / f"{state}.json"
+    if not target.exists():
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".record-")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    return state
+
+
+def prune_records(output: Path) -> None:
+    """Keep only the records of the live site and its spare."""
+    keep = {f"{s}.json" for s in (state_of(output.absolute()), state_of(spare_folder(output)))
+            if s}
+    folder = state_folder(output)
+    if folder.is_dir():
+        for item in folder.iterdir():
+            if item.name not in keep:
+                item.unlink(missing_ok=True)
+
+
+def publish_changes(output: Path, live: BuildRecord, record: BuildRecord,
+                    made: Mapping[str, bytes]) -> None:
+    """Make the spare the new site and swap it in: the files whose digest differs from the
+    spare's own are written (`made` holds every file this build made; the others are the
+    live site's, linked)."""
+    output = output.absolute()
+    state = save_record(output, record)
+    spare = spare_folder(output)
+    held = read_record(output, spare) if spare.is_dir() else None
+    if held is None:
+        if spare.exists():
+            shutil.rmtree(spare)
+        held = _copy_of_live(output, live, spare)
+    (spare / MARKER).unlink(missing_ok=True)  # from here on the spare is half-made
+    folders: set[str] = set()
+    for name, (digest, _) in record.files.items():
+        if held.files.get(name, ("",))[0] == digest:
+            continue
+        relative = _safe(name)
+        target = spare / relative
+        folder = os.path.dirname(relative)
+        if folder not in folders:
+            os.makedirs(spare / folder, exist_ok=True)
+            folders.add(folder)
+        temporary = target.with_name(f".haven-tmp-{target.name}")
+        if name in made:
+            temporary.write_bytes(made[name])
+        else:
+            temporary.unlink(missing_ok=True)
+            os.link(output / relative, temporary)
+        os.replace(temporary, target)
+    for name in held.files.keys() - record.files.keys():
+        (spare / _safe(name)).unlink(missing_ok=True)
+    temporary = spare / f"{MARKER}.tmp"
+    temporary.write_text(marker_text(state))
+    os.replace(temporary, spare / MARKER)
+    os.chmod(spare, 0o755)
+    with _lock(output.parent / f".haven-lock-{output.name}"):
+        _check_replaceable(output)
+        swapped = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
+        swapped.rmdir()
+        output.rename(swapped)
+        try:
+            spare.rename(output)
+        except OSError:
+            swapped.rename(output)
+            raise
+        swapped.rename(spare)
+    prune_records(output)
+
+
+def _copy_of_live(output: Path, live: BuildRecord, spare: Path) -> BuildRecord:
+    """A spare made of hard links to the live site's files (none is ever written in place)."""
+    made = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=output.parent))
+    try:
+        folders: set[str] = set()
+        for name in live.files:
+            relative = _safe(name)
+            folder = os.path.dirname(relative)
+            if folder not in folders:
+                os.makedirs(made / folder, exist_ok=True)
+                folders.add(folder)
+            os.link(output / relative, made / relative)
+        made.rename(spare)
+    except BaseException:
+        shutil.rmtree(made, ignore_errors=True)
+        raise
+    return live

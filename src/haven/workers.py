@@ -1,0 +1,213 @@
+"""Each language's part of a build, on every core: its translation, pages, figures, messages.
+
+Languages are independent once the content is valid, so the render step runs each
+language in a process of its own (forked, so that the site model, the compiled templates and
+the shared pages' skeletons are inherited, not rebuilt). This module holds that machinery —
+the job a worker runs, the pool, and the garbage collector's settings during a build — so
+that `haven.build` stays the map of the pipeline.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haven.content.validate import Content
+from haven.i18n.catalog import Entry, read_catalog
+from haven.i18n.segments import Segment
+from haven.i18n.status import LanguageStatus
+from haven.i18n.translate import Localized, content_segments, localize, partly_translated
+from haven.incremental import Plan, file_digest, language_unit, shown_digests
+from haven.model import Site
+from haven.offline import file_digests
+from haven.output import Staging
+from haven.outreach.messages import Message, language_messages
+from haven.print.render import render_pdfs
+from haven.render.site import Renderer
+from haven.staff import language_figures, page_segments
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One language's translate step, run where that language is rendered."""
+
+    content: Content
+    lang: str
+
+    def catalog(self) -> dict[str, Entry]:
+        path = self.content.catalogs.get(self.lang)
+        return read_catalog(path) if path else {}
+
+    def view(self, catalog: dict[str, Entry] | None = None) -> Localized:
+        return localize(self.content, self.lang, self.catalog() if catalog is None else catalog)
+
+
+@dataclass
+class LanguageDone:
+    """What one language's worker reports once its files are made."""
+
+    sizes: dict[str, int]
+    messages: list[Message]
+    status: LanguageStatus | None
+    """Its translation figures (None for the source language)."""
+    digests: dict[str, str]
+    """Its files' digests for the offline manifests (haven.offline), hashed where they are."""
+    compressed: dict[str, int]
+    """The gzip size of its largest pages (summarize finds the heaviest page among them)."""
+    tag: str = ""
+    partial: tuple[str, str] | None = None
+    """Below the hub's translation threshold: its "partly translated" label and the tag of
+    the language that label is in (the chooser shows it)."""
+    files: dict[str, bytes] = field(default_factory=dict)
+    """An incremental build's files, still to be written (a full build writes them where
+    they are made, into the staging folder)."""
+    hashes: dict[str, str] = field(default_factory=dict)
+    """Each file's content digest (the build record, haven.incremental)."""
+    unit: str = ""
+    shown: list[str] = field(default_factory=list)
+    """What the language shows, digested: for the next incremental build."""
+    rendered: frozenset[str] | None = None
+    """The keys of the pages it rendered (None: every page)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    site: Site
+    translations: list[Translation]
+    pdf_from: Path | None
+    stage: Staging | None
+    """Where a full build's workers write; None in an incremental build."""
+    renderer: Renderer
+    plan: Plan | None = None
+    """What an incremental build may keep (None: render every page)."""
+
+    def language(self, index: int) -> LanguageDone:
+        """One language's pages (and printable pieces)."""
+        translation = self.translations[index]
+        catalog = translation.catalog()
+        view = translation.view(catalog)
+        printed = {}
+        if self.pdf_from is not None:
+            printed = render_pdfs(self.site, [view], previous=self.pdf_from)
+        content = self.site.content
+        label = view.ui["partly_translated"]
+        partial = (str(label), label.lang) if partly_translated(content, view) else None
+        segments, page_map = self.segments()
+        shown = shown_digests(view, [s.id for s in segments if s.kind != "ui"])
+        unit = language_unit(view, partial is not None, sorted(printed))
+        only = None if self.plan is None else self.plan.dirty(view.lang, unit, shown)
+        files = self.renderer.language(view, printed=sorted(printed), only=only) | printed
+        if self.stage is not None:
+            for name, data in files.items():
+                self.stage.write(name, data)
+        messages = language_messages(content, view, self.source_view)
+        return LanguageDone({name: len(data) for name, data in files.items()}, messages,
+                            language_figures(self.site, view, catalog, segments, page_map),
+                            file_digests(self.site, files), _largest_compressed(files),
+                            view.lang, partial,
+                            files if self.stage is None else {},
+                            {name: file_digest(data) for name, data in files.items()},
+                            unit, shown, None if only is None else frozenset(only))
+
+    def source_view(self) -> Localized:
+        """The source language's view, made once per process (messages fall back to it)."""
+        global _SOURCE_VIEW
+        content = self.site.content
+        if _SOURCE_VIEW is None or _SOURCE_VIEW[0] is not content:
+            _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {}))
+        return _SOURCE_VIEW[1]
+
+    def segments(self) -> tuple[list[Segment], dict[str, list[str]]]:
+        """The hub's segments, and those each page shows (the staff matrix): once per process."""
+        global _SEGMENTS
+        content = self.site.content
+        if _SEGMENTS is None or _SEGMENTS[0] is not content:
+            segments = content_segments(content)
+            uses = self.renderer.uses() if self.plan is None else self.plan.uses
+            _SEGMENTS = (content, segments, page_segments(self.site, uses, segments))
+        return _SEGMENTS[1], _SEGMENTS[2]
+
+
+_SOURCE_VIEW: tuple[Content, Localized] | None = None
+_SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
+_JOB: Job | None = None
+"""What forked workers render: set just before the pool starts, inherited by fork."""
+
+
+HEAVY_CANDIDATES = 3
+"""How many of a language's largest pages are compressed to find the heaviest page: the
+compressed size follows the raw size closely enough."""
+
+
+def _largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
+    pages = [name for name in files if name.endswith(".html")]
+    largest = sorted(pages, key=lambda name: (len(files[name]), name))[-HEAVY_CANDIDATES:]
+    return {name: len(zlib.compress(files[name], 9)) for name in largest}
+
+
+def largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
+    """The gzip size of the largest HTML pages among `files`."""
+    return _largest_compressed(files)
+
+
+def _render_language(index: int) -> LanguageDone:
+    assert _JOB is not None
+    return _JOB.language(index)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the garbage collector's youngest generation every 20,000 allocations, not 700.
+
+    A build makes millions of short-lived objects, freed by reference counting; collecting
+    after every 700 of them cost a tenth of a language's time. Cycles still get collected.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+@contextmanager
+def per_language(job: Job) -> Iterator[Iterator[LanguageDone]]:
+    """Each language's files, in order: on every core when the build runs in the main thread.
+
+    Forking is safe only while the process has no other thread (a lock another thread holds
+    would stay locked forever in the child): the preview server, a browser driver, a test's
+    threads or a native library's thread pool (Typst's, once it has compiled in this process)
+    make the build render in-process. It is worth it only for several languages.
+    """
+    global _JOB
+    count = len(job.translations)
+    workers = min(os.cpu_count() or 1, count)
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    # The content is read-only from here on: the garbage collector need not walk it again
+    # (and forked workers then share its memory pages instead of copying them).
+    gc.freeze()
+    try:
+        if workers < 2 or count < 4 or not forkable or _threads() > 1:
+            yield (job.language(index) for index in range(count))
+            return
+        _JOB = job
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield pool.imap(_render_language, range(count))
+    finally:
+        _JOB = None
+        gc.unfreeze()
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (Python's own count misses those)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
