@@ -49,8 +49,8 @@ def test_failure_mid_write_leaves_previous_site_intact(hub: Path, tmp_path: Path
         real_write(self, name, data)
 
     monkeypatch.setattr(haven.output.Staging, "write", failing_write)
-    with pytest.raises(OSError):
-        build(hub, out)
+    with pytest.raises(OSError):  # a full build (tests/test_incremental.py: an incremental one)
+        build(hub, out, clean=True)
     monkeypatch.undo()
     assert calls["n"] == 5
     assert _snapshot(out) == before
@@ -208,8 +208,8 @@ def test_a_language_worker_failing_mid_write_leaves_previous_site_intact(
         real_write(self, name, data)
 
     monkeypatch.setattr(haven.output.Staging, "write", failing_write)
-    with pytest.raises(OSError, match="No space left"):
-        build(example_content(), out, pdf=False)
+    with pytest.raises(OSError, match="No space left"):  # a full build
+        build(example_content(), out, pdf=False, clean=True)
     monkeypatch.undo()
     assert _snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".haven-new", ".haven-old"))]

@@ -26,8 +26,10 @@ from haven.incremental import (
     Plan,
     code_digest,
     file_digest,
+    intact,
     model_digest,
     plan,
+    prune_records,
     publish_changes,
     read_record,
     record_digests,
@@ -99,6 +101,14 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         checked = check_translations(content, strict)
         translations = translate(content, site)
         previous = None if clean else previous_build(output, site, pdf)
+        if previous is not None:
+            rendered = render(site, translations, None, progress,
+                              pdf_from=output if pdf else None, pdf=pdf, previous=(previous, output))
+            report = summarize(site, rendered, output, content.warnings + checked)
+            if strict and report.warnings:
+                raise StrictError(report.warnings)
+            if not publish_changes(output, previous, rendered.record, rendered.files):
+                previous = None  # another build published meanwhile: build in full
         if previous is None:
             with staging(output) as stage:
                 rendered = render(site, translations, stage, progress,
@@ -107,13 +117,6 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
                 if strict and report.warnings:
                     raise StrictError(report.warnings)
                 publish(rendered, stage)
-        else:
-            rendered = render(site, translations, None, progress,
-                              pdf_from=output if pdf else None, pdf=pdf, previous=(previous, output))
-            report = summarize(site, rendered, output, content.warnings + checked)
-            if strict and report.warnings:
-                raise StrictError(report.warnings)
-            publish_changes(output, previous, rendered.record, rendered.files)
     report.remade = rendered.remade
     report.seconds = time.perf_counter() - started
     return report
@@ -125,7 +128,7 @@ def previous_build(output: Path, site: Site, pdf: bool) -> BuildRecord | None:
     record = read_record(output)
     if record is None or record.code != code_digest() or record.model != model_digest(site, pdf):
         return None
-    return record
+    return record if intact(output, record) else None
 
 
 def check_translations(content: Content, strict: bool = False) -> list[Problem]:
@@ -280,7 +283,10 @@ def summarize(site: Site, rendered: Rendered, output: Path,
 
 
 def publish(rendered: Rendered, stage: Staging) -> None:
-    """Write the files made in this process and swap the staging folder in for the output
-    (the previous site is kept beside it, the next incremental build's spare)."""
+    """Write the files made in this process and swap the staging folder in for the output.
+
+    The spare beside it (haven.incremental) is deleted: it may share files with a site edited
+    by hand; the next incremental build makes it again."""
     state = save_record(stage.output, rendered.record)
-    stage.publish(rendered.files, state, keep=spare_folder(stage.output))
+    stage.publish(rendered.files, state, drop=spare_folder(stage.output))
+    prune_records(stage.output)

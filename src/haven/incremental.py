@@ -57,10 +57,15 @@ def _short(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-@lru_cache(maxsize=1)
 def code_digest() -> str:
     """Haven itself: its version, its libraries' versions and every file of the package
     (code, templates, stylesheets, bundled catalogs), the bundled example hub aside."""
+    return package_digest(Path(str(resources.files("haven"))))
+
+
+@lru_cache(maxsize=4)
+def package_digest(root: Path) -> str:
+    """`code_digest` of the package in `root` (read once per process)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(__version__.encode())
     for name in ("jinja2", "markupsafe", "babel", "markdown-it-py", "pydantic"):
@@ -68,7 +73,6 @@ def code_digest() -> str:
             digest.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             pass
-    root = Path(str(resources.files("haven")))
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
         if path.is_file() and "__pycache__" not in relative and not relative.startswith(
@@ -263,13 +267,36 @@ def prune_records(output: Path) -> None:
                 item.unlink(missing_ok=True)
 
 
+def intact(output: Path, record: BuildRecord) -> bool:
+    """Whether the site in `output` still holds every file of its record, at its size (a
+    file edited by hand makes the next build a full one)."""
+    try:
+        return all(os.stat(output / name).st_size == size
+                   for name, (_, size) in record.files.items())
+    except OSError:
+        return False
+
+
 def publish_changes(output: Path, live: BuildRecord, record: BuildRecord,
-                    made: Mapping[str, bytes]) -> None:
+                    made: Mapping[str, bytes]) -> bool:
     """Make the spare the new site and swap it in: the files whose digest differs from the
     spare's own are written (`made` holds every file this build made; the others are the
-    live site's, linked)."""
+    live site's, linked). False, with nothing published, when another build published
+    meanwhile (the caller then builds in full)."""
     output = output.absolute()
     state = save_record(output, record)
+    with _lock(output.parent / f".haven-lock-{output.name}"):
+        if state_of(output) != file_digest(live.to_json()):
+            return False
+        _check_replaceable(output)
+        _update_spare(output, live, record, made, state)
+        _swap_spare(output)
+    prune_records(output)
+    return True
+
+
+def _update_spare(output: Path, live: BuildRecord, record: BuildRecord,
+                  made: Mapping[str, bytes], state: str) -> None:
     spare = spare_folder(output)
     held = read_record(output, spare) if spare.is_dir() else None
     if held is None:
@@ -300,18 +327,20 @@ def publish_changes(output: Path, live: BuildRecord, record: BuildRecord,
     temporary.write_text(marker_text(state))
     os.replace(temporary, spare / MARKER)
     os.chmod(spare, 0o755)
-    with _lock(output.parent / f".haven-lock-{output.name}"):
-        _check_replaceable(output)
-        swapped = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
-        swapped.rmdir()
-        output.rename(swapped)
-        try:
-            spare.rename(output)
-        except OSError:
-            swapped.rename(output)
-            raise
-        swapped.rename(spare)
-    prune_records(output)
+
+
+def _swap_spare(output: Path) -> None:
+    """The spare becomes the site and the site the spare (under the build lock)."""
+    spare = spare_folder(output)
+    swapped = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
+    swapped.rmdir()
+    output.rename(swapped)
+    try:
+        spare.rename(output)
+    except OSError:
+        swapped.rename(output)
+        raise
+    swapped.rename(spare)
 
 
 def _copy_of_live(output: Path, live: BuildRecord, spare: Path) -> BuildRecord:

@@ -50,20 +50,20 @@ class Staging:
             handle.write(data)
 
     def publish(self, files: Mapping[str, bytes], state: str | None = None,
-                keep: Path | None = None) -> None:
+                drop: Path | None = None) -> None:
         """Write the last `files`, then swap the whole folder in for the output.
 
-        `state` names the build's record in the marker; with `keep`, the previous site is
-        moved there (the next incremental build's spare) instead of being deleted."""
+        `state` names the build's record in the marker; `drop`, a folder to delete under
+        the same lock (an incremental build's spare, haven.incremental)."""
         for name, data in files.items():
             self.write(name, data)
         (self.path / MARKER).write_text(marker_text(state))
         os.chmod(self.path, 0o755)
-        if keep is not None and keep.exists():
-            shutil.rmtree(keep)
         with _lock(self.output.parent / f".haven-lock-{self.output.name}"):
             _check_replaceable(self.output)  # only under the lock: another build may be mid-swap
-            _swap(self.path, self.output, keep)
+            _swap(self.path, self.output)
+            if drop is not None and drop.exists():
+                shutil.rmtree(drop, ignore_errors=True)
 
 
 @contextmanager
@@ -105,7 +105,7 @@ def _check_replaceable(output: Path) -> None:
         )
 
 
-def _swap(staging: Path, output: Path, keep: Path | None = None) -> None:
+def _swap(staging: Path, output: Path) -> None:
     old = None
     if output.exists():
         old = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
@@ -118,10 +118,7 @@ def _swap(staging: Path, output: Path, keep: Path | None = None) -> None:
             old.rename(output)
         raise
     if old is not None:
-        if keep is not None and not keep.exists():
-            old.rename(keep)
-        else:
-            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager
