@@ -26,6 +26,7 @@ from haven.incremental import (
     Plan,
     code_digest,
     file_digest,
+    files_of,
     intact,
     model_digest,
     plan,
@@ -133,9 +134,21 @@ def previous_build(output: Path, site: Site, pdf: bool) -> BuildRecord | None:
 
 def check_translations(content: Content, strict: bool = False) -> list[Problem]:
     """`haven translate check` on every catalog, as warnings: one per language and file
-    (a count of each kind of problem), or every problem with its line under `strict`."""
-    findings, problems = check_hub(content)
-    return problems + (as_problems(findings) if strict else summary(findings))
+    (a count of each kind of problem), or every problem with its line under `strict`.
+
+    The findings depend only on the content folder's files: a process that builds again
+    (the preview) checks again only when one of them changed."""
+    key = (strict, files_of(content.root))
+    found = _CHECKED.get(key)
+    if found is None:
+        findings, problems = check_hub(content)
+        found = problems + (as_problems(findings) if strict else summary(findings))
+        _CHECKED.clear()
+        _CHECKED[key] = found
+    return list(found)
+
+
+_CHECKED: dict[tuple[object, ...], list[Problem]] = {}
 
 
 def translate(content: Content, site: Site) -> list[Translation]:

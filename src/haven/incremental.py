@@ -81,6 +81,21 @@ def package_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+def files_of(root: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Every file under `root`: (path, modification time, size, inode)."""
+    found = []
+    for folder, folders, names in os.walk(root):
+        folders.sort()
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            found.append((path, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    return tuple(found)
+
+
 def model_digest(site: Site, pdf: bool) -> str:
     """The site's shape: its languages, pages and filters (a change means a full build)."""
     shape = [repr(site.source), [repr(lang) for lang in site.languages],

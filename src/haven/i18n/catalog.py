@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,12 +58,28 @@ def read_catalog(path: Path) -> dict[str, Entry]:
     errors. tests/test_catalog.py checks that both readers agree.
     """
     try:
+        stat = os.stat(path)
+        key: tuple[int, int, int] | None = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        key = None
+    cached = _READ.get(str(path))
+    if key is not None and cached is not None and cached[0] == key:
+        return dict(cached[1])
+    try:
         fast = _read_plain_po(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         fast = None
     entries = fast if fast is not None else _read_with_babel(path)
     refuse_unsafe(path, entries)
-    return entries
+    if key is not None:
+        _READ[str(path)] = (key, entries)
+    return dict(entries)
+
+
+_READ: dict[str, tuple[tuple[int, int, int], dict[str, Entry]]] = {}
+"""Catalogs read in this process, with the modification time, size and inode they had: a
+build checks every catalog and then renders every language (in workers forked after the
+check, which inherit this), and the preview builds again on every change."""
 
 
 def refuse_unsafe(path: Path, entries: dict[str, Entry]) -> None:
