@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -210,13 +210,13 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     languages: dict[str, tuple[str, list[str]]] = {}
     made: dict[str, bytes] = {}
     remade: list[str] | None = None if before is None else []
+    previous_files = {} if before is None else _by_language(before.files)
     with per_language(Job(site, translations, pdf_from, stage, renderer, changes)) as done_:
         for done, language in enumerate(done_, start=1):
             if before is not None:
-                own = (f"{language.tag}/", f"pdf/{language.tag}/")
                 kept = {} if language.rendered is None else {
-                    name: value for name, value in before.files.items()
-                    if name.startswith(own) and name not in language.hashes}
+                    name: before.files[name] for name in previous_files.get(language.tag, ())
+                    if name not in language.hashes}
                 hashes.update(kept)
                 sizes.update((name, size) for name, (_, size) in kept.items())
                 made.update(language.files)
@@ -251,14 +251,25 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     return Rendered(made | files, sizes, None, record, compressed, sorted(remade or []))
 
 
+def _by_language(names: Iterable[str]) -> dict[str, list[str]]:
+    """File names by the language whose folder they are in (`es/…`, `pdf/es/…`)."""
+    found: dict[str, list[str]] = {}
+    for name in names:
+        top, _, rest = name.partition("/")
+        if top == "pdf":
+            top = rest.partition("/")[0]
+        found.setdefault(top, []).append(name)
+    return found
+
+
 def _heaviest(site: Site, sizes: dict[str, int], made: dict[str, bytes], previous: BuildRecord,
               fresh: dict[str, int], live: Path | None) -> dict[str, int]:
     """The gzip size of each language's largest pages, as a full build finds them: from this
     build's files where they were made, else from the previous record."""
     found: dict[str, int] = {}
+    grouped = _by_language(name for name in sizes if name.endswith(".html"))
     for lang in site.languages:
-        pages = [name for name in sizes if name.startswith(f"{lang.tag}/")
-                 and name.endswith(".html")]
+        pages = [name for name in grouped.get(lang.tag, ()) if not name.startswith("pdf/")]
         for name in sorted(pages, key=lambda n: (sizes[n], n))[-HEAVY_CANDIDATES:]:
             if name in fresh:
                 found[name] = fresh[name]

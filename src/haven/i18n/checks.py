@@ -273,11 +273,12 @@ def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
     """Every finding of one language's current translations, located by file and line."""
     glossary = glossary if glossary is not None else load_glossary(content.root, lang)
     raw: list[tuple[str, str, str, str]] = []
+    terms = repr(glossary.terms)
     for segment in segments:
         entry = catalog.get(segment.id)
         if entry is None or entry.state not in CHECKED or entry.source != segment.source:
             continue
-        for kind, what, fix in check_entry(segment, entry.text, glossary, length_limit(segment)):
+        for kind, what, fix in _checked(segment, entry.text, glossary, terms):
             raw.append((segment.id, kind, what, fix))
         if segment.id == SMS_SEGMENT:
             over = _sms_limit(content, lang, entry.text)
@@ -291,6 +292,22 @@ def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
     lines = _context_lines(path) if path else {}
     return [Finding(name, lines.get(ident, 0), ident, kind, what, fix, lang)
             for ident, kind, what, fix in raw]
+
+
+def _checked(segment: Segment, text: str, glossary: Glossary,
+             terms: str) -> list[tuple[str, str, str]]:
+    """`check_entry`, remembered in this process for the same source, translation and
+    glossary `terms` (the preview checks every catalog again after each edit)."""
+    key = (segment.id, segment.kind, segment.source, text, terms)
+    found = _CHECKS.get(key)
+    if found is None:
+        found = _CHECKS[key] = check_entry(segment, text, glossary, length_limit(segment))
+        if len(_CHECKS) > 200_000:
+            _CHECKS.clear()
+    return found
+
+
+_CHECKS: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
 
 
 def _context_lines(path: Path) -> dict[str, int]:
