@@ -260,3 +260,20 @@ def test_a_killed_incremental_build_leaves_the_previous_site_intact(
     assert build(hub, site, pdf=False).remade is not None
     build(hub, tmp_path / "clean", pdf=False, clean=True)
     assert _snapshot(site) == _snapshot(tmp_path / "clean")
+
+
+def test_the_preview_rebuilds_through_the_incremental_path(built: tuple[Path, Path]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from haven.serve import rebuild
+
+    hub, site = built
+    out = io.StringIO()
+    assert rebuild(hub, site, Console(file=out, width=200)) is not None  # with PDFs: in full
+    _organization_text(hub)
+    report = rebuild(hub, site, Console(file=out, width=200))
+    assert report is not None and report.remade
+    assert all("org-0003" in name for name in report.remade)
+    assert "rendered again" in out.getvalue()

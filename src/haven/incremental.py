@@ -193,7 +193,6 @@ class Plan:
     uses: dict[str, PageUse]
     """What each page uses now (the previous record's, made again for changed records)."""
     segment_ids: tuple[str, ...]
-    _previous_shown: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def dirty(self, tag: str, unit: str, shown: list[str]) -> set[str] | None:
         """The keys of the pages language `tag` must render again (None: every page)."""

@@ -66,7 +66,11 @@ def rebuild(content: Path, output: Path, console: Console) -> BuildReport | None
     except HavenError as exc:
         console.print(f"[red]Not rebuilt:[/] {exc.format_message()}")
         return None
-    console.print(f"Rebuilt {report.total_pages} pages in {report.seconds:.2f} s.")
+    if report.remade is None:
+        console.print(f"Rebuilt {report.total_pages} pages in {report.seconds:.2f} s.")
+    else:  # an incremental build (haven.incremental)
+        console.print(f"Rebuilt in {report.seconds:.2f} s: {len(report.remade)} of "
+                      f"{report.total_pages} pages rendered again.")
     return report
 
 
