@@ -82,10 +82,11 @@ def package_digest(root: Path) -> str:
 
 
 def files_of(root: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """Every file under `root`: (path, modification time, size, inode)."""
+    """Every file under `root` but in hidden folders (`.git`, `.haven-cache`): (path,
+    modification time, size, inode)."""
     found = []
     for folder, folders, names in os.walk(root):
-        folders.sort()
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
         for name in sorted(names):
             path = os.path.join(folder, name)
             try:
