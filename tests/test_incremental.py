@@ -277,3 +277,17 @@ def test_the_preview_rebuilds_through_the_incremental_path(built: tuple[Path, Pa
     assert report is not None and report.remade
     assert all("org-0003" in name for name in report.remade)
     assert "rendered again" in out.getvalue()
+
+
+def test_files_other_commands_add_go_as_with_a_full_build(built: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    """`haven check` writes `_staff/check.html` into the site; the next build, full or not,
+    makes the site without it, and it never comes back from the spare."""
+    hub, site = built
+    for word in ("One", "Two", "Three"):
+        (site / "_staff" / "check.html").write_text("a report")
+        _replace(hub / "directory" / "org-0003.yaml", "description: ", f"description: {word}. ")
+        assert build(hub, site, pdf=False).remade is not None
+        assert not (site / "_staff" / "check.html").exists()
+    build(hub, tmp_path / "clean", pdf=False, clean=True)
+    assert _snapshot(site) == _snapshot(tmp_path / "clean")

@@ -338,10 +338,24 @@ def _update_spare(output: Path, live: BuildRecord, record: BuildRecord,
         os.replace(temporary, target)
     for name in held.files.keys() - record.files.keys():
         (spare / _safe(name)).unlink(missing_ok=True)
+    for folder in UNTRACKED_FOLDERS:  # what other commands add (haven check's staff page)
+        try:
+            entries = list(os.scandir(spare / folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{folder}/{entry.name}" if folder else entry.name
+            if entry.is_file() and name not in record.files and name != MARKER:
+                os.unlink(entry.path)
     temporary = spare / f"{MARKER}.tmp"
     temporary.write_text(marker_text(state))
     os.replace(temporary, spare / MARKER)
     os.chmod(spare, 0o755)
+
+
+UNTRACKED_FOLDERS = ("", "_staff")
+"""Folders of a site where other commands add files (`haven check` writes `_staff/check.html`):
+a spare drops them, as a full build does."""
 
 
 def _swap_spare(output: Path) -> None:
