@@ -350,7 +350,9 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
         assert result.exit_code in (0, 1), output
         assert "Traceback" not in output, output
         assert state(base, out) == before, "something was written outside the output folder"
-        leftovers = {p.name for p in out.iterdir()} - {"site", ".haven-lock-site"} \
+        # beside the site: the build lock and the build's record (haven.incremental)
+        leftovers = {p.name for p in out.iterdir()} - {"site", ".haven-lock-site",
+                                                       ".haven-state-site"} \
             if out.exists() else set()
         assert not leftovers, leftovers
         if result.exit_code == 1:
