@@ -156,6 +156,8 @@ class BuildRecord:
     offline: dict[str, str] = field(default_factory=dict)
     """The offline manifests' digests of the languages' files."""
     compressed: dict[str, int] = field(default_factory=dict)
+    state: str = field(default="", compare=False)
+    """Its id (the digest of its JSON), when it was read from disk."""
 
     def to_json(self) -> bytes:
         data: dict[str, Any] = {
@@ -250,10 +252,14 @@ def read_record(output: Path, site: Path | None = None) -> BuildRecord | None:
     if state is None:
         return None
     try:
-        record = BuildRecord.from_json((state_folder(output) / f"{state}.json").read_bytes())
+        data = (state_folder(output) / f"{state}.json").read_bytes()
+        if file_digest(data) != state:
+            return None
+        record = BuildRecord.from_json(data)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
-    return record if file_digest(record.to_json()) == state else None
+    record.state = state
+    return record
 
 
 def save_record(output: Path, record: BuildRecord) -> str:
@@ -301,7 +307,7 @@ def publish_changes(output: Path, live: BuildRecord, record: BuildRecord,
     output = output.absolute()
     state = save_record(output, record)
     with _lock(output.parent / f".haven-lock-{output.name}"):
-        if state_of(output) != file_digest(live.to_json()):
+        if not live.state or state_of(output) != live.state:
             return False
         _check_replaceable(output)
         _update_spare(output, live, record, made, state)
