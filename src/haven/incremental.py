@@ -43,7 +43,7 @@ from haven.i18n.segments import map_record, markdown_blocks
 from haven.i18n.translate import Localized
 from haven.model import Site
 from haven.output import MARKER, _check_replaceable, _lock, _safe, marker_text
-from haven.render.uses import PageUse, record_key, records
+from haven.render.uses import SEARCH_INDEX, PageUse, record_key, records
 
 FORMAT = 1
 STATE_LINE = "state: "
@@ -206,8 +206,11 @@ class Plan:
         changed = {i for i, digest in zip(self.segment_ids, shown, strict=True)
                    if was.get(i) != digest}
         records = self.changed_records
-        return {key for key, use in self.uses.items()
-                if not records.isdisjoint(use.records) or not changed.isdisjoint(use.segments)}
+        dirty = {key for key, use in self.uses.items()
+                 if not records.isdisjoint(use.records) or not changed.isdisjoint(use.segments)}
+        if records or changed:
+            dirty.add(SEARCH_INDEX)
+        return dirty
 
 
 def plan(previous: BuildRecord, site: Site, records_now: Mapping[str, str],

@@ -30,7 +30,7 @@ from haven.render.cache import template_cache
 from haven.render.directory import directory_files, facet_label
 from haven.render.markdown import render_markdown
 from haven.render.shared import Evaluate, Filler, Placeholders, Skeleton, marker
-from haven.render.uses import PageUse, own_records, segment_records
+from haven.render.uses import SEARCH_INDEX, PageUse, own_records, segment_records
 
 CSS_PATH = "assets/haven.css"
 
@@ -204,7 +204,7 @@ class Renderer:
     def language(self, view: Localized, printed: Sequence[str] = (),
                  only: Collection[str] | None = None) -> dict[str, bytes]:
         """Every page of one language, by path in the output folder (with `only`, the pages
-        of those keys, and the search index).
+        of those keys, and the search index if `SEARCH_INDEX` is among them).
 
         `printed` names the language's PDFs (`pdf/es/flyer-letter.pdf` …), linked from its home.
         """
@@ -262,7 +262,8 @@ class Renderer:
                         layouts[frame_key] = frame
                 html = f"{frame[0]}{escape(title)}{frame[1]}{main}{frame[2]}"
             files[state.path] = html.encode()
-        files.update(directory_files(site, view))  # the search index and its script
+        if only is None or SEARCH_INDEX in only:
+            files.update(directory_files(site, view))  # the search index
         return files
 
     def _reference_language(self, view: Localized, base: PageState,

@@ -23,6 +23,9 @@ from haven.model import Page, PageKind, Site
 
 HUB = "hub"
 REPORTING = "reporting"
+SEARCH_INDEX = "search-index"
+"""Not a page's key: a language's search index, made again whenever anything it shows may
+have changed (any record, any segment of the language)."""
 
 
 @dataclass(frozen=True)
