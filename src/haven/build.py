@@ -18,7 +18,7 @@ from pathlib import Path
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
-from haven.i18n.checks import as_problems, check_hub, summary
+from haven.i18n.checks import as_problems, check_hub, remember, remembered, summary
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import content_segments
 from haven.incremental import (
@@ -36,6 +36,7 @@ from haven.incremental import (
     record_digests,
     save_record,
     spare_folder,
+    state_folder,
 )
 from haven.model import Site, build_model
 from haven.offline import offline_files
@@ -99,6 +100,8 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         raw = load(content_dir)
         content = validate(raw)
         site = build_model(content)
+        checks = state_folder(output) / "checks.json"  # what the last build's checks found
+        remembered(checks)
         checked = check_translations(content, strict)
         translations = translate(content, site)
         previous = None if clean else previous_build(output, site, pdf)
@@ -118,6 +121,7 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
                 if strict and report.warnings:
                     raise StrictError(report.warnings)
                 publish(rendered, stage)
+    remember(checks)
     report.remade = rendered.remade
     report.seconds = time.perf_counter() - started
     return report

@@ -13,6 +13,9 @@ Outdated (fuzzy) and missing entries are not: they are not shown as translations
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -273,7 +276,7 @@ def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
     """Every finding of one language's current translations, located by file and line."""
     glossary = glossary if glossary is not None else load_glossary(content.root, lang)
     raw: list[tuple[str, str, str, str]] = []
-    terms = repr(glossary.terms)
+    terms = hashlib.blake2b(repr(glossary.terms).encode(), digest_size=12).hexdigest()
     for segment in segments:
         entry = catalog.get(segment.id)
         if entry is None or entry.state not in CHECKED or entry.source != segment.source:
@@ -296,18 +299,51 @@ def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
 
 def _checked(segment: Segment, text: str, glossary: Glossary,
              terms: str) -> list[tuple[str, str, str]]:
-    """`check_entry`, remembered in this process for the same source, translation and
-    glossary `terms` (the preview checks every catalog again after each edit)."""
-    key = (segment.id, segment.kind, segment.source, text, terms)
+    """`check_entry`, remembered for the same source, translation and glossary `terms`
+    (the preview checks every catalog again after each edit; a build keeps what it found
+    beside the site for the next one: `remembered`, `remember`)."""
+    joined = f"{segment.id}\0{segment.kind}\0{segment.source}\0{text}\0{terms}"
+    key = hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
     found = _CHECKS.get(key)
     if found is None:
         found = _CHECKS[key] = check_entry(segment, text, glossary, length_limit(segment))
+        _NEW.add(key)
         if len(_CHECKS) > 200_000:
             _CHECKS.clear()
     return found
 
 
-_CHECKS: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+_CHECKS: dict[str, list[tuple[str, str, str]]] = {}
+_NEW: set[str] = set()
+_READ: set[str] = set()
+
+
+def remembered(path: Path) -> None:
+    """Take in the checks a previous build kept in `path` (once per process; a file that
+    cannot be read is ignored)."""
+    if str(path) in _READ:
+        return
+    _READ.add(str(path))
+    try:
+        data = json.loads(path.read_bytes())
+        _CHECKS.update((key, [tuple(f) for f in found])
+                       for key, found in data.items() if key not in _CHECKS)
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+
+
+def remember(path: Path) -> None:
+    """Keep this process's checks in `path`, if it found new ones."""
+    if not _NEW:
+        return
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(json.dumps(_CHECKS, separators=(",", ":")))
+        os.replace(temporary, path)
+        _NEW.clear()
+    except OSError:
+        pass
 
 
 def _context_lines(path: Path) -> dict[str, int]:
