@@ -302,7 +302,11 @@ def _checked(segment: Segment, text: str, glossary: Glossary,
     """`check_entry`, remembered for the same source, translation and glossary `terms`
     (the preview checks every catalog again after each edit; a build keeps what it found
     beside the site for the next one: `remembered`, `remember`)."""
-    joined = f"{segment.id}\0{segment.kind}\0{segment.source}\0{text}\0{terms}"
+    fast = (segment.id, segment.kind, segment.source, text, terms)
+    found = _SEEN.get(fast)
+    if found is not None:
+        return found
+    joined = "\0".join(fast)
     key = hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
     found = _CHECKS.get(key)
     if found is None:
@@ -310,10 +314,14 @@ def _checked(segment: Segment, text: str, glossary: Glossary,
         _NEW.add(key)
         if len(_CHECKS) > 200_000:
             _CHECKS.clear()
+            _SEEN.clear()
+    _SEEN[fast] = found
     return found
 
 
 _CHECKS: dict[str, list[tuple[str, str, str]]] = {}
+_SEEN: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+"""The same, by the entry itself: no digest to compute in a process that checked it already."""
 _NEW: set[str] = set()
 _READ: set[str] = set()
 
