@@ -298,11 +298,15 @@ class Schedule(Record):
     closes_at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
 
 
+MAX_AMOUNT = 1_000_000_000
+"""The largest cost Haven accepts: more is a typing mistake (or `1e400`, which is infinity)."""
+
+
 class CostOption(Record):
     """HSDS cost_option: `amount: 0` means free."""
 
     option: Text | None = None
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     """What the option costs in `currency`; 0 is free. A service is shown as free only when
     every one of its options is."""
     currency: str = "USD"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import os
 import re
 import tempfile
@@ -40,10 +39,19 @@ import langcodes
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from haven.content.schema import ID_PATTERN, Email, LanguageTag, Organization, PhoneNumber, Url
+from haven.content.schema import (
+    ID_PATTERN,
+    MAX_AMOUNT,
+    Email,
+    LanguageTag,
+    Organization,
+    PhoneNumber,
+    Url,
+)
 from haven.content.validate import is_status_field
 from haven.errors import ContentError, HavenError
 from haven.opendata import hsds
+from haven.opendata.safejson import load_json
 from haven.spreadsheet import read_cell
 
 JSON = dict[str, Any]
@@ -108,9 +116,20 @@ class ImportReport:
 
 def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
     """Import the HSDS dataset at `source` into the hub folder `into`."""
+    try:
+        return _import(source, into, force)
+    except (RecursionError, TypeError, AttributeError, KeyError, ValueError,
+            OverflowError) as exc:  # a shape of data no check above foresaw: still a message
+        raise HavenError(f"{source}: Haven could not read this dataset ({type(exc).__name__}: "
+                         f"{str(exc)[:200]}) — check that it is HSDS 3.0, and report the file "
+                         "to Haven's maintainers; nothing was imported") from None
+
+
+def _import(source: Path, into: Path, force: bool) -> ImportReport:
     if not (into / "hub.yaml").is_file():
         raise HavenError(f"{into} has no hub.yaml — start a hub with 'haven init {into}', "
                          "then import into it with --into")
+    _check_directory(into)
     report = ImportReport()
     organizations = read_dataset(source, report)
     if not organizations:
@@ -130,6 +149,7 @@ def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
             org_id, record, comments = result
             planned[f"directory/{org_id}.yaml"] = (record, comments)
     (into / "directory").mkdir(exist_ok=True)
+    _check_directory(into)  # again: it may have been replaced while the dataset was read
     for name, (record, comments) in planned.items():
         text = _yaml_text(record, comments, source.name)
         if _write(into / name, text, force):
@@ -138,6 +158,27 @@ def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
             report.kept.append(name)
     _check_hub(into, report)
     return report
+
+
+def _check_directory(into: Path) -> None:
+    """Refuse a `directory/` that is not a real folder inside the hub (a symlink elsewhere):
+    an import writes only inside the hub."""
+    directory = into / "directory"
+    if not (directory.is_symlink() or directory.exists()):
+        return
+    try:
+        hub = into.resolve()
+        target = directory.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise HavenError(f"{directory} is a link that leads nowhere (a loop) — make "
+                         "directory/ a plain folder inside the hub; nothing was written") from None
+    if not target.is_relative_to(hub):
+        raise HavenError(f"{directory} is a link to {target}, outside the hub — make "
+                         "directory/ a plain folder inside the hub (move the files into it), "
+                         "then import again; nothing was written")
+    if not target.is_dir():
+        raise HavenError(f"{directory} is not a folder — rename that file, then import "
+                         "again; nothing was written")
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -178,12 +219,10 @@ def _read_json(path: Path) -> Any:
     if path.stat().st_size > MAX_BYTES:
         raise HavenError(f"{path} is larger than {MAX_BYTES // 1_000_000} MB — split it")
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise HavenError(f"{path}: not UTF-8 text ({exc.reason}) — save it as UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise HavenError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}) "
-                         "— fix the file or export it again") from None
+    return load_json(path, text)
 
 
 def _group(items: list[Any], report: ImportReport) -> list[JSON]:
@@ -538,11 +577,12 @@ class _Mapper:
         if amount is not None:
             try:
                 value = float(amount)
-                if value < 0:
+                if not 0 <= value <= MAX_AMOUNT:
                     raise ValueError
                 record["amount"] = int(value) if value.is_integer() else value
-            except (TypeError, ValueError):
-                self.leave_out(f"a cost amount {amount!r} that is not a number")
+            except (TypeError, ValueError, OverflowError):
+                self.leave_out(f"a cost amount {str(amount)[:40]!r} that is not a number "
+                               f"from 0 to {MAX_AMOUNT:,}")
         if data.get("currency"):
             record["currency"] = str(data["currency"]).upper()
         self.leftovers(data, "cost_option", {"option", "amount", "currency"})

@@ -1,0 +1,165 @@
+"""`haven import hsds` on data from other systems: ids that survive the round trip, foreign
+phone numbers, and hostile datasets that get a message, never a traceback.
+
+The HSDS examples in tests/data/hsds-3.0/ are Open Referral's, CC BY-SA 4.0:
+"Human Services Data Specification: an Open Referral resource (https://openreferral.org/)".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from haven.cli import main
+from haven.content.load import load
+from haven.content.validate import validate
+from haven.errors import ContentError
+from haven.opendata.export import export_hsds
+from haven.opendata.importer import import_hsds
+from haven.scaffold import create
+
+EXAMPLES = Path(__file__).parent / "data" / "hsds-3.0" / "examples"
+
+
+def example() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EXAMPLES / "organization_full.json").read_text())
+    return data
+
+
+def run_import(tmp_path: Path, text: str, name: str = "data.json") -> tuple[int, str, Path]:
+    hub = tmp_path / "hub"
+    if not hub.exists():
+        create(hub)
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "hsds", str(source), "--into", str(hub)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output, hub
+
+
+def written(hub: Path) -> list[str]:
+    return sorted(p.name for p in (hub / "directory").iterdir())
+
+
+# Hostile datasets ------------------------------------------------------------------------
+
+
+def test_huge_integer_is_refused_with_its_line(tmp_path: Path) -> None:
+    text = '{\n  "id": "a",\n  "name": "Huge",\n  "year_incorporated": ' + "9" * 5000 + "\n}"
+    code, output, hub = run_import(tmp_path, text)
+    assert code == 1 and "data.json:4:" in output and "5000 digits" in output, output
+    assert written(hub) == ["example-legal-aid.yaml"]
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_with_their_line(tmp_path: Path, token: str) -> None:
+    text = ('{\n  "name": "NaN \\"and\\" Infinity Inc.",\n  "services": [{"name": "s",\n'
+            f'    "cost_options": [{{"amount": {token}}}]}}]\n}}')
+    code, output, _ = run_import(tmp_path, text)
+    assert code == 1 and "data.json:4:" in output and "not a JSON number" in output, output
+
+
+def test_1e400_is_refused_not_infinity(tmp_path: Path) -> None:
+    text = '{"name": "Big",\n "services": [{"name": "s", "cost_options": [{"amount": 1e400}]}]}'
+    code, output, _ = run_import(tmp_path, text)
+    assert code == 1 and "data.json:2:" in output and "too large" in output, output
+
+
+def test_deep_nesting_is_refused_with_its_line(tmp_path: Path) -> None:
+    for depth in (100, 100_000):
+        text = '{"name": "Deep",\n "extra": ' + "[" * depth + "]" * depth + "}"
+        code, output, _ = run_import(tmp_path, text)
+        assert code == 1 and "data.json:2: nested more than 64 levels" in output, output
+
+
+@pytest.mark.parametrize(("field", "value", "line", "says"), [
+    ("services", "5", 3, "'services' is the number 5, not a list"),
+    ("locations", '"here"', 3, "'locations' is a text, not a list"),
+    ("phones", "[1, 2]", 3, "'phones' holds something that is not an object"),
+    ("organization_identifiers", "{}", 3, "'organization_identifiers' is an object, not a list"),
+])
+def test_wrong_types_get_a_line_and_a_fix(tmp_path: Path, field: str, value: str, line: int,
+                                          says: str) -> None:
+    text = '{\n  "name": "Types",\n  "' + field + '": ' + value + '\n}'
+    code, output, hub = run_import(tmp_path, text)
+    assert code == 1 and f"data.json:{line}: $.{field}: {says}" in output, output
+    assert "nothing was imported" in output
+    assert written(hub) == ["example-legal-aid.yaml"]
+
+
+def test_wrong_type_inside_a_service_list(tmp_path: Path) -> None:
+    text = json.dumps([{"name": "A", "services": []},
+                       {"name": "B", "services": [{"name": "x", "organization": 5}]}], indent=1)
+    code, output, _ = run_import(tmp_path, text)
+    assert code == 1 and "$[1].services[0].organization: 'organization' is the number 5, " \
+        "not an object" in output, output
+
+
+def test_cost_amount_over_a_billion_is_refused_at_validation(make_hub: Any) -> None:
+    record = ("id: big-aid\nname: Big Aid\nverification:\n  status: unverified\nservices:\n"
+              "  - id: big-aid-help\n    name: Help\n    cost_options:\n      - amount: {}\n")
+    for amount in ("1e400", "1000000001", ".inf"):
+        root = make_hub({"directory/big-aid.yaml": record.format(amount)})
+        with pytest.raises(ContentError) as caught:
+            validate(load(root))
+        assert "directory/big-aid.yaml:9:" in str(caught.value), str(caught.value)
+    root = make_hub({"directory/big-aid.yaml": record.format("1000000000")})
+    validate(load(root))
+
+
+def test_1e400_amount_from_csv_is_left_out(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    create(hub)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text("id,name\no1,Costly Org\n")
+    (folder / "services.csv").write_text("id,organization_id,name\ns1,o1,Help\n")
+    (folder / "cost_options.csv").write_text("id,service_id,amount\nc1,s1,1e400\n")
+    report = import_hsds(folder, hub)
+    assert report.written == ["directory/costly-org.yaml"]
+    assert any("1e400" in line and "not a number from 0 to 1,000,000,000" in line
+               for line in report.left_out), report.lines()
+    assert "Infinity" not in b"".join(export_hsds(validate(load(hub)))[0].values()).decode()
+
+
+def test_directory_symlinked_outside_the_hub_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    hub = tmp_path / "hub"
+    create(hub)
+    for item in (hub / "directory").iterdir():
+        item.unlink()
+    (hub / "directory").rmdir()
+    (hub / "directory").symlink_to(outside, target_is_directory=True)
+    source = tmp_path / "org.json"
+    source.write_text(json.dumps(example()))
+    result = CliRunner().invoke(main, ["import", "hsds", str(source), "--into", str(hub)])
+    assert result.exit_code == 1 and "outside the hub" in result.output, result.output
+    assert list(outside.iterdir()) == []
+    (hub / "directory").unlink()
+    (hub / "directory").symlink_to(hub / "directory", target_is_directory=True)  # a loop
+    result = CliRunner().invoke(main, ["import", "hsds", str(source), "--into", str(hub)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert list(outside.iterdir()) == []
+
+
+def test_a_symlinked_file_in_directory_is_replaced_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("keep: me\n")
+    hub = tmp_path / "hub"
+    create(hub)
+    link = hub / "directory" / "example-organization-inc.yaml"
+    link.symlink_to(outside)
+    source = tmp_path / "org.json"
+    source.write_text(json.dumps(example()))
+    import_hsds(source, hub, force=True)
+    assert outside.read_text() == "keep: me\n"
+    assert not link.is_symlink() and "Example Organization Inc." in link.read_text()
+    assert os.listdir(tmp_path / "hub" / "directory")
