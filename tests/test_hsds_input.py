@@ -21,6 +21,7 @@ from haven.content.validate import validate
 from haven.errors import ContentError
 from haven.opendata.export import export_hsds
 from haven.opendata.importer import import_hsds
+from haven.phones import tel
 from haven.scaffold import create
 
 EXAMPLES = Path(__file__).parent / "data" / "hsds-3.0" / "examples"
@@ -163,3 +164,131 @@ def test_a_symlinked_file_in_directory_is_replaced_not_followed(tmp_path: Path) 
     assert outside.read_text() == "keep: me\n"
     assert not link.is_symlink() and "Example Organization Inc." in link.read_text()
     assert os.listdir(tmp_path / "hub" / "directory")
+
+
+# Ids and identifiers survive the round trip -----------------------------------------------
+
+
+def test_round_trip_keeps_hsds_ids_and_identifiers(tmp_path: Path) -> None:
+    from tests.test_hsds import ORGANIZATION_FULL, errors
+
+    hub = tmp_path / "hub"
+    create(hub)
+    original = example()
+    report = import_hsds(EXAMPLES / "organization_full.json", hub)
+    assert report.written == ["directory/example-organization-inc.yaml"]
+    assert not any("organization_identifiers" in key for key in report.not_carried)
+    text = (hub / "directory" / "example-organization-inc.yaml").read_text()
+    assert "GB-COH" in text and "1234567" in text
+    files, _ = export_hsds(validate(load(hub)))
+    exported = json.loads(files["organizations/example-organization-inc.json"])
+    assert errors(ORGANIZATION_FULL, exported) == []
+    assert exported["id"] == original["id"]
+    identifiers = {i["identifier_scheme"]: i for i in exported["organization_identifiers"]}
+    theirs = original["organization_identifiers"][0]
+    assert identifiers["GB-COH"] == {**theirs, "organization_id": original["id"]}
+    assert identifiers["haven"]["identifier"] == "example-organization-inc"
+    service, their_service = exported["services"][0], original["services"][0]
+    assert service["id"] == their_service["id"]
+    assert [loc["id"] for loc in exported["locations"]] == \
+        [loc["id"] for loc in original["locations"]]
+    assert [sal["location_id"] for sal in service["service_at_locations"]] == \
+        [sal["location"]["id"] if "location" in sal else sal["location_id"]
+         for sal in their_service["service_at_locations"]]
+    # what families and staff use is carried, with its own ids
+    for key in ("application_process", "minimum_age", "maximum_age"):
+        assert service[key] == their_service[key], key
+    assert [d["id"] for d in service["required_documents"]] == \
+        [d["id"] for d in their_service["required_documents"]]
+    assert service["service_areas"][0]["description"] == \
+        their_service["service_areas"][0]["description"]
+    assert service["contacts"][0]["name"] == their_service["contacts"][0]["name"]
+    assert service["contacts"][0]["id"] == their_service["contacts"][0]["id"]
+    accessibility = exported["locations"][0]["accessibility"][0]
+    assert accessibility == {**original["locations"][0]["accessibility"][0],
+                             "location_id": original["locations"][0]["id"]}
+    schedule = next(s for s in service["schedules"] if s.get("byday"))
+    assert schedule["byday"] == "TH,FR" and schedule["freq"] == "WEEKLY"
+    # a second import of the export changes nothing: no duplicates, the same ids
+    again = tmp_path / "again.json"
+    again.write_bytes(files["organizations.json"])
+    other = tmp_path / "other"
+    create(other)
+    import_hsds(again, other)
+    files2, _ = export_hsds(validate(load(other)))
+    second = json.loads(files2["organizations/example-organization-inc.json"])
+    assert second["id"] == exported["id"]
+    assert second["services"][0]["id"] == service["id"]
+    assert second["organization_identifiers"] == exported["organization_identifiers"]
+
+
+def test_csv_round_trip_keeps_ids(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    create(hub)
+    report = import_hsds(EXAMPLES / "csv", hub)
+    assert report.written, report.lines()
+    assert not any(key.startswith(("contacts.csv", "accessibility.csv", "required_documents",
+                                   "service_areas")) for key in report.not_carried), \
+        report.not_carried
+    files, _ = export_hsds(validate(load(hub)))
+    ours = files["csv/organizations.csv"].decode()
+    for row in (EXAMPLES / "csv" / "organizations.csv").read_text().splitlines()[1:]:
+        assert row.split(",")[0] in ours
+    assert "GB-COH" in files["csv/organization_identifiers.csv"].decode()
+    assert len(files["csv/required_documents.csv"].decode().splitlines()) > 1
+
+
+def test_not_carried_is_still_reported(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    create(hub)
+    report = import_hsds(EXAMPLES / "organization_full.json", hub)
+    lines = "\n".join(report.lines())
+    for key in ("service.wait_time", "service_area.extent", "organization.funding",
+                "service.schedule.byweekno", "location.latitude"):
+        assert f"  {key}: " in lines, key
+
+
+def test_a_duplicate_or_non_uuid_id_is_not_kept(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    create(hub)
+    twin = "0b5d3c88-7e1c-4c52-9d44-6a1c3f2e9a10"
+    data = [{"name": "First Aid Org", "services": [{"id": twin, "name": "Help"}]},
+            {"name": "Second Aid Org", "services": [{"id": twin, "name": "Help"}]},
+            {"id": "org-3", "name": "Third Aid Org"}]
+    source = tmp_path / "list.json"
+    source.write_text(json.dumps(data))
+    report = import_hsds(source, hub)
+    assert len(report.written) == 3
+    assert report.not_carried["organization.id (not a UUID)"] == 1
+    assert any("which another record of the dataset also has" in line
+               for line in report.left_out)
+    ids = [s.hsds_id for o in validate(load(hub)).organizations for s in o.services]
+    assert ids.count(twin) == 1
+
+
+# Foreign phone numbers ---------------------------------------------------------------------
+
+
+def test_foreign_numbers_are_international_on_a_us_hub() -> None:
+    assert tel("+44 20 7946 0018", "US") == ("tel:+442079460018", "+44 20 7946 0018")
+    assert tel("+52 55 1234 5678", "US", "12")[1] == "+52 55 1234 5678 x12"
+    assert tel("860-695-8400", "US")[1] == "(860) 695-8400"
+    assert tel("+1 860 695 8400", "US")[1] == "(860) 695-8400"
+    assert tel("020 7946 0018", "GB")[1] == "020 7946 0018"
+
+
+def test_imported_foreign_number_shows_international_on_the_page(tmp_path: Path) -> None:
+    from haven.build import build
+
+    hub = tmp_path / "hub"
+    create(hub)
+    data = {"name": "Across The Sea Aid",
+            "phones": [{"number": "+44 20 7946 0018", "type": "voice"}]}
+    source = tmp_path / "org.json"
+    source.write_text(json.dumps(data))
+    report = import_hsds(source, hub)
+    assert report.written == ["directory/across-the-sea-aid.yaml"], report.lines()
+    site = tmp_path / "site"
+    build(hub, site, pdf=False)
+    page = (site / "en" / "help" / "org" / "across-the-sea-aid" / "index.html").read_text()
+    assert "+44 20 7946 0018" in page and 'href="tel:+442079460018"' in page
