@@ -81,6 +81,11 @@ MODEL_SECTIONS: dict[str, str] = {
     "Verification": "(`verification`)",
     "Phone": "(`phones`)",
     "Schedule": "(`schedules`)",
+    "OrganizationIdentifier": "(`organization_identifiers`)",
+    "Contact": "(`contacts`)",
+    "Accessibility": "(`accessibility`)",
+    "RequiredDocument": "(`required_documents`)",
+    "ServiceArea": "(`service_areas`)",
 }
 
 # Files that hold only one list: their section describes the list's items in a table,
