@@ -277,13 +277,19 @@ def test_foreign_numbers_are_international_on_a_us_hub() -> None:
     assert tel("020 7946 0018", "GB")[1] == "020 7946 0018"
 
 
-def test_imported_foreign_number_shows_international_on_the_page(tmp_path: Path) -> None:
+def test_imported_foreign_number_and_new_fields_on_the_page(tmp_path: Path) -> None:
     from haven.build import build
 
     hub = tmp_path / "hub"
     create(hub)
     data = {"name": "Across The Sea Aid",
-            "phones": [{"number": "+44 20 7946 0018", "type": "voice"}]}
+            "phones": [{"number": "+44 20 7946 0018", "type": "voice"}],
+            "locations": [{"id": "l1", "name": "Office", "accessibility": [
+                {"description": "Step-free entrance.", "details": "Ring the bell."}]}],
+            "services": [{"name": "Advice", "application_process": "Call first.",
+                          "required_documents": [{"document": "Bring your letters."}],
+                          "service_areas": [{"name": "Anyone in Hartford."}],
+                          "service_at_locations": [{"location_id": "l1"}]}]}
     source = tmp_path / "org.json"
     source.write_text(json.dumps(data))
     report = import_hsds(source, hub)
@@ -292,3 +298,6 @@ def test_imported_foreign_number_shows_international_on_the_page(tmp_path: Path)
     build(hub, site, pdf=False)
     page = (site / "en" / "help" / "org" / "across-the-sea-aid" / "index.html").read_text()
     assert "+44 20 7946 0018" in page and 'href="tel:+442079460018"' in page
+    for text in ("Step-free entrance. Ring the bell.", "<p>Call first.</p>",
+                 "<p>Bring your letters.</p>", "<p>Anyone in Hartford.</p>"):
+        assert text in page, text
