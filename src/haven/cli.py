@@ -115,11 +115,13 @@ def serve_command(content_dir: Path | None, port: int, output: Path) -> None:
 def init_command(folder: Path) -> None:
     """Create a new hub in FOLDER: a small, valid content folder whose files
     explain themselves. It builds as it is; edit it to make it yours."""
+    from haven.guides import guide
     from haven.scaffold import create
 
     written = create(folder)
     console.print(f"Created a new hub in {folder} ({len(written)} files).")
     console.print(f"Next: edit {folder / 'hub.yaml'}, then run 'haven build {folder}'.")
+    console.print(f"Every file and field is explained in {guide()}.")
 
 
 @main.group("translate")

@@ -84,6 +84,10 @@ def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
     """
     from haven.build import example_content
 
+    if privacy:  # before the link check: say at once if the privacy extra is missing
+        from haven.privacy.browser import browser_for_privacy
+
+        browser_for_privacy()
     console = _console()
     source = content_dir or example_content()
     if cache_path is None:
