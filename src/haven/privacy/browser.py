@@ -9,7 +9,6 @@ them.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -70,13 +69,9 @@ PRIVACY_EXTRA = (
 def require_playwright() -> None:
     """Refuse, with how to install it, when the privacy extra is missing."""
     try:
-        missing = importlib.util.find_spec("playwright") is None
-        if not missing:
-            import playwright.async_api  # noqa: F401
+        import playwright.async_api  # noqa: F401
     except ImportError:
-        missing = True
-    if missing:
-        raise HavenError(PRIVACY_EXTRA)
+        raise HavenError(PRIVACY_EXTRA) from None
 
 
 def browser_for_privacy() -> str:
