@@ -20,6 +20,13 @@ Decisions (docs/authoring.md, "Open data", says the same to people):
   `needs-review` with a note. Haven's own attributes (a Haven export) are read back as they
   were.
 - Never lose work: an existing file is kept unless `force`; each file is written atomically.
+- Ids survive the round trip: an organization's, service's or location's HSDS id (a UUID)
+  is kept as `hsds_id` (unless it is the very UUID this hub derives anyway), and so are the
+  organization's identifiers (`GB-COH 1234567`); the export writes them back, so a 211
+  system updates its records instead of adding copies.
+- Hostile data is refused whole with file:line (haven.opendata.safejson): numbers that are
+  not numbers, deep nesting, HSDS lists or objects of the wrong type; and nothing is written
+  through a `directory/` that links outside the hub.
 """
 
 from __future__ import annotations
