@@ -301,3 +301,17 @@ def test_imported_foreign_number_and_new_fields_on_the_page(tmp_path: Path) -> N
     for text in ("Step-free entrance. Ring the bell.", "<p>Call first.</p>",
                  "<p>Bring your letters.</p>", "<p>Anyone in Hartford.</p>"):
         assert text in page, text
+
+
+def test_one_hsds_id_twice_in_the_hub_is_a_problem(make_hub: Any) -> None:
+    twin = "0b5d3c88-7e1c-4c52-9d44-6a1c3f2e9a10"
+    record = ("id: {0}\nname: {0}\nhsds_id: " + twin + "\nverification:\n  status: unverified\n")
+    root = make_hub({"directory/aid-one.yaml": record.format("aid-one"),
+                     "directory/aid-two.yaml": record.format("aid-two")})
+    with pytest.raises(ContentError) as caught:
+        validate(load(root))
+    assert f"directory/aid-two.yaml:3: the HSDS id '{twin}' is already used in " \
+        "directory/aid-one.yaml:3" in str(caught.value), str(caught.value)
+    root = make_hub({"directory/aid-one.yaml": record.format("aid-one").replace(twin, "nope")})
+    with pytest.raises(ContentError, match="is not a UUID"):
+        validate(load(root))

@@ -250,17 +250,25 @@ class _Checker:
         seen_orgs: dict[str, str] = {}
         seen_services: dict[str, str] = {}
         seen_locations: dict[str, str] = {}
+        seen_hsds: dict[str, str] = {}  # an HSDS id twice would be one record in a 211 system
         for name, org in organizations:
             self._first("organization", org.id, name, ("id",), seen_orgs)
+            if org.hsds_id:
+                self._first("HSDS", org.hsds_id, name, ("hsds_id",), seen_hsds)
             self._origin("organization", org.id, name, ())
             location_ids = set()
             for index, location in enumerate(org.locations):
                 self._first("location", location.id, name, ("locations", index, "id"), seen_locations)
+                if location.hsds_id:
+                    self._first("HSDS", location.hsds_id, name, ("locations", index, "hsds_id"),
+                                seen_hsds)
                 location_ids.add(location.id)
                 self._origin("location", location.id, name, ("locations", index))
             for index, service in enumerate(org.services):
                 path: Path_ = ("services", index)
                 self._first("service", service.id, name, (*path, "id"), seen_services)
+                if service.hsds_id:
+                    self._first("HSDS", service.hsds_id, name, (*path, "hsds_id"), seen_hsds)
                 self._origin("service", service.id, name, path)
                 self._refs(name, (*path, "topics"), service.topics, topic_ids, "topic", "topics.yaml")
                 self._refs(name, (*path, "audiences"), service.audiences, audience_ids, "audience", "audiences.yaml")
