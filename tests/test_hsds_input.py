@@ -204,6 +204,9 @@ def test_round_trip_keeps_hsds_ids_and_identifiers(tmp_path: Path) -> None:
         their_service["service_areas"][0]["description"]
     assert service["contacts"][0]["name"] == their_service["contacts"][0]["name"]
     assert service["contacts"][0]["id"] == their_service["contacts"][0]["id"]
+    assert exported["locations"][0]["contacts"][0]["id"] == \
+        original["locations"][0]["contacts"][0]["id"]
+    assert exported["contacts"][0]["phones"][0]["contact_id"] == original["contacts"][0]["id"]
     accessibility = exported["locations"][0]["accessibility"][0]
     assert accessibility == {**original["locations"][0]["accessibility"][0],
                              "location_id": original["locations"][0]["id"]}

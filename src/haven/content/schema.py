@@ -429,6 +429,7 @@ class Location(Confirmable):
     phones: list[Phone] = []
     schedules: list[Schedule] = []
     accessibility: list[Accessibility] = []
+    contacts: list[Contact] = []
     verification: Verification | None = None
     hsds_id: HsdsId | None = None
 

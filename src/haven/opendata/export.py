@@ -162,6 +162,8 @@ class _Exporter:
                 "location_id": lid, "description": a.description, "details": a.details,
                 "url": a.url,
             }) for n, a in enumerate(loc.accessibility)],
+            "contacts": [self.contact(c, ("location", loc.id, "contact", n), location_id=lid)
+                         for n, c in enumerate(loc.contacts)],
             "attributes": attributes,
         })
 
@@ -357,6 +359,7 @@ def flatten(orgs: list[JSON]) -> dict[str, list[JSON]]:
             attributes(loc.get("attributes", []))
             for row in loc.get("accessibility", []):
                 add("accessibility", row)
+            contacts(loc.get("contacts", []))
         for service in org.get("services", []):
             add("services", service)
             phones(service.get("phones", []), service_id=service["id"])

@@ -332,7 +332,8 @@ def _assemble(tables: dict[str, list[JSON]], report: ImportReport) -> list[JSON]
     languages = {key: by("languages", key) for key in ("service_id", "location_id", "phone_id")}
     phones = {key: by("phones", key)
               for key in ("organization_id", "service_id", "location_id", "contact_id")}
-    contacts = {key: by("contacts", key) for key in ("organization_id", "service_id")}
+    contacts = {key: by("contacts", key)
+                for key in ("organization_id", "service_id", "location_id")}
     accessibility = by("accessibility", "location_id")
     documents = by("required_documents", "service_id")
     areas = by("service_areas", "service_id")
@@ -359,6 +360,7 @@ def _assemble(tables: dict[str, list[JSON]], report: ImportReport) -> list[JSON]
         lid = str(row.get("id"))
         return {**take([row])[0], "addresses": take(addresses.get(lid, [])),
                 "accessibility": take(accessibility.get(lid, [])),
+                "contacts": [contact(c) for c in contacts["location_id"].get(lid, [])],
                 "phones": [phone(p) for p in phones["location_id"].get(lid, [])],
                 "schedules": take(schedules["location_id"].get(lid, [])),
                 "languages": take(languages["location_id"].get(lid, [])),
@@ -521,10 +523,11 @@ class _Mapper:
         record["phones"] = self.phones(data.get("phones"), f"location '{name or ident}'")
         record["schedules"] = self.schedules(data.get("schedules"), "location")
         record["accessibility"] = self.accessibility(data.get("accessibility"))
+        record["contacts"] = self.contacts(data.get("contacts"), f"location '{name or ident}'")
         record["verification"] = self.verification(haven)
         self.leftovers(data, "location", {"name", "description", "addresses", "phones",
                                           "schedules", "attributes", "location_type",
-                                          "accessibility",
+                                          "accessibility", "contacts",
                                           "external_identifier", "external_identifier_type"})
         if data.get("location_type") not in (None, "physical"):
             self.report.not_carried[f"location.location_type ({data['location_type']})"] += 1
