@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import haven.scaffold
-from haven.build import example_content
+from haven.example import example_content
 
 Overrides = Mapping[str, "str | bytes | None"]
 MakeHub = Callable[..., Path]

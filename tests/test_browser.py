@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from haven.build import build, example_content
+from haven.build import build
+from haven.example import example_content
 from haven.serve import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -16,10 +16,11 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from haven.build import build, example_content
+from haven.build import build
 from haven.content.load import load
 from haven.content.validate import validate
 from haven.errors import ContentError
+from haven.example import example_content
 from haven.i18n.languages import language
 from haven.i18n.ui import UI_STRINGS
 from haven.serve import make_server

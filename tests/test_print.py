@@ -23,10 +23,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 import haven.scaffold
-from haven.build import example_content
 from haven.cli import main
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.example import example_content
 from haven.i18n.translate import content_segments
 from haven.model import Site, build_model
 from haven.print import FontError, localized_views, render_pdfs

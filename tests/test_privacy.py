@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from haven.build import build, example_content
+from haven.build import build
 from haven.cli import main
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.example import example_content
 from haven.privacy import crawl_privacy, security_files
 from haven.privacy.headers import (
     CONTENT_SECURITY_POLICY,

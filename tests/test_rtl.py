@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from haven.build import build, example_content
+from haven.build import build
+from haven.example import example_content
 from haven.serve import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from haven.build import example_content
+from haven.example import example_content
 
 BUILD = ("import sys; from pathlib import Path; from haven.build import build; "
          "build(Path(sys.argv[1]), Path(sys.argv[2]), pdf=False)")

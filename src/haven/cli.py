@@ -11,8 +11,17 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from haven import __version__
-from haven.build import BuildReport, build, example_content
+from haven.build import BuildReport, build
 from haven.errors import ContentError, HavenError, StrictError
+from haven.locate import (
+    Hub,
+    example_notice,
+    hint,
+    locate,
+    locate_or_example,
+    output_words,
+    refuse_package_writes,
+)
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -28,33 +37,41 @@ def main() -> None:
     protecting-immigrant-families hub: a fast, private website in every language
     the district's families speak.
 
-    Start with 'haven build' to build the bundled Hartford example, or
-    'haven init FOLDER' to start a hub of your own.
+    Every command works on the hub named, else on the nearest folder upwards with a
+    hub.yaml (like git). Start a hub of your own with 'haven init FOLDER'; with no hub,
+    'haven build' builds the bundled Hartford example.
     """
 
 
 @main.command("build")
 @CONTENT
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("site"), show_default=True, help="Folder to write the site into.")
+              default=None, show_default="site/ beside hub.yaml",
+              help="Folder to write the site into.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors: publish nothing and exit with status 1.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also make the printable flyers, rights cards and posters (PDF).")
-def build_command(content_dir: Path | None, output: Path, strict: bool, pdf: bool) -> None:
-    """Build the hub in CONTENT_DIR (default: the bundled Hartford example).
+def build_command(content_dir: Path | None, output: Path | None, strict: bool,
+                  pdf: bool) -> None:
+    """Build the hub in CONTENT_DIR (default: the nearest folder upwards with a hub.yaml;
+    with none, the bundled Hartford example).
 
     The whole site is written at once: if anything is wrong, nothing is published
     and the previous site stays as it was.
     """
-    report = run_build(content_dir, output, strict, pdf)
-    print_summary(report)
+    hub = locate_or_example(content_dir)
+    if hub.bundled:
+        console.print(example_notice("building"), markup=False)
+    target = output or hub.output()
+    report = run_build(hub.root, target, strict, pdf)
+    print_summary(report, hub)
 
 
-def run_build(content_dir: Path | None, output: Path, strict: bool = False,
+def run_build(source: Path, output: Path, strict: bool = False,
               pdf: bool = True) -> BuildReport:
     """Build with a progress bar that appears only if the build takes over a second."""
-    source = content_dir or example_content()
+    refuse_package_writes(output, "the site")
     started = time.monotonic()
     # No refresh thread (auto_refresh off): the build forks worker processes only while the
     # process has a single thread. The bar is redrawn as each language finishes.
@@ -79,7 +96,7 @@ def run_build(content_dir: Path | None, output: Path, strict: bool = False,
                              "site, if any, is unchanged.") from None
 
 
-def print_summary(report: BuildReport) -> None:
+def print_summary(report: BuildReport, hub: Hub) -> None:
     table = Table(title=f"Built {report.total_pages} pages into {report.output}", title_justify="left")
     table.add_column("language")
     table.add_column("pages", justify="right")
@@ -90,24 +107,31 @@ def print_summary(report: BuildReport) -> None:
     console.print(f"Heaviest page: {name} ({size:,} bytes gzip-compressed, stylesheet included)")
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
+    preview = hint("serve", *hub.words(), *output_words(report.output, hub.output()))
     console.print(f"{len(report.warnings)} warning(s); {report.files} files in "
                   f"{report.seconds:.2f} s. Open {report.output / 'index.html'} "
-                  "or run 'haven serve' to preview.")
+                  f"or run {preview} to preview.", markup=False)
 
 
 @main.command("serve")
 @CONTENT
 @click.option("--port", "-p", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("site"), show_default=True, help="Folder to build into and serve.")
-def serve_command(content_dir: Path | None, port: int, output: Path) -> None:
+              default=None, show_default="site/ beside hub.yaml",
+              help="Folder to build into and serve.")
+def serve_command(content_dir: Path | None, port: int, output: Path | None) -> None:
     """Preview the hub at http://127.0.0.1:PORT/, rebuilding when a file changes.
 
     Only this computer can see the preview. Stop it with Ctrl+C.
     """
     from haven.serve import serve
 
-    serve(content_dir or example_content(), output, port, console)
+    hub = locate_or_example(content_dir)
+    if hub.bundled:
+        console.print(example_notice("previewing"), markup=False)
+    target = output or hub.output()
+    refuse_package_writes(target, "the site")
+    serve(hub.root, target, port, console)
 
 
 @main.command("init")
@@ -117,9 +141,11 @@ def init_command(folder: Path) -> None:
     explain themselves. It builds as it is; edit it to make it yours."""
     from haven.scaffold import create
 
+    refuse_package_writes(folder, "a new hub")
     written = create(folder)
-    console.print(f"Created a new hub in {folder} ({len(written)} files).")
-    console.print(f"Next: edit {folder / 'hub.yaml'}, then run 'haven build {folder}'.")
+    console.print(f"Created a new hub in {folder} ({len(written)} files).", markup=False)
+    console.print(f"Next: edit {folder / 'hub.yaml'}, then run {hint('build', folder)}.",
+                  markup=False)
 
 
 @main.group("translate")
@@ -142,7 +168,8 @@ def translate_update(content_dir: Path | None, languages: tuple[str, ...]) -> No
     from haven.i18n.catalog import update_catalog
     from haven.i18n.translate import content_segments
 
-    root = content_dir or example_content()
+    root = locate(content_dir, "translate update").root
+    refuse_package_writes(root, "the translation catalogs")
     content = validate(load(root))
     segments = content_segments(content)
     for entry in content.hub.languages:

@@ -28,6 +28,7 @@ from haven.errors import Problem, relative
 from haven.i18n.catalog import Entry, State
 from haven.i18n.glossary import Glossary, load_glossary
 from haven.i18n.segments import Segment
+from haven.locate import hint
 
 CHECKED = (State.REVIEWED, State.TRANSLATED, State.MACHINE)
 SHORT_FIELDS = ("title", "name", "phone_label")
@@ -331,7 +332,7 @@ def check_hub(content: Content, languages: Iterable[str] | None = None,
     return findings, problems
 
 
-def summary(findings: Iterable[Finding]) -> list[Problem]:
+def summary(findings: Iterable[Finding], root: Path | None = None) -> list[Problem]:
     """One warning per language: how many findings of each kind, and where to see them."""
     by_language: dict[tuple[str, str], Counter[str]] = {}
     for finding in findings:
@@ -342,7 +343,8 @@ def summary(findings: Iterable[Finding]) -> list[Problem]:
         kinds = ", ".join(f"{kind} {counts[kind]}" for kind in KINDS if counts[kind])
         problems.append(Problem(
             file, 0, f"{total} translation(s) fail a check ({kinds})",
-            f"see each with 'haven translate check --language {lang}', or build with --strict"))
+            f"see each with {hint('translate', 'check', *([root] if root else []), '--language', lang)}"
+            ", or build with --strict"))
     return problems
 
 

@@ -13,6 +13,7 @@ from haven.content.validate import Content
 from haven.errors import HavenError
 from haven.i18n.catalog import State
 from haven.i18n.status import StatusMatrix
+from haven.locate import hint
 
 """Where the translation matrix goes in a built site: linked from no page, `noindex`."""
 
@@ -29,12 +30,16 @@ def _console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _content(content_dir: Path | None) -> Content:
-    from haven.build import example_content
+def _content(content_dir: Path | None, command: str, writes: str | None = None) -> Content:
+    """The hub's content; a command that `writes` into the hub refuses the installed package."""
     from haven.content.load import load
     from haven.content.validate import validate
+    from haven.locate import locate, refuse_package_writes
 
-    return validate(load(content_dir or example_content()))
+    root = locate(content_dir, f"translate {command}").root
+    if writes:
+        refuse_package_writes(root, writes)
+    return validate(load(root))
 
 
 WIDTH = 80
@@ -116,7 +121,7 @@ def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages:
     from haven.i18n.exchange import atomic_write
     from haven.i18n.status import render_status_html, status_matrix
 
-    content = _content(content_dir)
+    content = _content(content_dir, "status")
     matrix = status_matrix(content)
     console = _console()
     if html_file is not None:
@@ -134,7 +139,8 @@ def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages:
                           for tag, key, percent in below)
         raise BelowThreshold(
             f"{len(below)} page(s) are under the hub's translation_threshold of "
-            f"{matrix.threshold}%:\n{lines}\n— translate them (haven translate export LANG), "
+            f"{matrix.threshold}%:\n{lines}\n— translate them "
+            f"({hint('translate', 'export', 'LANG', content.root)}), "
             "or lower translation_threshold in hub.yaml"
         )
     if below and not as_json:
@@ -157,15 +163,16 @@ def export_command(language: str, content_dir: Path | None, fmt: str, everything
     outdated, with where each text shows and a length limit where one applies."""
     from haven.i18n.exchange import export_items, write_export
 
-    content = _content(content_dir)
+    content = _content(content_dir, "export")
     items = export_items(content, language, everything)
     target = output or Path(f"{language}-{'all' if everything else 'todo'}."
                             f"{'po' if fmt == 'po' else 'xlf'}")
     count = write_export(items, content, language, "po" if fmt == "po" else "xliff", target)
     outdated = sum(1 for i in items if i.state is State.OUTDATED)
+    back = hint("translate", "import", target, content.root)
     _console().print(f"Wrote {count} segment(s) for {language} to {target} "
                      f"({outdated} outdated, {count - outdated} other). Send it to the "
-                     f"translator; bring it back with 'haven translate import {target}'.")
+                     f"translator; bring it back with {back}.", markup=False)
 
 
 class ImportRefused(HavenError):
@@ -192,7 +199,7 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
     """
     from haven.i18n.exchange import import_file
 
-    content = _content(content_dir)
+    content = _content(content_dir, "import", "the translation catalog")
     report = import_file(content, file, force=force, language=language)
     console = _console()
     table = Table(title=f"{file.name} → {report.catalog}", title_justify="left")
@@ -243,7 +250,7 @@ def check_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
     from haven.i18n.checks import check_hub
     from haven.i18n.exchange import check_language as known_language
 
-    content = _content(content_dir)
+    content = _content(content_dir, "check")
     for tag in languages:
         known_language(content, tag)
     findings, problems = check_hub(content, list(languages) or None)
@@ -257,7 +264,8 @@ def check_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
         raise ChecksFailed(
             f"{len(findings)} problem(s) in {entries} translation(s)"
             + (f", {len(problems)} in glossaries" if problems else "")
-            + " — fix each as it says, then run 'haven translate check' again")
+            + f" — fix each as it says, then run {hint('translate', 'check', content.root)}"
+            " again")
     console.print("Every translation passes the checks.")
 
 
@@ -279,7 +287,7 @@ def draft_command(language: str, content_dir: Path | None, provider: str, url: s
     """
     from haven.i18n.draft import PROVIDERS, draft
 
-    content = _content(content_dir)
+    content = _content(content_dir, "draft", "machine drafts")
     service = PROVIDERS[provider](url, api_key=api_key)
     try:
         report = draft(content, language, service)

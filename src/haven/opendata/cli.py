@@ -8,9 +8,9 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from haven.build import example_content
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.locate import locate, refuse_package_writes
 from haven.output import publish
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -28,13 +28,17 @@ def export_group() -> None:
 @export_group.command("hsds")
 @CONTENT
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("hsds"), show_default=True, help="Folder to write the export into.")
-def export_hsds_command(content_dir: Path | None, output: Path) -> None:
+              default=None, show_default="hsds/ beside hub.yaml",
+              help="Folder to write the export into.")
+def export_hsds_command(content_dir: Path | None, output: Path | None) -> None:
     """Export the directory as Open Referral HSDS 3.0: JSON (organization_full) and the
     CSV Tabular Data Package. Confidential addresses are never exported."""
     from haven.opendata.export import export_hsds
 
-    content = validate(load(content_dir or example_content()))
+    hub = locate(content_dir, "export hsds")
+    output = output or hub.output("hsds")
+    refuse_package_writes(output, "the export")
+    content = validate(load(hub.root))
     files, report = export_hsds(content)
     publish(files, output)
     for line in report.withheld:
@@ -49,13 +53,17 @@ def export_hsds_command(content_dir: Path | None, output: Path) -> None:
 @click.option("--language", "-l", "lang", required=True, metavar="TAG",
               help="The language of the fragments, such as es.")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("fragments"), show_default=True, help="Folder to write them into.")
-def export_fragment_command(content_dir: Path | None, lang: str, output: Path) -> None:
+              default=None, show_default="fragments/ beside hub.yaml",
+              help="Folder to write them into.")
+def export_fragment_command(content_dir: Path | None, lang: str, output: Path | None) -> None:
     """Export the letter and the directory as HTML fragments to paste into a page of the
     district's existing website: no scripts, no styles, links to the hub."""
     from haven.opendata.fragment import export_fragments
 
-    content = validate(load(content_dir or example_content()))
+    hub = locate(content_dir, "export fragment")
+    output = output or hub.output("fragments")
+    refuse_package_writes(output, "the fragments")
+    content = validate(load(hub.root))
     files = export_fragments(content, lang)
     publish(files, output)
     console.print(f"Wrote {', '.join(sorted(files))} ({lang}) into {output}.")
@@ -68,15 +76,18 @@ def import_group() -> None:
 
 @import_group.command("hsds")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The hub folder to add the organizations to.")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="the nearest folder upwards with a hub.yaml",
+              help="The hub folder to add the organizations to.")
 @click.option("--force", is_flag=True,
               help="Replace directory files that already exist (otherwise they are kept).")
-def import_hsds_command(source: Path, into: Path, force: bool) -> None:
+def import_hsds_command(source: Path, into: Path | None, force: bool) -> None:
     """Add the organizations of an HSDS 3.0 dataset (a JSON file, or a folder of HSDS CSV
     files) to the hub's directory, one file each. Everything Haven cannot carry is listed."""
     from haven.opendata.importer import import_hsds
 
+    into = locate(into, "import hsds SOURCE --into").root
+    refuse_package_writes(into, "the imported organizations")
     report = import_hsds(source, into, force)
     for line in report.lines():
         console.print(escape(line))

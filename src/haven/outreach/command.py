@@ -8,9 +8,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from haven.build import example_content
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.locate import locate, refuse_package_writes
 from haven.outreach.messages import Message, build_messages, write_messages
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -20,16 +20,19 @@ console = Console(stderr=True, highlight=False, soft_wrap=True)
 @click.argument("content_dir", required=False,
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("outreach"), show_default=True,
+              default=None, show_default="outreach/ beside hub.yaml",
               help="Folder to write sms.csv, email.csv and voice.csv into.")
-def outreach_command(content_dir: Path | None, output: Path) -> None:
+def outreach_command(content_dir: Path | None, output: Path | None) -> None:
     """Write the hub's text message, e-mail and voice-call script in every
     served language, as CSV files to import into a mass-notification system.
 
     Each text message shows its encoding (GSM-7 or UCS-2) and its exact number
     of SMS segments; a message over the hub's segment budget gets a warning.
     """
-    content = validate(load(content_dir or example_content()))
+    hub = locate(content_dir, "outreach")
+    output = output or hub.output("outreach")
+    refuse_package_writes(output, "the messages")
+    content = validate(load(hub.root))
     messages = build_messages(content)
     write_messages(messages, output)
     _summary(messages, output)
