@@ -15,13 +15,13 @@ import pytest
 from haven.build import build
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.dates import format_long_date
 from haven.errors import ContentError, StrictError
-from haven.i18n.dates import format_long_date
 from haven.i18n.translate import content_segments
-from haven.i18n.ui import UI_STRINGS
 from haven.model import build_model
 from haven.print import localized_views, render_pdfs
 from haven.serve import make_server
+from haven.ui import UI_STRINGS
 from tests.conftest import STARTER, MakeHub
 from tests.test_directory import needs_chromium, search
 from tests.test_print import pdftotext, squeeze

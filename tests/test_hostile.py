@@ -29,9 +29,9 @@ from haven.content.validate import validate
 from haven.errors import ContentError, HavenError
 from haven.i18n.catalog import read_catalog
 from haven.i18n.exchange import import_file
-from haven.i18n.placeholders import fill, problem, segment_problem
 from haven.opendata.export import export_hsds
 from haven.opendata.importer import import_hsds
+from haven.placeholders import fill, problem, segment_problem
 from haven.privacy.headers import PAGE_POLICY
 from haven.serve import make_server
 from tests.conftest import MakeHub, starter_text

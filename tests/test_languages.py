@@ -21,9 +21,9 @@ from haven.content.load import load
 from haven.content.validate import validate
 from haven.errors import ContentError
 from haven.example import example_content
-from haven.i18n.languages import language
-from haven.i18n.ui import UI_STRINGS
+from haven.languages import language
 from haven.serve import make_server
+from haven.ui import UI_STRINGS
 from tests.conftest import MakeHub
 
 RTL = {"ar", "prs", "ps", "fa", "ur"}
@@ -248,7 +248,7 @@ def test_bundled_catalogs_are_complete_current_and_marked_unreviewed() -> None:
         assert f'"Language: {tag}\\n"' in path.read_text(encoding="utf-8")
         messages = {m.context: m for m in catalog if m.id}
         assert set(messages) == {f"ui:{key}" for key in UI_STRINGS}, (
-            f"{path.name} is out of step with i18n/ui.py: add the new interface strings to it")
+            f"{path.name} is out of step with ui.py: add the new interface strings to it")
         translated = 0
         for key, english in UI_STRINGS.items():
             message = messages[f"ui:{key}"]

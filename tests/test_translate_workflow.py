@@ -36,7 +36,7 @@ from haven.i18n.status import (
     status_matrix,
 )
 from haven.i18n.translate import content_segments
-from haven.i18n.ui import UI_STRINGS
+from haven.ui import UI_STRINGS
 from tests.conftest import MakeHub
 
 needs_msgfmt = pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed")

@@ -19,7 +19,7 @@ from haven.content.schema import (
 )
 from haven.content.validate import Content
 from haven.costs import is_free
-from haven.i18n.languages import Language, language
+from haven.languages import Language, language
 
 NAV_KINDS = ("home", "document", "help", "report", "resources")
 

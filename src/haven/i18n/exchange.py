@@ -53,7 +53,6 @@ from haven.i18n.catalog import (
 )
 from haven.i18n.checks import check_entry, length_limit
 from haven.i18n.glossary import load_glossary
-from haven.i18n.placeholders import control_problem, segment_problem
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     catalog_path,
@@ -64,6 +63,7 @@ from haven.i18n.status import (
 from haven.i18n.translate import bundled_catalog, content_segments, entry_state
 from haven.locate import hint
 from haven.model import build_model
+from haven.placeholders import control_problem, segment_problem
 
 Format = Literal["po", "xliff"]
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"

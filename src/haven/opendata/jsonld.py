@@ -14,7 +14,7 @@ from typing import Any
 
 from haven.content.schema import Organization, Service
 from haven.costs import is_free
-from haven.i18n.languages import language
+from haven.languages import language
 from haven.model import is_closed, location_closed, service_closed
 from haven.phones import tel
 

@@ -29,11 +29,11 @@ from markdown_it.token import Token
 from haven.content.validate import Content
 from haven.errors import OutputError
 from haven.i18n.catalog import Entry, State, read_catalog
-from haven.i18n.languages import Language, language
-from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize
+from haven.languages import Language, language
+from haven.markdown import render_markdown
 from haven.outreach.sms import PART, analyze
-from haven.render.markdown import render_markdown
+from haven.placeholders import fill
 from haven.spreadsheet import safe_cell
 
 Channel = Literal["sms", "email", "voice"]

@@ -5,23 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from haven.content.load import load
-from haven.content.validate import validate
+from haven.cli.options import console, content_argument, load_valid, output_option
 from haven.locate import locate, refuse_package_writes
 from haven.outreach.messages import Message, build_messages, write_messages
 
-console = Console(stderr=True, highlight=False, soft_wrap=True)
-
 
 @click.command("outreach")
-@click.argument("content_dir", required=False,
-                type=click.Path(file_okay=False, path_type=Path))
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=None, show_default="outreach/ beside hub.yaml",
-              help="Folder to write sms.csv, email.csv and voice.csv into.")
+@content_argument
+@output_option("outreach", "Folder to write sms.csv, email.csv and voice.csv into.")
 def outreach_command(content_dir: Path | None, output: Path | None) -> None:
     """Write the hub's text message, e-mail and voice-call script in every
     served language, as CSV files to import into a mass-notification system.
@@ -32,13 +25,14 @@ def outreach_command(content_dir: Path | None, output: Path | None) -> None:
     hub = locate(content_dir, "outreach")
     output = output or hub.output("outreach")
     refuse_package_writes(output, "the messages")
-    content = validate(load(hub.root))
+    content = load_valid(hub.root)
     messages = build_messages(content)
     write_messages(messages, output)
     _summary(messages, output)
 
 
 def _summary(messages: list[Message], output: Path) -> None:
+    out = console()
     table = Table(title=f"Outreach messages written to {output}", title_justify="left")
     for column in ("language", "text in", "state", "SMS", "segments", "e-mail", "voice"):
         table.add_column(column, justify="right" if column == "segments" else "left")
@@ -55,13 +49,13 @@ def _summary(messages: list[Message], output: Path) -> None:
                       sms.state.value, row["encoding"], segments,
                       email.text_language, voice.text_language)
         over += [f"{tag}: {w}" for w in budget_warning]
-    console.print(table)
+    out.print(table)
     for warning in over:
-        console.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {warning}")
     machine = sum(1 for m in messages if m.state.value == "machine")
     fallback = sum(1 for m in messages if m.text_language != m.language.tag)
-    console.print(f"{len(messages)} messages in {len(by_language)} languages; "
-                  f"{len(over)} text message(s) over the segment budget; "
-                  f"{machine} machine translation(s) to review; {fallback} message(s) not yet "
-                  "translated, sent in the source language. The 'warning' column of each "
-                  "file says what to check before sending.")
+    out.print(f"{len(messages)} messages in {len(by_language)} languages; "
+              f"{len(over)} text message(s) over the segment budget; "
+              f"{machine} machine translation(s) to review; {fallback} message(s) not yet "
+              "translated, sent in the source language. The 'warning' column of each "
+              "file says what to check before sending.")

@@ -19,8 +19,10 @@ from rich.table import Table
 from haven.check import CheckReport, CheckSettings, default_cache_path, run_check
 from haven.check.links import LinkResult
 from haven.check.report import render_staff_page
+from haven.cli.options import console as make_console
+from haven.cli.options import content_argument
 from haven.errors import HavenError
-from haven.locate import hint, output_words
+from haven.locate import hint, inside_package, locate, output_words
 from haven.output import MARKER
 
 STAFF_PAGE = "_staff/check.html"
@@ -33,13 +35,8 @@ class CheckFailed(HavenError):
     """--strict was given and the check found errors."""
 
 
-def _console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
 @click.command("check")
-@click.argument("content_dir", required=False,
-                type=click.Path(file_okay=False, path_type=Path))
+@content_argument
 @click.option("--offline", is_flag=True,
               help="Skip the link checks: check phone numbers and review dates only.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -83,9 +80,7 @@ def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
     with no cookie and a User-Agent naming Haven; answers are reused for the hub's
     link_check_every_hours (24 by default).
     """
-    from haven.locate import inside_package, locate
-
-    console = _console()
+    console = make_console()
     hub = locate(content_dir, "check")
     source = hub.root
     if cache_path is None:  # never inside the installed package (the bundled example)
@@ -124,7 +119,7 @@ def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
                       f"report page at {site / STAFF_PAGE}, or give --html FILE.", markup=False)
     private = True
     if privacy:
-        from haven.privacy.command import print_report as print_privacy
+        from haven.cli.commands.privacy import print_report as print_privacy
         from haven.privacy.crawl import crawl_privacy
 
         if not (site / MARKER).is_file():

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from haven.cli.options import console as make_console
 from haven.errors import HavenError
 from haven.locate import SITE, Hub, find_hub, hint, output_words
 from haven.privacy.crawl import PrivacyReport, crawl_privacy
@@ -34,7 +35,7 @@ def privacy_command(site_dir: Path | None) -> None:
 
     The site is served on 127.0.0.1 for the check only; nothing leaves this computer.
     """
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console = make_console()
     if site_dir is None:
         found = find_hub()
         site_dir = Hub(found).output() if found is not None else Path(SITE)

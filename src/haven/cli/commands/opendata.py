@@ -1,23 +1,15 @@
-"""The `haven export` and `haven import` commands (registered at the end of haven.cli)."""
+"""`haven export hsds | fragment` and `haven import hsds`: open data in and out."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
-from haven.content.load import load
-from haven.content.validate import validate
+from haven.cli.options import console, content_argument, load_valid, output_option
 from haven.locate import locate, refuse_package_writes
 from haven.output import publish
-
-console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-CONTENT = click.argument(
-    "content_dir", required=False, type=click.Path(file_okay=False, path_type=Path)
-)
 
 
 @click.group("export")
@@ -26,10 +18,8 @@ def export_group() -> None:
 
 
 @export_group.command("hsds")
-@CONTENT
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=None, show_default="hsds/ beside hub.yaml",
-              help="Folder to write the export into.")
+@content_argument
+@output_option("hsds", "Folder to write the export into.")
 def export_hsds_command(content_dir: Path | None, output: Path | None) -> None:
     """Export the directory as Open Referral HSDS 3.0: JSON (organization_full) and the
     CSV Tabular Data Package. Confidential addresses are never exported."""
@@ -38,23 +28,22 @@ def export_hsds_command(content_dir: Path | None, output: Path | None) -> None:
     hub = locate(content_dir, "export hsds")
     output = output or hub.output("hsds")
     refuse_package_writes(output, "the export")
-    content = validate(load(hub.root))
+    content = load_valid(hub.root)
     files, report = export_hsds(content)
+    out = console()
     publish(files, output)
     for line in report.withheld:
-        console.print(f"withheld: {escape(line)}")
-    console.print(f"Exported {report.organizations} organizations, {report.services} services "
-                  f"and {report.locations} locations as HSDS 3.0 into {output} "
-                  f"({len(files)} files).")
+        out.print(f"withheld: {escape(line)}")
+    out.print(f"Exported {report.organizations} organizations, {report.services} services "
+              f"and {report.locations} locations as HSDS 3.0 into {output} "
+              f"({len(files)} files).")
 
 
 @export_group.command("fragment")
-@CONTENT
+@content_argument
 @click.option("--language", "-l", "lang", required=True, metavar="TAG",
               help="The language of the fragments, such as es.")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=None, show_default="fragments/ beside hub.yaml",
-              help="Folder to write them into.")
+@output_option("fragments", "Folder to write them into.")
 def export_fragment_command(content_dir: Path | None, lang: str, output: Path | None) -> None:
     """Export the letter and the directory as HTML fragments to paste into a page of the
     district's existing website: no scripts, no styles, links to the hub."""
@@ -63,10 +52,11 @@ def export_fragment_command(content_dir: Path | None, lang: str, output: Path | 
     hub = locate(content_dir, "export fragment")
     output = output or hub.output("fragments")
     refuse_package_writes(output, "the fragments")
-    content = validate(load(hub.root))
+    content = load_valid(hub.root)
     files = export_fragments(content, lang)
+    out = console()
     publish(files, output)
-    console.print(f"Wrote {', '.join(sorted(files))} ({lang}) into {output}.")
+    out.print(f"Wrote {', '.join(sorted(files))} ({lang}) into {output}.")
 
 
 @click.group("import")
@@ -89,8 +79,9 @@ def import_hsds_command(source: Path, into: Path | None, force: bool) -> None:
     into = locate(into, "import hsds SOURCE --into").root
     refuse_package_writes(into, "the imported organizations")
     report = import_hsds(source, into, force)
+    out = console()
     for line in report.lines():
-        console.print(escape(line))
-    console.print(f"Imported {len(report.written)} organization(s) into {into / 'directory'}; "
-                  f"kept {len(report.kept)} existing file(s). Imported records are not verified: "
-                  "check them, then build.")
+        out.print(escape(line))
+    out.print(f"Imported {len(report.written)} organization(s) into {into / 'directory'}; "
+              f"kept {len(report.kept)} existing file(s). Imported records are not verified: "
+              "check them, then build.")

@@ -1,4 +1,4 @@
-"""The `haven` command."""
+"""`haven build`, `haven serve` and `haven init`: making and previewing a hub."""
 
 from __future__ import annotations
 
@@ -10,44 +10,22 @@ from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from haven import __version__
 from haven.build import BuildReport, build
+from haven.cli.options import console, content_argument, output_option
 from haven.errors import ContentError, HavenError, StrictError
 from haven.locate import (
     Hub,
     example_notice,
     hint,
-    locate,
     locate_or_example,
     output_words,
     refuse_package_writes,
 )
 
-console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-CONTENT = click.argument(
-    "content_dir", required=False, type=click.Path(file_okay=False, path_type=Path)
-)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="haven")
-def main() -> None:
-    """Haven turns a folder of content into a school district's
-    protecting-immigrant-families hub: a fast, private website in every language
-    the district's families speak.
-
-    Every command works on the hub named, else on the nearest folder upwards with a
-    hub.yaml (like git). Start a hub of your own with 'haven init FOLDER'; with no hub,
-    'haven build' builds the bundled Hartford example.
-    """
-
-
-@main.command("build")
-@CONTENT
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=None, show_default="site/ beside hub.yaml",
-              help="Folder to write the site into.")
+@click.command("build")
+@content_argument
+@output_option("site", "Folder to write the site into.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors: publish nothing and exit with status 1.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
@@ -60,15 +38,16 @@ def build_command(content_dir: Path | None, output: Path | None, strict: bool,
     The whole site is written at once: if anything is wrong, nothing is published
     and the previous site stays as it was.
     """
+    out = console()
     hub = locate_or_example(content_dir)
     if hub.bundled:
-        console.print(example_notice("building"), markup=False)
+        out.print(example_notice("building"), markup=False)
     target = output or hub.output()
-    report = run_build(hub.root, target, strict, pdf)
-    print_summary(report, hub)
+    report = run_build(hub.root, target, out, strict, pdf)
+    print_summary(report, hub, out)
 
 
-def run_build(source: Path, output: Path, strict: bool = False,
+def run_build(source: Path, output: Path, console: Console, strict: bool = False,
               pdf: bool = True) -> BuildReport:
     """Build with a progress bar that appears only if the build takes over a second."""
     refuse_package_writes(output, "the site")
@@ -96,7 +75,7 @@ def run_build(source: Path, output: Path, strict: bool = False,
                              "site, if any, is unchanged.") from None
 
 
-def print_summary(report: BuildReport, hub: Hub) -> None:
+def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
     table = Table(title=f"Built {report.total_pages} pages into {report.output}", title_justify="left")
     table.add_column("language")
     table.add_column("pages", justify="right")
@@ -113,12 +92,10 @@ def print_summary(report: BuildReport, hub: Hub) -> None:
                   f"or run {preview} to preview.", markup=False)
 
 
-@main.command("serve")
-@CONTENT
+@click.command("serve")
+@content_argument
 @click.option("--port", "-p", default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=None, show_default="site/ beside hub.yaml",
-              help="Folder to build into and serve.")
+@output_option("site", "Folder to build into and serve.")
 def serve_command(content_dir: Path | None, port: int, output: Path | None) -> None:
     """Preview the hub at http://127.0.0.1:PORT/, rebuilding when a file changes.
 
@@ -126,15 +103,16 @@ def serve_command(content_dir: Path | None, port: int, output: Path | None) -> N
     """
     from haven.serve import serve
 
+    out = console()
     hub = locate_or_example(content_dir)
     if hub.bundled:
-        console.print(example_notice("previewing"), markup=False)
+        out.print(example_notice("previewing"), markup=False)
     target = output or hub.output()
     refuse_package_writes(target, "the site")
-    serve(hub.root, target, port, console)
+    serve(hub.root, target, port, out)
 
 
-@main.command("init")
+@click.command("init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init_command(folder: Path) -> None:
     """Create a new hub in FOLDER: a small, valid content folder whose files
@@ -143,59 +121,7 @@ def init_command(folder: Path) -> None:
 
     refuse_package_writes(folder, "a new hub")
     written = create(folder)
-    console.print(f"Created a new hub in {folder} ({len(written)} files).", markup=False)
-    console.print(f"Next: edit {folder / 'hub.yaml'}, then run {hint('build', folder)}.",
-                  markup=False)
-
-
-@main.group("translate")
-def translate_group() -> None:
-    """Work with the translation catalogs (one gettext PO file per language)."""
-
-
-@translate_group.command("update")
-@CONTENT
-@click.option("--language", "-l", "languages", multiple=True, metavar="TAG",
-              help="Only this language (repeat for several). Default: every served language.")
-def translate_update(content_dir: Path | None, languages: tuple[str, ...]) -> None:
-    """Bring every language's catalog in step with the content.
-
-    New text is added; changed text is marked fuzzy with the previous source kept
-    for the translator; removed text is kept as obsolete. No translation is lost.
-    """
-    from haven.content.load import load
-    from haven.content.validate import validate
-    from haven.i18n.catalog import update_catalog
-    from haven.i18n.translate import content_segments
-
-    root = locate(content_dir, "translate update").root
-    refuse_package_writes(root, "the translation catalogs")
-    content = validate(load(root))
-    segments = content_segments(content)
-    for entry in content.hub.languages:
-        if entry.tag == content.hub.source_language or (languages and entry.tag not in languages):
-            continue
-        path = root / "translations" / f"{entry.tag}.po"
-        counts = update_catalog(path, entry.tag, segments)
-        console.print(f"{path}: {counts['new']} new, {counts['changed']} changed, "
-                      f"{counts['kept']} unchanged, {counts['obsolete']} obsolete")
-
-
-
-def _register_commands() -> None:
-    """Commands that live beside the concept they serve, registered in one place."""
-    from haven.check.command import check_command
-    from haven.i18n.commands import COMMANDS as TRANSLATE_COMMANDS
-    from haven.opendata.cli import export_group, import_group
-    from haven.outreach.command import outreach_command
-    from haven.print.command import print_command
-    from haven.privacy.command import privacy_command
-
-    for command in (check_command, outreach_command, print_command, privacy_command,
-                    export_group, import_group):
-        main.add_command(command)
-    for command in TRANSLATE_COMMANDS:
-        translate_group.add_command(command)
-
-
-_register_commands()
+    out = console()
+    out.print(f"Created a new hub in {folder} ({len(written)} files).", markup=False)
+    out.print(f"Next: edit {folder / 'hub.yaml'}, then run {hint('build', folder)}.",
+              markup=False)
