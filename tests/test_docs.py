@@ -619,8 +619,9 @@ def test_the_broken_page_link_message_is_the_real_one(tmp_path: Path) -> None:
 
 def test_the_cost_example_is_shown_as_the_guide_says(tmp_path: Path) -> None:
     """The mixed-cost example: every option with its amount, and not free."""
+    from haven.content.facets import is_free
     from haven.content.schema import Service
-    from haven.costs import cost_text, is_free
+    from haven.costs import cost_text
 
     section = _section("#### Cost (`cost_options`)")
     snippets = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)

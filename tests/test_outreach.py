@@ -22,7 +22,7 @@ from haven.outreach.messages import (
     outreach_rows,
     spoken_number,
 )
-from haven.outreach.sms import GSM7_BASIC, GSM7_EXTENSION, analyze, split_segments
+from haven.sms import GSM7_BASIC, GSM7_EXTENSION, analyze, split_segments
 
 MakeHub = Callable[..., Path]
 

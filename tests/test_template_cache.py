@@ -1,4 +1,4 @@
-"""Compiled templates are kept between builds (haven.render.cache); a cache that is missing,
+"""Compiled templates are kept between builds (haven.template_cache); a cache that is missing,
 unwritable or damaged never changes what is built."""
 
 from __future__ import annotations

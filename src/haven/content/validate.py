@@ -607,7 +607,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def hub_pages(content: Content) -> dict[str, set[str]]:
     """Every page path of a language (no slashes; "" is its home) → the anchors Haven makes
     on it, for `page:` links."""
-    from haven.model import directory_facets  # the model is planned from validated content
+    from haven.content.facets import directory_facets  # planned from validated content
 
     pages: dict[str, set[str]] = {"": set(), "help": {"filters", "orgs"}}
     pages.update({d.meta.id: set() for d in content.documents})

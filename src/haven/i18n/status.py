@@ -33,7 +33,7 @@ from haven.i18n.translate import (
 from haven.languages import Language
 from haven.model import Page, build_model
 from haven.privacy.headers import page_meta
-from haven.render.cache import template_cache
+from haven.template_cache import template_cache
 
 STATES: tuple[State, ...] = (
     State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING,

@@ -21,6 +21,7 @@ from typing import Any
 
 import phonenumbers
 
+from haven.content.facets import service_closed
 from haven.content.schema import (
     EMAIL_PATTERN,
     Location,
@@ -34,7 +35,6 @@ from haven.content.schema import (
 from haven.content.validate import Content
 from haven.errors import HavenError
 from haven.languages import language
-from haven.model import service_closed
 from haven.opendata import hsds
 from haven.opendata.hsds import make_uuid
 from haven.spreadsheet import safe_cell

@@ -13,16 +13,16 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
 
+from haven.content.facets import is_closed, is_free, location_closed, service_closed
 from haven.content.schema import Phone, Status, Verification
 from haven.content.validate import Content
-from haven.costs import cost_text, is_free
+from haven.costs import cost_text
 from haven.dates import format_long_date
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.translate import Localized, localize
 from haven.languages import language
 from haven.markdown import render_markdown
-from haven.model import is_closed, location_closed, service_closed
 from haven.phones import tel_of
 from haven.placeholders import fill
 

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from haven.content.facets import open_phones
 from haven.content.schema import Phone
 from haven.costs import format_money
 from haven.dates import format_long_date
@@ -22,13 +23,13 @@ from haven.i18n.catalog import State
 from haven.i18n.translate import Localized, LStr, localize, partly_translated
 from haven.languages import Language, language, name_for
 from haven.markdown import render_markdown
-from haven.model import Page, Site, open_phones
+from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
 from haven.placeholders import fill
-from haven.render.cache import template_cache
 from haven.render.directory import directory_files, facet_label
 from haven.render.shared import END, START, Evaluate, Filler, Placeholders, Skeleton
+from haven.template_cache import template_cache
 
 CSS_PATH = "assets/haven.css"
 
