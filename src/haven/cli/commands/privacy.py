@@ -28,10 +28,10 @@ def _build_hint(site_dir: Path) -> str:
                 type=click.Path(file_okay=False, path_type=Path))
 def privacy_command(site_dir: Path | None) -> None:
     """Open every page of the built site in SITE_DIR (default: site/ beside the nearest
-    hub.yaml upwards, else ./site) in Chromium and
-    check that nothing about a reader can leak: no request to another site, no cookie or
-    stored data (beyond the offline copy of the languages opened, kept by the hub's own
-    worker), no form. Exits with status 1 if anything is found.
+    hub.yaml upwards, else ./site) in Chromium and check that nothing about a reader can
+    leak: no request to another site, no cookie or stored data (beyond the offline copy of
+    the languages opened, kept by the hub's own worker), no form. Exits with status 1 if
+    anything is found.
 
     The site is served on 127.0.0.1 for the check only; nothing leaves this computer.
     """
