@@ -3,7 +3,11 @@ never used silently nor written into, and every hint names the hub so copying it
 
 from __future__ import annotations
 
+import os
 import shlex
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,6 +107,25 @@ def test_the_bundled_example_is_said_first(tmp_path: Path,
     assert hint_after(result, "or run") == ["serve"]  # serving the example again, here
 
 
+def test_the_preview_of_the_bundled_example_says_so_first(tmp_path: Path) -> None:
+    """`haven serve` runs until stopped: its first line is read, then it is stopped."""
+    haven = Path(sys.executable).with_name("haven")
+    work, scratch = tmp_path / "here", tmp_path / "tmp"  # what a stopped build leaves stays here
+    work.mkdir()
+    scratch.mkdir()
+    process = subprocess.Popen([str(haven), "serve", "--port", "0"], cwd=work,
+                               env={**os.environ, "TMPDIR": str(scratch)},
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                               start_new_session=True)
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline().strip()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    assert first == example_notice("previewing")
+
+
 # -- never writing into the installed package ---------------------------------------------
 
 
@@ -113,7 +136,9 @@ def test_the_bundled_example_is_said_first(tmp_path: Path,
     ["translate", "draft", "es", "{example}", "--url", "http://127.0.0.1:9"],
     ["import", "hsds", str(HSDS_FILE), "--into", "{example}"],
     ["build", "{example}", "-o", "{example}/site"],
+    ["serve", "{example}", "-o", "{example}/site", "--port", "0"],
     ["outreach", "{example}", "-o", "{example}/outreach"],
+    ["export", "hsds", "{example}", "-o", "{example}/hsds"],
     ["init", "{example}/new"],
 ])
 def test_writers_refuse_the_installed_package(args: list[str], tmp_path: Path) -> None:
