@@ -129,7 +129,7 @@ def test_privacy_without_the_extra_says_how_to_add_it(tmp_path: Path) -> None:
 
 def test_privacy_crawl_needs_no_other_part_of_playwright() -> None:
     """Only haven.privacy imports Playwright, and only when a crawl starts."""
-    code = ("import sys; import haven.cli, haven.build, haven.privacy, haven.check.command; "
+    code = ("import sys; import haven.cli, haven.build, haven.privacy, haven.cli.commands.check; "
             "print(any(m.split('.')[0] == 'playwright' for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

@@ -59,6 +59,7 @@ from haven.content.schema import (
 )
 from haven.content.validate import is_status_field
 from haven.errors import ContentError, HavenError
+from haven.locate import hint
 from haven.opendata import hsds
 from haven.opendata.safejson import load_json
 from haven.spreadsheet import read_cell
@@ -137,7 +138,7 @@ def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
 
 def _import(source: Path, into: Path, force: bool) -> ImportReport:
     if not (into / "hub.yaml").is_file():
-        raise HavenError(f"{into} has no hub.yaml — start a hub with 'haven init {into}', "
+        raise HavenError(f"{into} has no hub.yaml — start a hub with {hint('init', into)}, "
                          "then import into it with --into")
     _check_directory(into)
     report = ImportReport()
@@ -997,5 +998,5 @@ def _check_hub(into: Path, report: ImportReport) -> None:
         validate(load(into))
     except ContentError as exc:
         report.notes.append(f"the hub now has {len(exc.problems)} problem(s); fix them before "
-                            "'haven build':")
+                            f"{hint('build', into)}:")
         report.notes += [f"  {p}" for p in exc.problems]
