@@ -47,7 +47,8 @@ from haven.outreach.messages import (
     render_outreach_html,
 )
 from haven.print.render import render_pdfs
-from haven.privacy import security_files
+from haven.hosting import NOT_FOUND, hosting_files
+from haven.render.assets import asset_files
 from haven.render.directory import SCRIPT_PATH, find_script
 from haven.render.site import CSS_PATH, Renderer
 
@@ -191,8 +192,8 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     the previous build's folder, which may not exist yet) go straight into `stage`.
     """
     renderer = Renderer(site)
-    files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
-    files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
+    files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script(), **asset_files("icon.svg")}
+    files.update(hosting_files(site))  # _headers, nginx and IIS files, robots.txt, favicon …
     sizes: dict[str, int] = {}
     digests: dict[str, str] = {}
     compressed: dict[str, int] = {}
@@ -338,7 +339,8 @@ def summarize(site: Site, rendered: Rendered, output: Path,
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
     sizes = rendered.sizes
     pages = {lang.tag: 0 for lang in site.languages}
-    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")]
+    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")
+            and name.rpartition("/")[2] != NOT_FOUND]
     for name in html:
         tag = name.partition("/")[0]
         if tag in pages:

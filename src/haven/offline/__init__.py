@@ -27,9 +27,10 @@ from collections.abc import Mapping
 from importlib import resources
 
 from haven.model import Site
+from haven.render.assets import asset_path
 
 WORKER = "sw.js"
-SCRIPT = "assets/offline.js"
+SCRIPT = asset_path("offline.js")
 MANIFESTS = "offline"
 HASH_DIGITS = 16
 
