@@ -7,7 +7,6 @@ import html
 import http.client
 import json
 import re
-import shutil
 import socket
 import subprocess
 import sys

@@ -21,6 +21,7 @@ from pathlib import Path
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
+from haven.hosting import NOT_FOUND, hosting_files
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import as_problems, check_hub, summary
 from haven.i18n.segments import Segment
@@ -47,7 +48,6 @@ from haven.outreach.messages import (
     render_outreach_html,
 )
 from haven.print.render import render_pdfs
-from haven.hosting import NOT_FOUND, hosting_files
 from haven.render.assets import asset_files
 from haven.render.directory import SCRIPT_PATH, find_script
 from haven.render.site import CSS_PATH, Renderer

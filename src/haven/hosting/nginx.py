@@ -34,7 +34,7 @@ def nginx_conf(headers: Mapping[str, str], prefix: str = "/", languages: Sequenc
         "# Copy this file to /etc/nginx/snippets/haven.conf and add, inside the server { }",
         "# block of the site the hub is published on:   include snippets/haven.conf;",
         f"# It serves the hub's folder at {prefix} : the server's root (or an alias) must put",
-        f"# the hub's files there. It is made for the hub's base_url; built for another folder",
+        "# the hub's files there. It is made for the hub's base_url; built for another folder",
         "# it must be made again (docs/hosting.md). It replaces any location of your own for",
         f"# {prefix} (nginx refuses two).",
         "",

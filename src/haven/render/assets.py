@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 HASH_DIGITS = 8
@@ -26,13 +26,13 @@ SOURCES: dict[str, str] = {
 }
 """Each asset's logical name and the package whose `static/` folder holds it."""
 
-HASHED = re.compile(r"^assets/[^/]+\.[0-9a-f]{%d}\.[a-z]+$" % HASH_DIGITS)
+HASHED = re.compile(rf"^assets/[^/]+\.[0-9a-f]{{{HASH_DIGITS}}}\.[a-z]+$")
 """The published name of a hashed asset, from the site's root."""
 
 FAVICON = "favicon.ico"
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset_bytes(name: str) -> bytes:
     """The bytes of the asset `name` ("haven.css" …)."""
     if name not in SOURCES:
@@ -40,7 +40,7 @@ def asset_bytes(name: str) -> bytes:
     return (resources.files(SOURCES[name]) / "static" / name).read_bytes()
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset_path(name: str) -> str:
     """Where the asset `name` is published, from the site's root: `assets/haven.<hash>.css`."""
     stem, dot, ext = name.rpartition(".")

@@ -11,7 +11,7 @@ LIMIT = 160
 SHORTEST = 24
 """A paragraph shorter than this (a label, "Hours") is passed over for the next one."""
 
-_PARAGRAPH = re.compile(r"<p\b([^>]*)>(.*?)</p>", re.S)
+_PARAGRAPH = re.compile(r"<p\b([^>]*)>(.*?)</p>", re.DOTALL)
 _SKIPPED = re.compile(r'class="[^"]*\b(?:notice|unconfirmed|status|big|skip)\b')
 _SENTENCE_END = re.compile(r"(?<=[.!?؟۔।])\s+(?=\S)|(?<=[。！？])")
 

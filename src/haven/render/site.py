@@ -234,12 +234,15 @@ class Renderer:
 
         A host serves a 404 page at whatever address was asked for, at any depth: its links
         start from the hub's folder (the path of `base_url`: "/" or "/hub/")."""
-        from haven.hosting import NOT_FOUND, base_path  # haven.hosting imports this module's package
+        from haven.hosting import (  # haven.hosting imports this module's package
+            NOT_FOUND,
+            base_path,
+        )
 
         root = base_path(self.site.content.hub.base_url)
         template = self.env.get_template(NOT_FOUND)
         files = {}
-        places = [(f"{lang.tag}/{NOT_FOUND}", ())]
+        places: list[tuple[str, tuple[Language, ...]]] = [(f"{lang.tag}/{NOT_FOUND}", ())]
         if lang.tag == self.site.source.tag:
             places.append((NOT_FOUND, tuple(self.site.languages)))
         for path, languages in places:
