@@ -19,6 +19,7 @@ import yaml
 
 from haven.build import build
 from haven.errors import ContentError
+from haven.render.assets import asset_path
 from haven.serve import make_server
 from tests.conftest import MakeHub
 from tests.test_a11y import AXE, axe_violations
@@ -350,7 +351,7 @@ def test_a_search_stays_on_this_computer_and_under_50_kb(browser: Any, origin: s
         page.wait_for_timeout(100)
         urls = [r.url for r in requests]
         assert urls == [f"{origin}/en/search-index.js"], urls
-        script = page.request.get(f"{origin}/assets/find.js")
+        script = page.request.get(f"{origin}/{asset_path('find.js')}")
         total = len(script.body()) + sum(len(r.response().body()) for r in requests)
         assert total < 50 * 1024, f"a search transfers {total:,} bytes, uncompressed"
         search(page, "695-8400")

@@ -12,6 +12,7 @@ import phonenumbers
 import pytest
 
 from haven.build import PAGE_BUDGET, build, example_content
+from haven.render.assets import asset_path
 from tests.sitecheck import PageFacts, parse
 
 
@@ -110,13 +111,13 @@ def test_no_external_subresource_script_or_form(site: Path, pages: dict[str, Pag
             assert not re.match(r"^([a-z]+:)?//", src) and "defer" in script, (name, script)
             assert _resolve(name, src).startswith("assets/"), (name, src)
             assert (site / _resolve(name, src)).is_file(), (name, src)
-            if not src.endswith("assets/offline.js"):
+            if not src.endswith(asset_path("offline.js")):
                 with_script.append(name)
         assert facts.meta.get("referrer") == "no-referrer", name
         csp = facts.meta.get("content-security-policy", "")
         assert "default-src 'self'" in csp and "script-src 'self'" in csp, name
         if name != "index.html":  # every language page can save its language (haven.offline)
-            assert any(str(s["src"]).endswith("assets/offline.js") for s in facts.scripts), name
+            assert any(str(s["src"]).endswith(asset_path("offline.js")) for s in facts.scripts), name
     assert with_script and all(name.endswith("/help/index.html") for name in with_script), \
         "only the help page needs a script besides the offline one"
 
@@ -132,7 +133,7 @@ def test_outbound_links_send_no_referrer(pages: dict[str, PageFacts]) -> None:
 
 
 def test_every_page_within_budget(site: Path) -> None:
-    css = len(gzip.compress((site / "assets/haven.css").read_bytes(), 9))
+    css = len(gzip.compress((site / asset_path("haven.css")).read_bytes(), 9))
     sizes = {
         p.relative_to(site).as_posix(): len(gzip.compress(p.read_bytes(), 9)) + css
         for p in site.rglob("*.html")
