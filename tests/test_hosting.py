@@ -31,6 +31,7 @@ from haven.privacy.headers import (
 )
 from haven.render.assets import HASHED, asset_path
 from haven.render.describe import LIMIT, describe
+from tests.test_a11y import axe_violations, needs_axe
 from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 NGINX = Path("/usr/sbin/nginx")
@@ -354,5 +355,23 @@ def test_chromium_accepts_the_permissions_policy(nginx, at_root: Path) -> None: 
             assert response is not None and response.status == 404
             assert page.evaluate("getComputedStyle(document.querySelector('header.top'))"
                                  ".borderBottomStyle") == "solid"  # the stylesheet applied
+        finally:
+            browser.close()
+
+
+@needs_nginx
+@needs_axe
+def test_404_pages_have_no_wcag_22_aa_violation(nginx, in_folder: Path) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    port = nginx(in_folder, "/hub/")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 900})
+            for path in ("/hub/missing", "/hub/es/a/b/c/missing/", "/hub/en/help/nothing"):
+                response = page.goto(f"http://127.0.0.1:{port}{path}")
+                assert response is not None and response.status == 404, path
+                assert axe_violations(page) == [], path
         finally:
             browser.close()
