@@ -30,7 +30,7 @@ from haven.privacy.headers import (
     parse_headers_file,
 )
 from haven.render.assets import HASHED, asset_path
-from haven.render.describe import LIMIT, describe
+from haven.render.describe import LIMIT, describe, first_sentence
 from tests.test_a11y import axe_violations, needs_axe
 from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
@@ -157,19 +157,23 @@ def test_every_public_page_has_a_short_description_in_its_language(at_root: Path
     home = (at_root / "es" / "index.html").read_text(encoding="utf-8")
     lead = re.search(r'<p class="lead">(.*?)</p>', home)
     assert lead is not None
-    assert _meta(home, "description") in html.unescape(re.sub(r"<[^>]+>", "", lead.group(1)))
+    lead_text = html.unescape(re.sub(r"<[^>]+>", "", lead.group(1)))
+    assert first_sentence(lead_text)[:60] in _meta(home, "description")
 
 
 def test_descriptions_are_escaped_and_cut_at_a_word() -> None:
     main = '<h1>T</h1><p class="notice">skip me, I am a notice of some length</p>' \
            '<p>Call &quot;us&quot; &amp; ask <a href="x">about</a> costs. Second sentence.</p>'
-    assert describe(main, "fallback") == 'Call "us" & ask about costs.'
+    assert describe(main, "Costs") == 'Call "us" & ask about costs.'  # names the title
+    assert describe(main, "Help") == 'Help: Call "us" & ask about costs.'
     long = "<p>" + "word " * 100 + "</p>"
     cut = describe(long, "")
     assert len(cut) <= LIMIT and cut.endswith("word…")
     assert describe("<p>短</p>", "后备") == "后备"
     assert describe("<p>这是第一句话，内容足够长，可以作为描述使用。这是第二句。</p>", "") == \
         "这是第一句话，内容足够长，可以作为描述使用。"
+    assert describe("<p>The Place is recognized by the U.S. Department of Justice. More.</p>",
+                    "The Place") == "The Place is recognized by the U.S. Department of Justice."
 
 
 def test_404_pages_speak_each_language_and_link_from_the_hub_folder(in_folder: Path) -> None:

@@ -14,24 +14,34 @@ SHORTEST = 24
 _PARAGRAPH = re.compile(r"<p\b([^>]*)>(.*?)</p>", re.DOTALL)
 _SKIPPED = re.compile(r'class="[^"]*\b(?:notice|unconfirmed|status|big|skip)\b')
 _SENTENCE_END = re.compile(r"(?<=[.!?؟۔।])\s+(?=\S)|(?<=[。！？])")
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.)+|\b(?:Dr|Mr|Mrs|Ms|St|No|Nos|vs|etc|Jr|Sr|Rev|Gov|Inc|Co|Ave)\.)$")
+"""A full stop that ends an abbreviation ("U.S.", "Dr."), not a sentence."""
 
 
-def describe(main: str, fallback: str, limit: int = LIMIT) -> str:
-    """The description of a page whose `<main>` is `main` (HTML); `fallback` (plain text)
-    when it has no paragraph of prose. Plain text: the template escapes it."""
-    text = ""
+def describe(main: str, title: str, limit: int = LIMIT) -> str:
+    """The description of a page whose `<main>` is `main` (HTML) and whose title is `title`
+    (plain text): its first sentence of prose, after the title when the sentence does not
+    name it (pages of one kind often begin alike); the title alone when it has no prose.
+    Plain text: the template escapes it."""
+    title = " ".join(title.split())
     for attrs, inner in _PARAGRAPH.findall(main):
         if _SKIPPED.search(attrs):
             continue
         found = " ".join(Markup(inner).striptags().split())
         if len(found) >= SHORTEST:
-            text = found
-            break
-    return shorten(first_sentence(text or " ".join(fallback.split())), limit)
+            sentence = first_sentence(found)
+            if title and title.casefold() not in sentence.casefold():
+                sentence = f"{title}: {sentence}"
+            return shorten(sentence, limit)
+    return shorten(title, limit)
 
 
 def first_sentence(text: str) -> str:
-    return _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    for end in _SENTENCE_END.finditer(text):
+        before = text[: end.start()]
+        if not _ABBREVIATION.search(before):
+            return before.strip()
+    return text.strip()
 
 
 def shorten(text: str, limit: int = LIMIT) -> str:
