@@ -19,13 +19,15 @@ import pytest
 
 import haven.scaffold
 from haven.build import build
-from haven.hosting import base_path, is_real_url, robots_txt
+from haven.hosting import is_real_url, robots_txt
 from haven.privacy.headers import (
     CONTENT_SECURITY_POLICY,
+    HASHED_ASSET,
     HEADERS,
     IMMUTABLE,
     PAGE_POLICY,
     PERMISSIONS_POLICY,
+    base_path,
     headers_for,
     parse_headers_file,
 )
@@ -112,6 +114,7 @@ def test_base_path() -> None:
 def test_assets_have_hashed_names_and_the_pages_use_them(at_root: Path) -> None:
     assets = sorted(p.name for p in (at_root / "assets").iterdir())
     assert all(HASHED.match(f"assets/{name}") for name in assets), assets
+    assert all(re.fullmatch(HASHED_ASSET, f"assets/{name}") for name in assets)  # what hosts cache
     assert {f"assets/{name}" for name in assets} == {
         asset_path(n) for n in ("haven.css", "find.js", "offline.js", "icon.svg")}
     page = (at_root / "es" / "help" / "index.html").read_text(encoding="utf-8")

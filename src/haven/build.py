@@ -21,7 +21,7 @@ from pathlib import Path
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
-from haven.hosting import NOT_FOUND, hosting_files
+from haven.hosting import hosting_files
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import as_problems, check_hub, summary
 from haven.i18n.segments import Segment
@@ -50,7 +50,7 @@ from haven.outreach.messages import (
 from haven.print.render import render_pdfs
 from haven.render.assets import asset_files
 from haven.render.directory import SCRIPT_PATH, find_script
-from haven.render.site import CSS_PATH, Renderer
+from haven.render.site import CSS_PATH, NOT_FOUND, Renderer
 
 PAGE_BUDGET = 14 * 1024
 """Bytes a page may weigh gzip-compressed, its stylesheet included: the first TCP round trip."""

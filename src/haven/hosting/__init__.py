@@ -6,7 +6,7 @@
 - `favicon.ico`: browsers ask every site for it (the pages link the hashed SVG mark);
 - `robots.txt`: `_staff/` disallowed; a `Sitemap:` line only when the hub's `base_url` is a
   real address (not an example or reserved name), with `sitemap.xml` itself;
-- `_headers` (Netlify, Cloudflare Pages) and `_hosting/nginx.conf` (haven.privacy.headers);
+- `_headers` (Netlify, Cloudflare Pages) and `_hosting/nginx.conf` (haven.privacy);
 - `_redirects` (Netlify, Cloudflare Pages): each language's 404 page, and the staff and host
   files kept from being served;
 - `_hosting/web.config`: the same for IIS (not tested here: no IIS on a Linux test machine).
@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from haven.model import Site
-from haven.privacy.headers import IMMUTABLE, NO_CACHE, security_files, site_headers
+from haven.privacy.headers import IMMUTABLE, NO_CACHE, base_path, security_files, site_headers
 from haven.render.assets import FAVICON, favicon
 
 NOJEKYLL = ".nojekyll"
@@ -29,17 +29,10 @@ ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
 REDIRECTS = "_redirects"
 WEB_CONFIG = "_hosting/web.config"
-NOT_FOUND = "404.html"
 
 RESERVED_HOSTS = ("example.org", "example.com", "example.net", "example", "test", "invalid",
                   "localhost", "local")
 """Names that are never a published hub's address (RFC 2606, RFC 6761, haven init's example)."""
-
-
-def base_path(base_url: str) -> str:
-    """The folder the hub is published in, from its `base_url`: "/" or "/hub/"."""
-    path = urlsplit(str(base_url)).path.strip("/")
-    return f"/{path}/" if path else "/"
 
 
 def is_real_url(base_url: str) -> bool:

@@ -4,8 +4,9 @@
 
 - `_headers` at the site root: Netlify and Cloudflare Pages read it and send its headers
   with every response (neither serves the file itself);
-- `_hosting/nginx.conf`: a snippet to copy into nginx's configuration (it also turns off
-  the access log and keeps `_headers` and `_hosting/` from being served).
+- `_hosting/nginx.conf` (haven.privacy.nginx): one `location` for the hub's folder, to
+  include in nginx's configuration (headers, caching, 404 pages, no access log, and
+  `_headers`, `_hosting/`, `_staff/` and dot-files never served).
 
 The same policy is in every page as a `<meta http-equiv="Content-Security-Policy">`, for
 hosts that cannot set headers; `frame-ancestors` only works as a header.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -86,6 +88,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 NO_CACHE = "no-cache"
 
+HASHED_ASSET = r"assets/[^/]+\.[0-9a-f]{8}\.[a-z]+"
+"""The path of a content-hashed asset from the hub's folder (haven.render.assets names
+them so): the only files hosts may keep for a year."""
+
 NO_CACHE_PATHS = ("/sw.js", "/offline/*")
 """The offline worker and its manifests (haven.offline): `Cache-Control: no-cache`, so that a
 reader's browser always asks whether they changed (an unchanged file costs a 304, no body)."""
@@ -94,6 +100,12 @@ HEADERS_FILE = "_headers"
 NGINX_FILE = "_hosting/nginx.conf"
 PRIVATE_PATHS = ("/_headers", "/_redirects", "/_hosting/")
 """Host configuration published beside the site that a host must not serve."""
+
+
+def base_path(base_url: str) -> str:
+    """The folder the hub is published in, from its `base_url`: "/" or "/hub/"."""
+    path = urlsplit(str(base_url)).path.strip("/")
+    return f"/{path}/" if path else "/"
 
 
 def site_headers(https: bool) -> dict[str, str]:
@@ -127,15 +139,13 @@ def headers_file(https: bool, languages: Sequence[str] = ()) -> str:
 def nginx_snippet(https: bool, prefix: str = "/", languages: Sequence[str] = ()) -> str:
     """An nginx snippet for the hub's `server { }` block: one `location` for the folder the
     hub is served from (`prefix`, "/" at a site's root, "/hub/" in a sub-folder)."""
-    from haven.hosting.nginx import nginx_conf  # the snippet lives with the other host files
+    from haven.privacy.nginx import nginx_conf  # it imports this module's constants
 
     return nginx_conf(site_headers(https), prefix, languages)
 
 
 def security_files(content: Content) -> dict[str, bytes]:
     """The host configuration files to publish with a build, by their path in the site."""
-    from haven.hosting import base_path
-
     https = str(content.hub.base_url).startswith("https://")
     tags = [entry.tag for entry in content.hub.languages]
     return {

@@ -24,6 +24,7 @@ from haven.i18n.translate import Localized, LStr, localize, partly_translated
 from haven.model import Page, Site, open_phones
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
+from haven.privacy.headers import base_path
 from haven.render.assets import asset_bytes, asset_path
 from haven.render.cache import template_cache
 from haven.render.describe import describe, shorten
@@ -32,6 +33,8 @@ from haven.render.markdown import render_markdown
 from haven.render.shared import END, START, Evaluate, Filler, Placeholders, Skeleton
 
 CSS_PATH = asset_path("haven.css")
+NOT_FOUND = "404.html"
+"""Each language's page for a missing address, and the site's (haven.hosting)."""
 
 
 @dataclass
@@ -234,11 +237,6 @@ class Renderer:
 
         A host serves a 404 page at whatever address was asked for, at any depth: its links
         start from the hub's folder (the path of `base_url`: "/" or "/hub/")."""
-        from haven.hosting import (  # haven.hosting imports this module's package
-            NOT_FOUND,
-            base_path,
-        )
-
         root = base_path(self.site.content.hub.base_url)
         template = self.env.get_template(NOT_FOUND)
         files = {}

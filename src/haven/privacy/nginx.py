@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from haven.privacy.headers import IMMUTABLE, NO_CACHE
-from haven.render.assets import HASH_DIGITS
+from haven.privacy.headers import HASHED_ASSET, IMMUTABLE, NO_CACHE
 
 HIDDEN = ("_headers", "_redirects", "_hosting/", "_staff/")
 """Paths under the hub's folder that are host configuration or staff pages, never served."""
@@ -70,7 +69,7 @@ def nginx_conf(headers: Mapping[str, str], prefix: str = "/", languages: Sequenc
         "",
         "    # Stylesheet, scripts and icon are named by their content: kept a year, never",
         "    # asked for again.",
-        f'    location ~ "^{quoted}assets/[^/]+\\.[0-9a-f]{{{HASH_DIGITS}}}\\.[a-z]+$" {{',
+        f'    location ~ "^{quoted}{HASHED_ASSET}$" {{',
         *add(IMMUTABLE, "        "),
         "    }",
         "}",
