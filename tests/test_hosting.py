@@ -33,8 +33,8 @@ from haven.privacy.headers import (
 )
 from haven.render.assets import HASHED, asset_path
 from haven.render.describe import LIMIT, describe, first_sentence
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.test_a11y import axe_violations, needs_axe
-from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 NGINX = Path("/usr/sbin/nginx")
 needs_nginx = pytest.mark.skipif(not NGINX.exists(), reason="Debian's nginx-light is not installed")
