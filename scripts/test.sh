@@ -22,9 +22,10 @@ PYTHON="${PYTHON:-python3}"
 #   fonts-liberation           a small font set so headless chromium renders text (Arial metrics)
 #   fonts-noto-core, -cjk      real glyphs for every script (right-to-left screenshots, chooser)
 #   gettext                    msgfmt, to check that generated PO catalogs compile
+#   nginx-light                Debian's nginx, to serve the hub with its _hosting/nginx.conf (test_hosting)
 #   poppler-utils              pdftotext, pdftoppm and pdffonts, to read the printed PDFs back
 #   python3-venv, python3-pip  the virtual environment
-APT_PACKAGES=(chromium fonts-liberation fonts-noto-core fonts-noto-cjk gettext poppler-utils python3-venv python3-pip)
+APT_PACKAGES=(chromium nginx-light fonts-liberation fonts-noto-core fonts-noto-cjk gettext poppler-utils python3-venv python3-pip)
 
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -123,6 +124,8 @@ else
 fi
 command -v msgfmt >/dev/null 2>&1 \
   || printf '!!! msgfmt is missing: install it with: apt-get install gettext\n' >&2
+[ -x /usr/sbin/nginx ] \
+  || printf '!!! nginx is missing: the hosting tests cannot run. Install it with: apt-get install nginx-light\n' >&2
 
 say "Running the tests: python -m pytest $*"
 rc=0

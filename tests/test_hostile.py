@@ -32,6 +32,7 @@ from haven.opendata.export import export_hsds
 from haven.opendata.importer import import_hsds
 from haven.placeholders import fill, problem, segment_problem
 from haven.privacy.headers import PAGE_POLICY
+from haven.render.assets import asset_path
 from tests.conftest import MakeHub, chromium, local_server, starter_text
 from tests.test_translate_workflow import content_of, hub_with, update
 from tests.test_translate_workflow import fill as fill_catalog
@@ -413,15 +414,15 @@ def test_chromium_runs_no_inline_script_on_a_staff_page_and_applies_its_styles(
 
 def test_the_nginx_snippet_denies_staff_pages_and_dot_files(built_site: Path) -> None:
     nginx = (built_site / "_hosting" / "nginx.conf").read_text(encoding="utf-8")
-    assert "location ^~ /_staff/ { return 404; }" in nginx
-    rule = re.search(r"^location ~ (\S+) \{ return 404; \}$", nginx, re.MULTILINE)
-    assert rule is not None
-    pattern = re.compile(rule.group(1))
-    for denied in ["/.haven-build", "/es/.hidden", "/.git/config"]:
-        assert pattern.search(denied), denied
-    for served in ["/es/", "/es/help/index.html", "/assets/haven.css", "/sw.js",
-                   "/.well-known/acme-challenge/token"]:
-        assert not pattern.search(served), served
+    rules = re.findall(r'^    location ~ "([^"]+)" \{ return 404; \}$', nginx, re.MULTILINE)
+    assert len(rules) == 2
+    patterns = [re.compile(rule) for rule in rules]
+    for denied in ["/.haven-build", "/es/.hidden", "/.git/config", "/_staff/", "/_staff/x.html",
+                   "/_hosting/nginx.conf", "/_headers", "/_redirects"]:
+        assert any(p.search(denied) for p in patterns), denied
+    for served in ["/es/", "/es/help/index.html", f"/{asset_path('haven.css')}", "/sw.js",
+                   "/.well-known/acme-challenge/token", "/es/_staff/"]:
+        assert not any(p.search(served) for p in patterns), served
     assert nginx.count("{") == nginx.count("}")
 
 
@@ -436,7 +437,7 @@ def test_the_preview_server_lists_no_folder_and_serves_no_dot_file(built_site: P
             except urllib.error.HTTPError as exc:
                 return exc.code
         assert status("/es/") == 200
-        assert status("/assets/haven.css") == 200
+        assert status(f"/{asset_path('haven.css')}") == 200
         assert status("/assets/") == 404  # a folder without index.html
         assert status("/_staff/") == 404
         assert status("/_staff/translations.html") == 200  # the preview is for staff

@@ -23,7 +23,7 @@ GROUND = {"haven", "haven.errors", "haven.example", "haven.locate", "haven.langu
 """Leaves: they know nothing of a hub's content, only of text, languages, files and errors."""
 
 MIDDLE = {"content", "model", "costs", "phones", "i18n", "render", "print", "outreach",
-          "opendata", "check", "privacy", "offline"}
+          "opendata", "check", "privacy", "offline", "hosting"}
 """What a hub is and what Haven makes of it (packages, and root modules that read content
 records: costs and phones interpret a service's costs and a phone record)."""
 

@@ -24,6 +24,7 @@ import pytest
 from haven.build import build
 from haven.offline import manifest_path
 from haven.privacy.server import make_headers_server
+from haven.render.assets import asset_path
 from tests.conftest import hartford_with, needs_chromium
 from tests.test_a11y import AXE, axe_violations
 
@@ -104,7 +105,7 @@ def test_a_hub_can_turn_offline_use_off(make_hub: Any, tmp_path: Path) -> None:
     hub.write_text(hub.read_text(encoding="utf-8") + "offline: false\n", encoding="utf-8")
     site = tmp_path / "site"
     build(root, site, pdf=False)
-    assert not (site / "offline").exists() and not (site / "assets" / "offline.js").exists()
+    assert not (site / "offline").exists() and not (site / asset_path("offline.js")).exists()
     assert "offline.js" not in (site / "es" / "index.html").read_text(encoding="utf-8")
     # Phones that saved the hub before: the worker they check for updates removes itself.
     retire = (site / "sw.js").read_text(encoding="utf-8")
@@ -365,7 +366,8 @@ def test_a_changed_hub_replaces_the_saved_copy_and_downloads_only_what_changed(
             page.wait_for_timeout(100)
         assert list(page.evaluate(CACHES)) == [new] != old
         page_itself = {"/es/help/org/hartford-public-library-the-american-place/", "/sw.js",
-                       "/offline/es.json", "/assets/haven.css", "/assets/offline.js"}
+                       "/offline/es.json", f"/{asset_path('haven.css')}",
+                       f"/{asset_path('offline.js')}", f"/{asset_path('icon.svg')}"}
         fetched = set(hub.requested) - page_itself
         assert fetched and fetched <= changed, "only changed files are fetched again"
         context.set_offline(True)

@@ -104,6 +104,9 @@ UI_STRINGS: dict[str, str] = {
     "offline_off": "These pages are not saved on this phone.",
     "offline_remove": "Remove from this phone",
     "offline_save": "Save on this phone",
+    # The 404 page of each language (haven.render.site): any address that does not exist.
+    "not_found_title": "Page not found",
+    "not_found": "There is no page at this address. It may have moved.",
 }
 
 

@@ -6,8 +6,9 @@ files made in the main process and those digests, returns what offline use adds 
 
 - `sw.js` at the site's root: the worker (`static/sw.js`). Its scope is the folder it is
   served from, so the hub works from any host or sub-folder;
-- `assets/offline.js`: the script each language page loads (`defer`, no inline script). It
-  registers the worker, asks it to keep the page's language, and shows the status line;
+- `assets/offline.<hash>.js` (shared files are named by their content: haven.render.assets):
+  the script each language page loads (`defer`, no inline script). It registers the
+  worker, asks it to keep the page's language, and shows the status line;
 - `offline/<tag>.json`, one manifest per served language: every file the worker saves for
   that language, each with the first 16 hex digits of its SHA-256, and a version made from
   that list. The files are that language's pages (`es/…`) and PDFs (`pdf/es/…`), and the
@@ -27,9 +28,10 @@ from collections.abc import Mapping
 from importlib import resources
 
 from haven.model import Site
+from haven.render.assets import asset_path
 
 WORKER = "sw.js"
-SCRIPT = "assets/offline.js"
+SCRIPT = asset_path("offline.js")
 MANIFESTS = "offline"
 HASH_DIGITS = 16
 

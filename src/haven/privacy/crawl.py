@@ -189,8 +189,14 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
     from playwright.async_api import async_playwright
 
     queue: asyncio.Queue[str | None] = asyncio.Queue()
-    queue.put_nowait("/")
-    seen = {"/"}
+    # The chooser links to every page but the 404 pages, which hosts show for any missing
+    # address: a whole crawl opens them too.
+    starts = ["/"] + sorted("/" + p.relative_to(report.site).as_posix()
+                            for p in [report.site / "404.html", *report.site.glob("*/404.html")]
+                            if p.is_file() and max_pages is None)
+    for start in starts:
+        queue.put_nowait(start)
+    seen = set(starts)
     cached: set[str] = set()
 
     def wanted(path: str) -> bool:

@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from haven.content.facets import (
@@ -34,8 +33,9 @@ from haven.markdown import render_markdown
 from haven.model import Site
 from haven.phones import tel, tel_of
 from haven.placeholders import fill
+from haven.render.assets import asset_bytes, asset_path
 
-SCRIPT_PATH = "assets/find.js"
+SCRIPT_PATH = asset_path("find.js")
 INDEX_NAME = "search-index.js"
 """In each language's folder: `es/search-index.js`."""
 
@@ -53,7 +53,7 @@ def directory_files(site: Site, view: Localized) -> dict[str, bytes]:
 @lru_cache(maxsize=1)
 def find_script() -> bytes:
     """The help page's filtering and search: plain JavaScript, no library."""
-    return (resources.files("haven.render") / "static" / "find.js").read_bytes()
+    return asset_bytes("find.js")
 
 
 def facet_label(record: str, view: Localized, language_name: Callable[[str], str]) -> str:

@@ -24,6 +24,7 @@ from haven.cli.options import content_argument
 from haven.errors import HavenError
 from haven.locate import hint, inside_package, locate, output_words
 from haven.output import MARKER
+from haven.render.assets import asset_path
 
 STAFF_PAGE = "_staff/check.html"
 """Where the staff report goes in a built site: linked from no page, listed in no sitemap."""
@@ -148,7 +149,8 @@ def _write_staff_page(report: CheckReport, site: Path, given: ParameterSource | 
                 f"{site} is not a site Haven built, so the staff report page was not put in it "
                 f"— run {build_hint} first, or write the page elsewhere with --html FILE")
         return False
-    stylesheet = "../assets/haven.css" if (site / "assets" / "haven.css").is_file() else None
+    css = asset_path("haven.css")
+    stylesheet = f"../{css}" if (site / css).is_file() else None
     target = site / STAFF_PAGE
     _write(target, render_staff_page(report, stylesheet))
     console.print(f"Staff report page (not linked from the site, not indexed): {target}")
