@@ -35,7 +35,14 @@
   }
 
   function start(pdfs) {
-    workers.register(worker).then(active).then(function (running) {
+    // A page the worker already answers talks to it at once: registering again checks for a
+    // new worker over the network, which on a silent network would keep the page waiting.
+    var controller = workers.controller;
+    var registered = workers.register(worker);
+    var ready = controller && controller.scriptURL === worker
+      ? Promise.resolve(controller) : registered.then(active);
+    registered['catch'](function () {});
+    ready.then(function (running) {
       if (!running) return;
       var channel = new MessageChannel();
       channel.port1.onmessage = function (event) { show(event.data); };

@@ -54,6 +54,8 @@ function answer(event, path, page) {
         resolve(response);
       }
       function instead(why, error) {
+        // Once answered, a late failure (the preload cancelled, say) changes nothing.
+        if (done) return Promise.resolve();
         var other = copy ? Promise.resolve(shown(path, page, why, copy))
           : page ? missing(request, path, why) : Promise.resolve(undefined);
         return other.then(function (response) {
@@ -206,6 +208,7 @@ function current(tag) {
       }).then(function (response) {
         return response && response.json().then(function (copy) {
           copy.cache = name;
+          copy.language = tag;
           return copy;
         });
       });
