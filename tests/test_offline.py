@@ -464,15 +464,16 @@ def test_every_offline_status_is_accessible_and_removing_is_respected(hartford: 
     assert [name.split()[2] for name in page.evaluate(CACHES)] == ["ar"]
     context.set_offline(False)
     page.goto(hartford.root + "ar/")
+    wait_for_pdfs(page, hartford, "ar")  # opened again: the PDFs are saved too
     button = status(page, "saved").locator("button[data-action=remove]")
     button.focus()
     outline = button.evaluate("e => getComputedStyle(e).outlineStyle")
     assert outline != "none", "the focused button shows where focus is"
     page.keyboard.press("Enter")
     assert [name.split()[2] for name in page.evaluate(CACHES)] == ["ar"], "not removed yet"
-    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.action") == "no"
     page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.action") == "yes"
     page.keyboard.press("Enter")  # "yes, remove them"
     box = status(page, "off")
     assert page.evaluate("document.activeElement.localName") == "button", "focus stays"

@@ -291,6 +291,10 @@ function download(tag, manifest, copy, withPdfs, details) {
         return cache.put(SCOPE + path, response);
       });
     }).then(function () {
+      // The reader removed the saved pages meanwhile: this copy is not kept either.
+      return caches.has(PREFIX + 'off');
+    }).then(function (refused) {
+      if (refused) throw new Error('removed by the reader');
       var entry = merge({version: manifest.version, files: files, pdfs: pdfs}, details);
       return record(cache, tag, entry);
     });
