@@ -414,6 +414,11 @@ def test_offline_the_chooser_and_other_languages_list_the_languages_saved(hartfo
     page.wait_for_url(hartford.root + "ar/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     status(page, "copy")
+    # The notice's link to what is saved: the same list, at the page's own address.
+    page.locator(".offline.notice a").first.click()
+    page.wait_for_url(hartford.root + "ar/offline/")
+    assert page.locator("main ul.list a").count() == 2
+    assert page.evaluate("document.documentElement.lang") == "ar"
     # English was never opened: its address gets the same page, from the language saved last.
     response = page.goto(hartford.root + "en/help/")
     assert response is not None and response.ok and response.from_service_worker
