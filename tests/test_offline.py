@@ -342,11 +342,11 @@ def test_on_a_network_that_never_answers_the_saved_copy_opens_within_seconds(
         links = box.locator("a")
         assert links.first.get_attribute("href") == hartford.root + "es/offline/"
         assert links.nth(1).get_attribute("href") == "tel:+18606958400"
-        # Another saved page opens at once while the network stays silent.
-        started = time.monotonic()
+        # Another saved page opens at once while the network stays silent (no second wait).
         page.goto(hartford.root + "es/report/", timeout=20_000)
         status(page, "slow")
-        assert time.monotonic() - started < 3
+        waited = page.evaluate("performance.getEntriesByType('navigation')[0].responseEnd")
+        assert waited < 2000, waited
     finally:
         hartford.answer()
     page.wait_for_timeout(200)
@@ -408,6 +408,8 @@ def test_offline_the_chooser_and_other_languages_list_the_languages_saved(hartfo
             for a in listed.all()] == [("Español", "es", "ltr"), ("العربية", "ar", "rtl")]
     assert page.locator("main .callbox a.tel").count() == 1
     status(page, "copy")  # and it says it is the saved copy
+    if AXE.is_file():
+        assert axe_violations(page) == []
     # Its stylesheet and links work at the chooser's address.
     assert page.evaluate("getComputedStyle(document.querySelector('.skip')).position") == "absolute"
     listed.nth(1).click()
