@@ -34,7 +34,16 @@ self.addEventListener('fetch', function (event) {
   var request = event.request;
   var path = local(request.url);
   if (request.method !== 'GET' || path === null || path.charAt(0) === '_') return;
-  event.respondWith(answer(event, path, request.mode === 'navigate'));
+  var page = request.mode === 'navigate';
+  var own = page && /^([^\/]+)\/offline\/(index\.html)?$/.exec(path);
+  if (own) {
+    // The page of what is saved lists, from the phone itself, the languages saved on it.
+    event.respondWith(listing(own[1], path, '').then(function (response) {
+      return response || answer(event, path, page);
+    }));
+    return;
+  }
+  event.respondWith(answer(event, path, page));
 });
 
 /* Network first; the saved copy when the network fails or keeps silent for WAIT. */
@@ -122,6 +131,13 @@ function saved(path) {
 function missing(request, path, why) {
   var from = request.referrer ? local(request.referrer) : null;
   var wanted = [from, path].filter(function (p) { return p; }).map(function (p) { return p.split('/')[0]; });
+  return listing(wanted, path, why);
+}
+
+/* The saved page of what is saved, of the first language of `wanted` saved here (or of the
+   language saved last), with the languages saved on this phone listed; undefined if none. */
+function listing(wanted, path, why) {
+  wanted = [].concat(wanted);
   return copies().then(function (all) {
     if (!all.length) return undefined;
     var chosen = all.filter(function (copy) { return wanted.indexOf(copy.language) >= 0; })[0] || all[0];
@@ -138,7 +154,8 @@ function missing(request, path, why) {
         }).join('');
         // Its links are written for its own address: the base keeps them right anywhere.
         html = html.replace(MARK, items).replace(/<head>/i, '<head><base href="' + escape(address) + '">');
-        fromCopy[pageKey(path)] = why;
+        if (why) fromCopy[pageKey(path)] = why;
+        else delete fromCopy[pageKey(path)];
         return new Response(html, {headers: {'Content-Type': 'text/html; charset=utf-8'}});
       });
     });
