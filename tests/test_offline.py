@@ -601,3 +601,37 @@ def test_a_language_takes_less_than_a_megabyte_of_a_phone(hartford: Hub) -> None
         total = sum(sizes.values())
         print(f"{tag}: {len(files)} files, {total:,} bytes ({total - pdf:,} without the PDFs)")
         assert total < 1_000_000
+
+
+@needs_chromium
+def test_a_copy_saved_by_the_earlier_worker_is_kept_without_downloading_it_again(
+        hartford: Hub, context: Any) -> None:
+    """Phones that saved a language before sizes were listed (files: {path: hash}, the PDFs
+    among them) move to the new listing with no file downloaded again, PDFs kept."""
+    page = context.new_page()
+    page.goto(hartford.root + "es/")
+    status(page, "saved")
+    page.goto(hartford.root + "es/help/")
+    wait_for_pdfs(page, hartford, "es")
+    manifest = json.loads((hartford.site / manifest_path("es")).read_bytes())
+    earlier = {"version": "0123456789abcdef", "saved": "2026-01-02T03:04:05.000Z",
+               "files": {n: h for n, (h, _) in (manifest["files"] | manifest["pdfs"]).items()}}
+    page.evaluate("""async ([url, entry]) => {
+        const name = (await caches.keys())[0];
+        const from = await caches.open(name);
+        const to = await caches.open(name.replace(/ [0-9a-f]{16}$/, ' ' + entry.version));
+        for (const request of await from.keys()) await to.put(request, await from.match(request));
+        await to.put(url, new Response(JSON.stringify(entry)));
+        await caches.delete(name);
+    }""", [hartford.root + manifest_path("es"), earlier])
+    assert [name.split()[3] for name in page.evaluate(CACHES)] == [earlier["version"]]
+    hartford.requested.clear()
+    page.goto(hartford.root + "es/report/")
+    new = [f"haven-offline {hartford.root} es {manifest['version']}"]
+    deadline = time.monotonic() + 15
+    while list(page.evaluate(CACHES)) != new and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # the old copy is dropped once the new one is complete
+    assert list(page.evaluate(CACHES)) == new
+    assert saved_urls(page, hartford) == language_files(hartford.site, "es")  # PDFs kept
+    assert set(hartford.requested) <= {"/es/report/", "/sw.js", "/offline/es.json",
+                                       "/assets/haven.css", "/assets/offline.js"}

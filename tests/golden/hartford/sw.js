@@ -283,8 +283,12 @@ function download(tag, manifest, copy, withPdfs, details) {
   var name = PREFIX + tag + ' ' + manifest.version;
   var files = manifest.files || {};
   var pdfs = {};
+  var listed = [files, manifest.pdfs || {}];  // only the hub's own files, each [hash, size]
+  if (!listed.every(function (list) {
+    return Object.keys(list).every(function (path) { return allowed(tag, path) && valid(list[path]); });
+  })) return Promise.reject(new Error('manifest'));
   Object.keys(manifest.pdfs || {}).forEach(function (path) {
-    if (withPdfs || (copy && copy.pdfs && same(copy.pdfs[path], manifest.pdfs[path]))) {
+    if (withPdfs || (copy && hashOf(copy, path) === manifest.pdfs[path][0])) {
       pdfs[path] = manifest.pdfs[path];
     }
   });
@@ -292,8 +296,7 @@ function download(tag, manifest, copy, withPdfs, details) {
   Object.keys(files).forEach(function (path) { listing[path] = files[path]; });
   Object.keys(pdfs).forEach(function (path) { listing[path] = pdfs[path]; });
   var paths = Object.keys(listing);
-  if (manifest.language !== tag || !/^[0-9a-f]{16}$/.test(manifest.version) ||
-      !paths.every(function (path) { return allowed(tag, path) && valid(listing[path]); })) {
+  if (manifest.language !== tag || !/^[0-9a-f]{16}$/.test(manifest.version)) {
     return Promise.reject(new Error('manifest'));
   }
   // Pages first, PDFs last, a few at a time: the reader's own clicks keep most of the line.
@@ -322,7 +325,12 @@ function download(tag, manifest, copy, withPdfs, details) {
   });
 }
 
-function same(a, b) { return !!a && !!b && a[0] === b[0]; }
+/* The hash a saved copy lists for a path: [hash, size] entries, or a bare hash (as saved by
+   the worker before sizes were listed, PDFs among the files): reused, not downloaded again. */
+function hashOf(copy, path) {
+  var kept = (copy.files && copy.files[path]) || (copy.pdfs && copy.pdfs[path]);
+  return typeof kept === 'string' ? kept : Array.isArray(kept) ? kept[0] : null;
+}
 
 function valid(entry) {
   return Array.isArray(entry) && /^[0-9a-f]{16}$/.test(entry[0]) && typeof entry[1] === 'number';
@@ -348,7 +356,7 @@ function allowed(tag, path) {
 }
 
 function fetched(path, hash, copy) {
-  var reuse = copy && copy.files && copy.files[path] && copy.files[path][0] === hash
+  var reuse = copy && hashOf(copy, path) === hash
     ? caches.open(copy.cache).then(function (cache) { return cache.match(SCOPE + path); })
     : Promise.resolve(undefined);
   return reuse.then(function (old) {
