@@ -205,7 +205,8 @@ def csp_check(browser: Any, site: Path) -> str:
 
 
 def build_hubs(which: str, tmp: Path, languages: int, organizations: int) -> list[tuple[str, Path, Path]]:
-    from haven.build import build, example_content
+    from haven.build import build
+    from haven.example import example_content
 
     hubs = []
     if which in ("hartford", "both"):

@@ -445,9 +445,9 @@ def test_invalid_content_is_reported_not_raised(make_hub: MakeHub, edit: Callabl
     assert "Traceback" not in result.output
 
 
-def test_hartford_example_offline(cli: CliRunner, tmp_path: Path) -> None:
+def test_hartford_example_offline(cli: CliRunner, tmp_path: Path, example_dir: Path) -> None:
     out = tmp_path / "hartford.json"
-    result = cli.invoke(main, ["check", "--offline", "--today", "2027-06-01", "--json", str(out),
+    result = cli.invoke(main, ["check", str(example_dir), "--offline", "--today", "2027-06-01", "--json", str(out),
                                "--html", str(tmp_path / "staff.html")])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())

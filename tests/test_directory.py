@@ -8,7 +8,6 @@ haven.model, and compared with the built pages. The browser tests run Debian's C
 from __future__ import annotations
 
 import re
-import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,15 +18,12 @@ import yaml
 
 from haven.build import build
 from haven.errors import ContentError
-from haven.serve import make_server
-from tests.conftest import MakeHub
+from tests.conftest import MakeHub, hartford_with, local_server, needs_chromium
 from tests.test_a11y import AXE, axe_violations
-from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS, every_form_of, hartford_with
+from tests.test_privacy import every_form_of
 
 LANGUAGES = ["en", "es", "zh-Hans", "ar", "my"]
 ORG_LINK = re.compile(r'<h2><a href="[^"]*help/org/([^/"]+)/"')
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                    reason="Debian's chromium is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -231,22 +227,8 @@ def test_a_topic_cannot_take_a_folder_haven_names(make_hub: MakeHub) -> None:
 
 @pytest.fixture(scope="module")
 def origin(hartford: tuple[Path, Path]) -> Iterator[str]:
-    server = make_server(hartford[1], 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    with local_server(hartford[1]) as address:
+        yield address
 
 
 def shown(page: Any) -> list[str]:

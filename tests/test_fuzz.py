@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 import haven.scaffold
 from haven.cli import main
-from haven.i18n.ui import UI_STRINGS
+from haven.ui import UI_STRINGS
 
 YAML_FILES = ["hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml",
               "directory/example-legal-aid.yaml"]

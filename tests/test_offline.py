@@ -24,11 +24,8 @@ import pytest
 from haven.build import build
 from haven.offline import manifest_path
 from haven.privacy.server import make_headers_server
+from tests.conftest import hartford_with, needs_chromium
 from tests.test_a11y import AXE, axe_violations
-from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS, hartford_with
-
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                    reason="Debian's chromium is not installed")
 
 ES_PAGES = ["es/help/", "es/help/legal-help/", "es/report/", "es/resources/plyler-v-doe/"]
 
@@ -186,16 +183,6 @@ def hartford(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     hub = Hub(base / "site")
     yield hub
     hub.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -5,16 +5,16 @@ from __future__ import annotations
 import html
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from haven.build import build, example_content
+from haven.build import build
 from haven.cli import main
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.example import example_content
 from haven.privacy import crawl_privacy, security_files
 from haven.privacy.headers import (
     CONTENT_SECURITY_POLICY,
@@ -24,28 +24,7 @@ from haven.privacy.headers import (
     parse_headers_file,
 )
 from haven.privacy.server import serving
-from tests.conftest import MakeHub
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                    reason="Debian's chromium is not installed")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def hartford_with(languages: list[str], root: Path) -> Path:
-    """A copy of the Hartford content serving only `languages` (keeps browser tests short)."""
-    shutil.copytree(example_content(), root)
-    hub = root / "hub.yaml"
-    text = hub.read_text(encoding="utf-8")
-    block = re.search(r"^languages:\n(?:(?:  .*|#.*)?\n)+", text, re.MULTILINE)
-    assert block is not None
-    hub.write_text(text.replace(block.group(0), f"languages: [{', '.join(languages)}]\n"),
-                   encoding="utf-8")
-    for po in (root / "translations").glob("*.po"):
-        if po.stem not in languages:
-            po.unlink()
-    return root
+from tests.conftest import MakeHub, hartford_with, needs_chromium
 
 
 def with_security_files(site: Path, content_dir: Path) -> Path:
@@ -63,16 +42,6 @@ def small_hartford(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = hartford_with(["en", "ar"], base / "content")
     build(content, base / "site")
     return with_security_files(base / "site", content)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 # --- Security headers ---------------------------------------------------------------------

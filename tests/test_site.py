@@ -11,7 +11,8 @@ import langcodes
 import phonenumbers
 import pytest
 
-from haven.build import PAGE_BUDGET, build, example_content
+from haven.build import PAGE_BUDGET, build
+from haven.example import example_content
 from tests.sitecheck import PageFacts, parse
 
 

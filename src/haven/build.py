@@ -15,7 +15,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from haven.content.load import load
@@ -75,11 +74,6 @@ class BuildReport:
         return sum(self.pages.values()) + 1
 
 
-def example_content() -> Path:
-    """The bundled Hartford hub."""
-    return Path(str(resources.files("haven") / "examples" / "hartford"))
-
-
 def build(content_dir: Path, output: Path, progress: Progress | None = None,
           strict: bool = False, pdf: bool = True) -> BuildReport:
     """Build the hub in `content_dir` into `output`, atomically.
@@ -109,7 +103,7 @@ def check_translations(content: Content, strict: bool = False) -> list[Problem]:
     """`haven translate check` on every catalog, as warnings: one per language and file
     (a count of each kind of problem), or every problem with its line under `strict`."""
     findings, problems = check_hub(content)
-    return problems + (as_problems(findings) if strict else summary(findings))
+    return problems + (as_problems(findings) if strict else summary(findings, content.root))
 
 
 @contextmanager

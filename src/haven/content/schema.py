@@ -26,9 +26,9 @@ from pydantic import (
     model_validator,
 )
 
-from haven.i18n.dates import check_pattern
-from haven.i18n.languages import Language, language
-from haven.i18n.placeholders import OUTREACH, problem
+from haven.dates import check_pattern
+from haven.languages import Language, language
+from haven.placeholders import OUTREACH, problem
 
 
 class Translatable:

@@ -36,7 +36,7 @@ from haven.content.schema import (
 )
 from haven.content.source import Located, Path_
 from haven.errors import ContentError, Problem
-from haven.i18n.languages import has_name
+from haven.languages import has_name
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -607,7 +607,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def hub_pages(content: Content) -> dict[str, set[str]]:
     """Every page path of a language (no slashes; "" is its home) → the anchors Haven makes
     on it, for `page:` links."""
-    from haven.model import directory_facets  # the model is planned from validated content
+    from haven.content.facets import directory_facets  # planned from validated content
 
     pages: dict[str, set[str]] = {"": set(), "help": {"filters", "orgs"}}
     pages.update({d.meta.id: set() for d in content.documents})
@@ -640,7 +640,7 @@ def markdown_fields(content: Content, raw: RawContent) -> list[tuple[str, int, s
 def internal_link_problems(content: Content, raw: RawContent) -> list[Problem]:
     """A `page:` link to a page or anchor that does not exist, and a link that starts with /
     or is relative (it would lead somewhere else from each page and language)."""
-    from haven.render.markdown import links, page_target
+    from haven.markdown import links, page_target
 
     pages = hub_pages(content)
     problems: list[Problem] = []

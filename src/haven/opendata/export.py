@@ -21,6 +21,7 @@ from typing import Any
 
 import phonenumbers
 
+from haven.content.facets import service_closed
 from haven.content.schema import (
     EMAIL_PATTERN,
     Location,
@@ -33,12 +34,11 @@ from haven.content.schema import (
 )
 from haven.content.validate import Content
 from haven.errors import HavenError
-from haven.i18n.languages import language
-from haven.i18n.ui import UI_STRINGS
-from haven.model import service_closed
+from haven.languages import language
 from haven.opendata import hsds
 from haven.opendata.hsds import make_uuid
 from haven.spreadsheet import safe_cell
+from haven.ui import UI_STRINGS
 
 JSON = dict[str, Any]
 

@@ -43,6 +43,7 @@ from pydantic import TypeAdapter, ValidationError
 from haven.content.schema import ID_PATTERN, Email, LanguageTag, Organization, PhoneNumber, Url
 from haven.content.validate import is_status_field
 from haven.errors import ContentError, HavenError
+from haven.locate import hint
 from haven.opendata import hsds
 from haven.spreadsheet import read_cell
 
@@ -109,7 +110,7 @@ class ImportReport:
 def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
     """Import the HSDS dataset at `source` into the hub folder `into`."""
     if not (into / "hub.yaml").is_file():
-        raise HavenError(f"{into} has no hub.yaml — start a hub with 'haven init {into}', "
+        raise HavenError(f"{into} has no hub.yaml — start a hub with {hint('init', into)}, "
                          "then import into it with --into")
     report = ImportReport()
     organizations = read_dataset(source, report)
@@ -789,5 +790,5 @@ def _check_hub(into: Path, report: ImportReport) -> None:
         validate(load(into))
     except ContentError as exc:
         report.notes.append(f"the hub now has {len(exc.problems)} problem(s); fix them before "
-                            "'haven build':")
+                            f"{hint('build', into)}:")
         report.notes += [f"  {p}" for p in exc.problems]

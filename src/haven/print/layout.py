@@ -17,13 +17,13 @@ import phonenumbers
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from haven.content.facets import is_closed, service_closed
 from haven.content.schema import Organization, Status
+from haven.dates import format_long_date
 from haven.i18n.catalog import State
-from haven.i18n.dates import format_long_date
-from haven.i18n.languages import Language, language, name_for
-from haven.i18n.placeholders import fill
 from haven.i18n.translate import LocalDocument, Localized, LStr
-from haven.model import is_closed, service_closed
+from haven.languages import Language, language, name_for
+from haven.placeholders import fill
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 

@@ -18,14 +18,22 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from haven.content.facets import (
+    Facet,
+    is_closed,
+    is_free,
+    open_phones,
+    public_towns,
+    service_closed,
+)
 from haven.content.schema import Phone
-from haven.costs import cost_text, is_free
-from haven.i18n.languages import name_for
-from haven.i18n.placeholders import fill
+from haven.costs import cost_text
 from haven.i18n.translate import Localized, LStr
-from haven.model import Facet, Site, is_closed, open_phones, public_towns, service_closed
+from haven.languages import name_for
+from haven.markdown import render_markdown
+from haven.model import Site
 from haven.phones import tel, tel_of
-from haven.render.markdown import render_markdown
+from haven.placeholders import fill
 
 SCRIPT_PATH = "assets/find.js"
 INDEX_NAME = "search-index.js"

@@ -15,20 +15,21 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from haven.content.facets import open_phones
 from haven.content.schema import Phone
 from haven.costs import format_money
+from haven.dates import format_long_date
 from haven.i18n.catalog import State
-from haven.i18n.dates import format_long_date
-from haven.i18n.languages import Language, language, name_for
-from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize, partly_translated
-from haven.model import Page, Site, open_phones
+from haven.languages import Language, language, name_for
+from haven.markdown import render_markdown
+from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
-from haven.render.cache import template_cache
+from haven.placeholders import fill
 from haven.render.directory import directory_files, facet_label
-from haven.render.markdown import render_markdown
 from haven.render.shared import END, START, Evaluate, Filler, Placeholders, Skeleton
+from haven.template_cache import template_cache
 
 CSS_PATH = "assets/haven.css"
 
@@ -468,7 +469,7 @@ def _ui(key: str, **values: Any) -> Markup:
 def _fill(text: Markup, values: dict[str, Any]) -> Markup:
     """{name} placeholders replaced by escaped values; anything else in braces left as it is.
 
-    Translators write these strings, so only plain names are filled (haven.i18n.placeholders:
+    Translators write these strings, so only plain names are filled (haven.placeholders:
     no attribute or index lookups, no format specs, never str.format).
     """
     return Markup(fill(text, {key: str(escape(value)) for key, value in values.items()}))
