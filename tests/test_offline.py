@@ -334,6 +334,11 @@ def test_on_a_network_that_never_answers_the_saved_copy_opens_within_seconds(
         status(page, "slow")
         waited = page.evaluate("performance.getEntriesByType('navigation')[0].responseEnd")
         assert waited < 2000, waited
+        # A page never saved (English): after a longer wait, the page of the saved languages.
+        response = page.goto(hartford.root + "en/", timeout=30_000)
+        assert response is not None and response.ok and response.from_service_worker
+        assert [a.get_attribute("hreflang") for a in page.locator("main ul.list a").all()] == ["es"]
+        status(page, "slow")
     finally:
         hartford.answer()
     page.wait_for_timeout(200)
