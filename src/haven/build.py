@@ -214,7 +214,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
     files[STAFF_CSS] = staff_css()
     files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
-    files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
+    files.update(offline_files(site, files, digests, sizes))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
     return Rendered(files, sizes, stage.path, compressed)
 

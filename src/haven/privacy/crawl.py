@@ -233,7 +233,11 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
                     current[0] = path
                     report.pages.append(path)
                     storage.opened(path)
-                    for link in await _check_page(context, page, origin, path, report, storage):
+                    links = await _check_page(context, page, origin, path, report, storage)
+                    # A language's offline page (haven.offline) is only linked offline.
+                    if path.count("/") == 2 and (report.site / path[1:] / "offline").is_dir():
+                        links.append(path + "offline/")
+                    for link in links:
                         if link not in seen and wanted(link):
                             seen.add(link)
                             queue.put_nowait(link)

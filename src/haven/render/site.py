@@ -150,6 +150,7 @@ class Renderer:
         self.head = Markup(env.get_template("_head.html").render())
         self.links = env.get_template("_links.html")
         self.templates = {p.template: env.get_template(p.template) for p in site.pages}
+        self.templates[OFFLINE_PAGE.template] = env.get_template(OFFLINE_PAGE.template)
 
     def css(self) -> bytes:
         return asset_bytes("haven.css")
@@ -193,7 +194,8 @@ class Renderer:
         chrome: dict[tuple[int, str], tuple[Markup, Markup, Markup, int]] = {}
         layouts: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
         files: dict[str, bytes] = {}
-        for page in site.pages:
+        offline = [OFFLINE_PAGE] if site.content.hub.offline else []
+        for page in [*site.pages, *offline]:
             state = base.sibling(f"{lang.tag}/{page.path}index.html")
             current = page.key if page.key in nav_keys else ""
             with _rendering(state):
@@ -344,7 +346,12 @@ def _printed(names: Sequence[str]) -> list[tuple[str, list[tuple[str, str]]]]:
     return sorted(products.items(), key=lambda item: (order.get(item[0], 9), item[0]))
 
 
-UI_LABELS = {"home": "home", "help": "find_help", "report": "report", "resources": "resources"}
+UI_LABELS = {"home": "home", "help": "find_help", "report": "report", "resources": "resources",
+             "offline": "offline_missing_title"}
+
+OFFLINE_PAGE = Page("offline", "offline.html", "offline/")
+"""Each language's page that the offline worker (haven.offline) shows, from a phone's saved
+copy, for a page that is not saved there when the network fails: never linked online."""
 
 
 def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> str:
