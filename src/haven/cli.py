@@ -158,13 +158,14 @@ def translate_update(content_dir: Path | None, languages: tuple[str, ...]) -> No
 def _register_commands() -> None:
     """Commands that live beside the concept they serve, registered in one place."""
     from haven.check.command import check_command
+    from haven.editor.command import edit_command
     from haven.i18n.commands import COMMANDS as TRANSLATE_COMMANDS
     from haven.opendata.cli import export_group, import_group
     from haven.outreach.command import outreach_command
     from haven.print.command import print_command
     from haven.privacy.command import privacy_command
 
-    for command in (check_command, outreach_command, print_command, privacy_command,
+    for command in (check_command, edit_command, outreach_command, print_command, privacy_command,
                     export_group, import_group):
         main.add_command(command)
     for command in TRANSLATE_COMMANDS:
