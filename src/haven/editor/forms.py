@@ -219,6 +219,8 @@ def build_form(model: type[BaseModel], data: Any, prefix: str = "",
         elif kind == "mapping":
             form_field.value = "\n".join(f"{k}: {v}" for k, v in value.items()) \
                 if isinstance(value, dict) else ""
+        elif kind == "checkbox" and value is None:
+            form_field.value = info.default is True
         else:
             form_field.value = shown(value)
         fields.append(form_field)

@@ -337,7 +337,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _common_headers(self, preview: bool = False) -> None:
         self.send_header("Cache-Control", "no-store")
-        self.send_header("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: with no-referrer the browser sends `Origin: null` on
+        # the editor's own form posts, which would then be refused.
+        self.send_header("Referrer-Policy", "same-origin")
         self.send_header("X-Content-Type-Options", "nosniff")
         if preview:
             self.send_header("Content-Security-Policy", "frame-ancestors 'self'")

@@ -1,0 +1,243 @@
+"""`haven edit`: a real `haven edit --no-browser --port N` on a copy of the Hartford example,
+driven in real Chromium through Playwright."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haven.build import example_content
+from tests.test_a11y import AXE, axe_violations
+from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="Debian's chromium is not installed")
+
+HAVEN = str(Path(sys.executable).parent / "haven")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Running:
+    def __init__(self, root: Path, port: int, url: str, process: subprocess.Popen[str]) -> None:
+        self.root = root
+        self.port = port
+        self.url = url
+        self.process = process
+        self.base = f"http://127.0.0.1:{port}"
+        self.token = url.rsplit("token=", 1)[1]
+
+
+@pytest.fixture
+def editor(tmp_path: Path) -> Iterator[Running]:
+    root = tmp_path / "hub"
+    shutil.copytree(example_content(), root)
+    port = _free_port()
+    process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port", str(port)],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)
+    assert found, line
+    running = Running(root, port, found.group(1), process)
+    yield running
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, editor: Running) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(editor.url)
+    yield page
+    context.close()
+
+
+def _status(url: str, headers: dict[str, str], data: bytes | None = None) -> int:
+    request = urllib.request.Request(url, headers=headers, data=data)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _changes(old: str, new: str) -> list[str]:
+    """The lines removed (-) and added (+) between two texts."""
+    return [line for line in difflib.ndiff(old.splitlines(), new.splitlines())
+            if line.startswith(("-", "+"))]
+
+
+def test_requests_without_the_token_or_from_another_origin_are_refused(editor: Running) -> None:
+    hub = (editor.root / "hub.yaml").read_text(encoding="utf-8")
+    cookie = {"Cookie": f"haven_edit_{editor.port}={editor.token}"}
+    assert _status(editor.base + "/", {}) == 403
+    assert _status(editor.base + "/", {"Cookie": f"haven_edit_{editor.port}=wrong"}) == 403
+    assert _status(editor.base + "/records", cookie) == 200
+    assert _status(editor.base + "/records", {**cookie, "Origin": "http://evil.example"}) == 403
+    assert _status(editor.base + "/records", {**cookie, "Host": "evil.example"}) == 403
+    form = b"_file=hub.yaml&_path=&district=Evil"
+    assert _status(editor.base + "/save", {**cookie, "Origin": "http://evil.example"},
+                   form) == 403
+    assert _status(editor.base + "/save", {}, form) == 403
+    assert (editor.root / "hub.yaml").read_text(encoding="utf-8") == hub
+
+
+def test_district_name_saved_keeping_comments_and_key_order(page: Any, editor: Running) -> None:
+    path = editor.root / "hub.yaml"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{editor.base}/edit?file=hub.yaml&path=")
+    page.fill("#f-district", "Hartford Public Schools District")
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    after = path.read_text(encoding="utf-8")
+    assert _changes(before, after) == ["- district: Hartford Public Schools",
+                                       "+ district: Hartford Public Schools District"]
+
+
+def test_phone_change_is_saved_and_the_preview_reloads(page: Any, editor: Running) -> None:
+    path = editor.root / "directory" / "hps-welcome-center.yaml"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{editor.base}/edit?file=directory/hps-welcome-center.yaml&path=")
+    frame = page.frame_locator("#preview")
+    frame.locator("main").wait_for()
+    assert "695-8409" not in frame.locator("main").inner_text()
+    page.fill("#f-phones-0-number", "860-695-8409")
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    after = path.read_text(encoding="utf-8")
+    assert _changes(before, after) == ["-   - number: 860-695-8400", "+   - number: 860-695-8409"]
+    version = page.get_attribute("#preview", "data-version")
+    page.wait_for_function(
+        "v => document.getElementById('preview').getAttribute('data-version') !== v", arg=version,
+        timeout=60_000)
+    frame.locator("main", has_text="695-8409").wait_for(timeout=30_000)
+
+
+def test_add_a_service(page: Any, editor: Running) -> None:
+    path = editor.root / "directory" / "hps-welcome-center.yaml"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{editor.base}/edit?file=directory/hps-welcome-center.yaml&path=")
+    page.click("text=Add: services")
+    page.fill("#f-id", "hps-welcome-center-enrollment")
+    page.fill("#f-name", "Enrolling your child")
+    page.fill("#f-description", "Help to enroll a child in school.")
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    after = path.read_text(encoding="utf-8")
+    changes = _changes(before, after)
+    assert all(line.startswith("+") for line in changes), changes
+    assert changes == ["+   - id: hps-welcome-center-enrollment",
+                       "+     name: Enrolling your child",
+                       "+     description: Help to enroll a child in school."]
+    assert after.index("hps-welcome-center-enrollment") < after.index("\nverification:")
+    assert "path=services.1" in page.url
+
+
+def test_an_invalid_value_is_refused_with_the_builds_message(page: Any, editor: Running) -> None:
+    path = editor.root / "hub.yaml"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{editor.base}/edit?file=hub.yaml&path=")
+    page.fill("#f-phone", "12")
+    message = "'12' is not a valid phone number for US"
+    page.locator("#error-list", has_text=message).wait_for()  # checked as you type
+    assert page.get_attribute("#f-phone", "aria-invalid") == "true"
+    page.click("#save")
+    page.locator("#error-summary a[href='#f-phone']", has_text=message).wait_for()
+    assert "hub.yaml:" in page.inner_text("#error-summary")
+    assert page.input_value("#f-phone") == "12"
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_mark_as_checked_writes_todays_date(page: Any, editor: Running) -> None:
+    path = editor.root / "documents" / "letter.md"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{editor.base}/edit?file=documents/letter.md&path=")
+    page.fill("#checker", "Ana Ruiz")
+    page.click("#mark")
+    page.wait_for_selector("#saved")
+    after = path.read_text(encoding="utf-8")
+    today = dt.date.today().isoformat()
+    assert _changes(before, after) == ["-   status: needs-review", "+   status: current",
+                                       f"+   assured_date: {today}", "+   assurer: Ana Ruiz"]
+    assert after.endswith(before.split("\n---\n", 1)[1])  # the body is untouched
+    page.goto(editor.base + "/")
+    assert page.input_value("#name-1") == "Ana Ruiz"  # the name is kept for the session
+
+
+def test_start_page_is_the_verification_queue(page: Any, editor: Running) -> None:
+    page.goto(editor.base + "/")
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() > 20
+    first = rows.nth(0).inner_text()
+    assert "needs-review" in first or "overdue" in first
+
+
+def test_translation_saved_through_import(page: Any, editor: Running) -> None:
+    page.goto(f"{editor.base}/translations/es?state=machine")
+    textarea = page.locator("textarea").first
+    name = textarea.get_attribute("name")
+    assert name is not None and name.startswith("t:")
+    ident = name[2:]
+    page.check("#r-1")
+    page.click("#save-translations")
+    page.locator("#import-report", has_text="1 updated").wait_for()
+    po = (editor.root / "translations" / "es.po").read_text(encoding="utf-8")
+    entry = po[po.index(f'msgctxt "{ident}"') - 200: po.index(f'msgctxt "{ident}"')]
+    assert "#, reviewed" in entry.rsplit("\n\n", 1)[-1]
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed")
+@pytest.mark.parametrize("width", [1280, 768])
+def test_axe_finds_no_violation(browser: Any, editor: Running, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(editor.url)
+    failures = {}
+    try:
+        for path in ("/", "/records", "/edit?file=hub.yaml&path=",
+                     "/edit?file=directory/hps-welcome-center.yaml&path=services.0",
+                     "/edit?file=documents/letter.md&path=", "/translations/es"):
+            page.goto(editor.base + path)
+            found = axe_violations(page)
+            if found:
+                failures[path] = found
+        page.goto(f"{editor.base}/edit?file=hub.yaml&path=")
+        page.fill("#f-phone", "12")
+        page.click("#save")
+        page.wait_for_selector("#error-summary a")
+        if found := axe_violations(page):
+            failures["refused"] = found
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"the page scrolls sideways at {width}px"
+    finally:
+        context.close()
+    assert failures == {}, failures
