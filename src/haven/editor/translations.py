@@ -93,7 +93,7 @@ def save(content: Content, tag: str, form: Mapping[str, str], translator: str) -
         if segment is None:
             continue
         text = text.replace("\r\n", "\n").strip()
-        old_text = form.get(f"o:{ident}", "")
+        old_text = form.get(f"o:{ident}", "").replace("\r\n", "\n")
         old_state = State(form.get(f"s:{ident}", "missing"))
         reviewed = f"r:{ident}" in form
         if not text or (text == old_text.strip() and not (
