@@ -251,9 +251,9 @@ def _field_lines(record: Record, file: str, text: str) -> dict[int, str]:
         return {}
     base: tuple[str | int, ...] = record.steps
     if record.new and not record.file.endswith("/"):
-        parent = located.data
+        parent: Any = located.data
         for step in base:
-            parent = parent[step] if isinstance(parent, (dict, list)) else None
+            parent = parent[step] if isinstance(parent, (dict, list)) else None  # type: ignore[index]
         base = (*base, len(parent) - 1) if isinstance(parent, list) else base
     lines: dict[int, str] = {}
     for key, number in sorted(located.lines.items(), key=lambda kv: -len(kv[0])):
@@ -309,9 +309,7 @@ class Handler(BaseHTTPRequestHandler):
         if f"http://{host}" not in editor.origins:
             return False
         origin = self.headers.get("Origin")
-        if origin is not None and origin not in editor.origins:
-            return False
-        return True
+        return origin is None or origin in editor.origins
 
     def _token_ok(self, query: dict[str, str]) -> bool:
         token = self.editor.session.token
@@ -354,7 +352,7 @@ class Handler(BaseHTTPRequestHandler):
         return parts.path, query
 
     # -- methods --
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         path, query = self._split()
         if not self._allowed() or not self._token_ok(query):
             self._refuse()
@@ -375,8 +373,8 @@ class Handler(BaseHTTPRequestHandler):
             self._page(self.editor.render("message.html", title=_("Not found"),
                                           message=exc.format_message()), HTTPStatus.NOT_FOUND)
 
-    def do_POST(self) -> None:  # noqa: N802
-        path, query = self._split()
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
         if not self._allowed() or not self._token_ok({}):
             self._refuse()
             return
