@@ -114,6 +114,9 @@ def test_district_name_saved_keeping_comments_and_key_order(page: Any, editor: R
     path = editor.root / "hub.yaml"
     before = path.read_text(encoding="utf-8")
     page.goto(f"{editor.base}/edit?file=hub.yaml&path=")
+    # The help text is the schema's, in the words of docs/authoring.md.
+    assert page.inner_text("#f-district-help") == "The district's name, as it signs its messages."
+    assert page.get_attribute("#f-district", "aria-describedby") == "f-district-help"
     page.fill("#f-district", "Hartford Public Schools District")
     page.click("#save")
     page.wait_for_selector("#saved")
@@ -190,6 +193,49 @@ def test_mark_as_checked_writes_todays_date(page: Any, editor: Running) -> None:
     assert after.endswith(before.split("\n---\n", 1)[1])  # the body is untouched
     page.goto(editor.base + "/")
     assert page.input_value("#name-1") == "Ana Ruiz"  # the name is kept for the session
+
+
+def test_markdown_preview_uses_havens_markdown_with_raw_html_off(page: Any,
+                                                                   editor: Running) -> None:
+    page.goto(f"{editor.base}/edit?file=documents/letter.md&path=")
+    page.fill("#f-body", "Some **bold** words.\n\n<script>alert(1)</script>\n\n# A heading")
+    page.locator("#md-preview strong", has_text="bold").wait_for()
+    assert page.locator("#md-preview script").count() == 0
+    assert "<script>alert(1)</script>" in page.inner_text("#md-preview")
+    assert page.locator("#md-preview h2", has_text="A heading").count() == 1  # # becomes h2
+
+
+def test_add_and_remove_an_organization(page: Any, editor: Running) -> None:
+    page.goto(f"{editor.base}/records")
+    page.click("text=Add an organization")
+    page.fill("#f-id", "new-legal-aid")
+    page.fill("#f-name", "New Legal Aid")
+    page.fill("#f-verification-assured_date", "2026-11-01")
+    page.select_option("#f-verification-status", "current")
+    page.fill("#f-phones-new-number", "860-555-0101")
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    path = editor.root / "directory" / "new-legal-aid.yaml"
+    assert path.read_text(encoding="utf-8") == (
+        "id: new-legal-aid\nname: New Legal Aid\nphones:\n  - number: 860-555-0101\n"
+        "verification:\n  status: current\n  assured_date: 2026-11-01\n")
+    page.click("#remove-form button")  # not ticked: the browser asks for the tick first
+    assert path.exists()
+    page.check("#remove-sure")
+    page.click("#remove-form button")
+    page.wait_for_url("**/records?saved=1")
+    assert not path.exists()
+
+
+def test_a_removal_that_would_break_the_build_is_refused(page: Any, editor: Running) -> None:
+    path = editor.root / "topics.yaml"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{editor.base}/edit?file=topics.yaml&path=topics.0")
+    page.check("#remove-sure")
+    page.click("#remove-form button")
+    assert "legal-help" in page.inner_text("main")
+    assert "Removing it would break the build" in page.inner_text("main")
+    assert path.read_text(encoding="utf-8") == before
 
 
 def test_start_page_is_the_verification_queue(page: Any, editor: Running) -> None:

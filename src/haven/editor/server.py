@@ -542,6 +542,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/api/markdown":
             self._json({"html": render_markdown(form.get("text", ""))})
         elif path == "/remove":
+            if form.get("sure") != "on":
+                raise HavenError(_("Nothing was removed: tick 'Yes, remove it from the hub' "
+                                   "to remove the record."))
             record = open_record(editor.root, form.get("_file", ""), form.get("_path", ""))
             if record.steps:
                 parent = record.source.node(record.steps[:-1])

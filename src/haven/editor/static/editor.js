@@ -38,8 +38,8 @@
       list.appendChild(li);
     });
     summary.hidden = problems.length === 0;
-    live.textContent = problems.length === 0 ? "No problems: this can be saved." :
-      problems.length + (problems.length === 1 ? " problem" : " problems") + ": the build would stop. See the list above the form.";
+    live.textContent = problems.length === 0 ? live.getAttribute("data-ok") :
+      live.getAttribute("data-problems").replace("{count}", String(problems.length));
   }
 
   function checkNow() {
@@ -95,7 +95,8 @@
         }
         seen = data.version;
         if (state) {
-          var text = data.building ? "(rebuilding…)" : (data.error ? "(last build failed)" : "");
+          var text = data.building ? state.getAttribute("data-building") :
+            (data.error ? state.getAttribute("data-failed") : "");
           if (state.textContent !== text) { state.textContent = text; }
         }
       })
