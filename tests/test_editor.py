@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ def editor(tmp_path: Path) -> Iterator[Running]:
     root = tmp_path / "hub"
     shutil.copytree(example_content(), root)
     port = _free_port()
+    before = set(Path(tempfile.gettempdir()).glob("haven-edit-preview-*"))
     process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port", str(port)],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     assert process.stderr is not None
@@ -59,6 +61,9 @@ def editor(tmp_path: Path) -> Iterator[Running]:
     yield running
     process.terminate()
     process.wait(timeout=30)
+    assert process.returncode == 0
+    left = set(Path(tempfile.gettempdir()).glob("haven-edit-preview-*")) - before
+    assert not left, f"the preview folder is left behind: {left}"
 
 
 @pytest.fixture(scope="module")

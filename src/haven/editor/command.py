@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import webbrowser
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -36,6 +38,11 @@ def edit_command(content_dir: Path | None, port: int, no_browser: bool) -> None:
     url = f"http://127.0.0.1:{editor.port}/?token={editor.session.token}"
     click.echo(f"Editing {root} at {url}", err=True)
     click.echo("Only this computer can open it. Stop with Ctrl+C.", err=True)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # stop as Ctrl+C does: the preview folder is removed
     editor.preview.start()
     if not no_browser:
         webbrowser.open(url)
