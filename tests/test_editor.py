@@ -291,3 +291,46 @@ def test_axe_finds_no_violation(browser: Any, editor: Running, width: int) -> No
     finally:
         context.close()
     assert failures == {}, failures
+
+
+def test_edit_refuses_the_bundled_example_and_a_folder_without_a_hub(
+        cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from haven.cli import main
+
+    result = cli.invoke(main, ["edit", str(example_content()), "--no-browser"])
+    assert result.exit_code == 1 and "Haven's own example" in result.output
+    assert "Traceback" not in result.output
+    monkeypatch.chdir(tmp_path)
+    result = cli.invoke(main, ["edit", "--no-browser"])
+    assert result.exit_code == 1 and "no hub.yaml here or in any folder above" in result.output
+
+
+def test_the_hub_is_found_from_a_subfolder(make_hub: Any, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    from haven.editor.command import find_hub
+
+    root = make_hub()
+    monkeypatch.chdir(root / "documents")
+    assert find_hub(None) == root
+
+
+def test_a_busy_port_gives_the_next_one(tmp_path: Path) -> None:
+    root = tmp_path / "hub"
+    shutil.copytree(example_content(), root)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = int(busy.getsockname()[1])
+        process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port",
+                                    str(port)], stderr=subprocess.PIPE,
+                                   stdout=subprocess.DEVNULL, text=True)
+        try:
+            assert process.stderr is not None
+            first = process.stderr.readline()
+            second = process.stderr.readline()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    assert first.strip() == f"Port {port} is in use; using {port + 1}."
+    assert f"http://127.0.0.1:{port + 1}/?token=" in second
+    assert process.returncode == 0

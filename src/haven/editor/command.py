@@ -12,6 +12,21 @@ import click
 from haven.errors import HavenError
 
 
+def find_hub(content_dir: Path | None) -> Path:
+    """The folder named, else the nearest folder upwards with a hub.yaml."""
+    if content_dir is not None:
+        if not (content_dir / "hub.yaml").is_file():
+            raise HavenError(f"{content_dir}: there is no hub.yaml here — name the hub's "
+                             "folder, or make one with 'haven init FOLDER'")
+        return content_dir
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "hub.yaml").is_file():
+            return folder
+    raise HavenError(f"{here}: no hub.yaml here or in any folder above — name the hub's "
+                     "folder, like 'haven edit our-hub', or make one with 'haven init our-hub'")
+
+
 @click.command("edit")
 @click.argument("content_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--port", "-p", default=8001, show_default=True,
@@ -26,27 +41,36 @@ def edit_command(content_dir: Path | None, port: int, no_browser: bool) -> None:
     """
     from haven.editor.server import make_server
 
-    root = content_dir or Path.cwd()
-    if not (root / "hub.yaml").is_file():
-        raise HavenError(f"{root}: there is no hub.yaml here — name the hub's folder, like "
-                         "'haven edit our-hub', or make one with 'haven init our-hub'")
-    try:
-        server, editor = make_server(root, port)
-    except OSError as exc:
-        raise HavenError(f"port {port} cannot be used ({exc.strerror}) — choose another "
-                         "with --port, like --port 8011") from None
+    root = find_hub(content_dir)
+    package = Path(__file__).resolve().parents[1]
+    if root.resolve().is_relative_to(package):
+        raise HavenError(f"{root} is Haven's own example, inside the installed program: changes "
+                         "there would be lost — copy it first ('cp -r' it, or 'haven init "
+                         "our-hub') and edit the copy")
+    server = editor = None
+    for candidate in [port] if port == 0 else range(port, port + 10):
+        try:
+            server, editor = make_server(root, candidate)
+            break
+        except OSError as exc:
+            problem = exc.strerror
+    if server is None or editor is None:
+        raise HavenError(f"port {port} and the nine after it cannot be used ({problem}) — "
+                         "choose another with --port, like --port 8111")
     url = f"http://127.0.0.1:{editor.port}/?token={editor.session.token}"
-    click.echo(f"Editing {root} at {url}", err=True)
-    click.echo("Only this computer can open it. Stop with Ctrl+C.", err=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # stop as Ctrl+C does: the preview folder is removed
-    editor.preview.start()
-    if not no_browser:
-        webbrowser.open(url)
     try:
+        if editor.port != port and port != 0:
+            click.echo(f"Port {port} is in use; using {editor.port}.", err=True)
+        click.echo(f"Editing {root} at {url}", err=True)
+        click.echo("Only this computer can open it. Stop with Ctrl+C.", err=True)
+        editor.preview.start()
+        if not no_browser:
+            webbrowser.open(url)
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)

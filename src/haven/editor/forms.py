@@ -223,6 +223,10 @@ def build_form(model: type[BaseModel], data: Any, prefix: str = "",
             form_field.value = info.default is True
         else:
             form_field.value = shown(value)
+            if kind == "date" and value is not None and not isinstance(value, dt.date):
+                form_field.kind = "text"  # a date picker would show (and save) it as empty
+            if kind == "select" and form_field.value and form_field.value not in options:
+                form_field.options = [*options, form_field.value]  # kept, for the build to explain
         fields.append(form_field)
     return fields
 

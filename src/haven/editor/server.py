@@ -91,7 +91,8 @@ class Preview:
     def close(self) -> None:
         self._stop = True
         self._wanted.set()
-        self._thread.join(timeout=30)
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
