@@ -180,6 +180,10 @@ def test_an_invalid_value_is_refused_with_the_builds_message(page: Any, editor: 
     page.click("#save")
     page.locator("#error-summary a[href='#f-phone']", has_text=message).wait_for()
     assert "hub.yaml:" in page.inner_text("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the keyboard follows the problem's link to its field
+    assert page.evaluate("document.activeElement.id") == "f-phone"
     assert page.input_value("#f-phone") == "12"
     assert path.read_text(encoding="utf-8") == before
 
@@ -263,6 +267,21 @@ def test_translation_saved_through_import(page: Any, editor: Running) -> None:
     po = (editor.root / "translations" / "es.po").read_text(encoding="utf-8")
     entry = po[po.index(f'msgctxt "{ident}"') - 200: po.index(f'msgctxt "{ident}"')]
     assert "#, reviewed" in entry.rsplit("\n\n", 1)[-1]
+
+
+def test_a_translation_that_fails_the_checks_is_refused(page: Any, editor: Running) -> None:
+    path = editor.root / "translations" / "es.po"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{editor.base}/translations/es?state=machine")
+    box = page.locator("textarea[name='t:hub:home.first_steps.3']")
+    assert "860-695-8400" in box.input_value()
+    box.fill("¿Necesita ayuda? Llame al 860-695-8499.")
+    page.click("#save-translations")
+    report = page.locator("#import-report")
+    report.wait_for()
+    assert "hub:home.first_steps.3" in report.inner_text()
+    assert "860-695-8400" in report.inner_text()  # the check names the number it misses
+    assert path.read_text(encoding="utf-8") == before
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed")

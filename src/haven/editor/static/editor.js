@@ -58,6 +58,14 @@
     });
   }
   if (summary && !summary.hidden) { summary.focus(); }
+  // A problem's link takes the keyboard to its field, not only the view.
+  if (list) {
+    list.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+      var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      if (target && target.focus) { event.preventDefault(); target.focus(); }
+    });
+  }
 
   var body = document.getElementById("f-body");
   var rendered = document.getElementById("md-preview");
