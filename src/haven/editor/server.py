@@ -424,7 +424,8 @@ class Handler(BaseHTTPRequestHandler):
             self._page(editor.render("queue.html", items=items, today=today,
                                      saved=query.get("saved")))
         elif path == "/records":
-            self._page(editor.render("records.html", groups=record_groups(editor.root)))
+            self._page(editor.render("records.html", groups=record_groups(editor.root),
+                                     saved=query.get("saved")))
         elif path == "/edit":
             record = open_record(editor.root, query.get("file", ""), query.get("path", ""),
                                  query.get("new", ""))
@@ -499,7 +500,7 @@ class Handler(BaseHTTPRequestHandler):
         self._page(editor.render(
             "record.html", record=record, fields=fields, problems=problems, by_field=by_field,
             saved=saved, body=body, verification=verification, title=record_title(record),
-            preview_path=preview_path(record)), status)
+            preview_path=preview_path(record, _source_language(editor.root))), status)
 
     def _translations(self, tag: str, query: dict[str, str], report: Any,
                       status: int = 200) -> None:
@@ -632,8 +633,20 @@ def _kind_label(model: type[BaseModel]) -> str:
     return names.get(model.__name__, model.__name__)
 
 
-def preview_path(record: Record) -> str:
-    """The preview page that shows the record best."""
+def _source_language(root: Path) -> str:
+    try:
+        tag = Source(root, "hub.yaml").data.get("source_language")
+    except (HavenError, OSError, AttributeError):
+        return "en"
+    return quote(str(tag)) if tag else "en"
+
+
+def preview_path(record: Record, lang: str = "en") -> str:
+    """The preview page that shows the record best, in the source language."""
+    return lang + _page_of(record).removeprefix("en")
+
+
+def _page_of(record: Record) -> str:
     data = record.data()
     ident = str(data.get("id", "")) if isinstance(data, dict) else ""
     model = record.model.__name__
