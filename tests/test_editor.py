@@ -353,3 +353,24 @@ def test_a_busy_port_gives_the_next_one(tmp_path: Path) -> None:
     assert first.strip() == f"Port {port} is in use; using {port + 1}."
     assert f"http://127.0.0.1:{port + 1}/?token=" in second
     assert process.returncode == 0
+
+
+def test_a_file_changed_elsewhere_is_not_overwritten(page: Any, editor: Running) -> None:
+    path = editor.root / "hub.yaml"
+    page.goto(f"{editor.base}/edit?file=hub.yaml&path=")
+    elsewhere = path.read_text(encoding="utf-8").replace("phone_label: HPS Welcome Center",
+                                                         "phone_label: The Welcome Center")
+    path.write_text(elsewhere, encoding="utf-8")  # a text editor saves meanwhile
+    page.fill("#f-district", "Hartford Public Schools District")
+    page.click("#save")
+    page.locator("#error-summary", has_text="changed elsewhere").wait_for()
+    page.click("#save")  # saving again is refused too, until the page is reloaded
+    page.locator("#error-summary", has_text="changed elsewhere").wait_for()
+    assert path.read_text(encoding="utf-8") == elsewhere
+    page.goto(f"{editor.base}/edit?file=hub.yaml&path=")
+    page.fill("#f-district", "Hartford Public Schools District")
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    text = path.read_text(encoding="utf-8")
+    assert "phone_label: The Welcome Center" in text
+    assert "district: Hartford Public Schools District" in text

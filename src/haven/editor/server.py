@@ -10,6 +10,7 @@ style, frame or connection from anywhere but this server.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import json
 import mimetypes
@@ -110,6 +111,8 @@ class Editor:
     session: Session
     preview: Preview
     env: Environment = field(init=False)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """One change at a time: two tabs saving at once cannot undo each other's work."""
 
     def __post_init__(self) -> None:
         self.env = Environment(loader=PackageLoader("haven.editor", "templates"),
@@ -197,6 +200,8 @@ def apply(editor: Editor, record: Record, form: dict[str, str]) -> Outcome:
     source = record.source
     file = record.file
     changes: dict[str, str | None] = {}
+    opened = form.get("_digest", "")
+    stale = bool(opened) and not record.file.endswith("/") and opened != digest(source.text)
     if record.new and file.endswith("/"):
         ident = form.get("id", "").strip()
         suffix = ".md" if file == "documents/" else ".yaml"
@@ -229,11 +234,19 @@ def apply(editor: Editor, record: Record, form: dict[str, str]) -> Outcome:
         text = source.dump()
         changes[file] = text
     problems = check(editor.root, changes)
+    if stale:
+        problems.insert(0, Problem(file, 0, _("the file was changed elsewhere since this form "
+                                              "was opened, so saving could undo that change"),
+                                   _("copy what you wrote, reload the page and write it again")))
     if record.new and file.endswith((".yaml", ".md")) and (editor.root / file).exists() \
             and record.file.endswith("/"):
         problems.insert(0, Problem(file, 0, _("a file with this id already exists"),
                                    _("choose another id")))
     return Outcome(file, text, problems, _field_lines(record, file, text))
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _body(text: str) -> str:
@@ -371,7 +384,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self._get(path, query)
         except HavenError as exc:
-            self._page(self.editor.render("message.html", title=_("Not found"),
+            self._page(self.editor.render("message.html", title=_("This page cannot be shown"),
                                           message=exc.format_message()), HTTPStatus.NOT_FOUND)
 
     def do_POST(self) -> None:
@@ -386,7 +399,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace")
         form = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
         try:
-            self._post(path, form)
+            with self.editor.lock:
+                self._post(path, form)
         except HavenError as exc:
             self._page(self.editor.render("message.html", title=_("Not saved"),
                                           message=exc.format_message()),
@@ -500,6 +514,9 @@ class Handler(BaseHTTPRequestHandler):
         self._page(editor.render(
             "record.html", record=record, fields=fields, problems=problems, by_field=by_field,
             saved=saved, body=body, verification=verification, title=record_title(record),
+            # After a refusal the form keeps the digest it was opened with: a file changed
+            # elsewhere stays refused until the page is reloaded.
+            digest=(form or {}).get("_digest") or digest(record.source.text),
             preview_path=preview_path(record, _source_language(editor.root))), status)
 
     def _translations(self, tag: str, query: dict[str, str], report: Any,
