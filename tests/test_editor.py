@@ -214,6 +214,25 @@ def test_markdown_preview_uses_havens_markdown_with_raw_html_off(page: Any,
     assert page.locator("#md-preview h2", has_text="A heading").count() == 1  # # becomes h2
 
 
+def test_forms_work_without_a_script(browser: Any, editor: Running) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(editor.url)
+        page.goto(f"{editor.base}/edit?file=documents/letter.md&path=")
+        assert page.locator("#md-preview p").count() > 3  # rendered by the server too
+        page.fill("#f-body", "Some **bold** words.")
+        page.click("#show")
+        page.locator("#md-preview strong", has_text="bold").wait_for()
+        assert "Some **bold** words." in page.input_value("#f-body")
+        page.goto(f"{editor.base}/edit?file=hub.yaml&path=")
+        page.fill("#f-phone", "12")
+        page.click("#save")
+        page.locator("#error-summary a[href='#f-phone']").wait_for()
+    finally:
+        context.close()
+
+
 def test_add_and_remove_an_organization(page: Any, editor: Running) -> None:
     page.goto(f"{editor.base}/records")
     page.click("text=Add an organization")

@@ -510,10 +510,12 @@ class Handler(BaseHTTPRequestHandler):
         body = None
         if record.model is Document:
             body = form.get("body") if form is not None else record.source.body
+        rendered = Markup(render_markdown(body or ""))  # Haven's own setup: raw HTML off
         verification = (not record.new and "verification" in record.model.model_fields)
         self._page(editor.render(
             "record.html", record=record, fields=fields, problems=problems, by_field=by_field,
-            saved=saved, body=body, verification=verification, title=record_title(record),
+            saved=saved, body=body, rendered=rendered, verification=verification,
+            title=record_title(record),
             # After a refusal the form keeps the digest it was opened with: a file changed
             # elsewhere stays refused until the page is reloaded.
             digest=(form or {}).get("_digest") or digest(record.source.text),
@@ -539,6 +541,9 @@ class Handler(BaseHTTPRequestHandler):
         if path in ("/save", "/api/check"):
             record = open_record(editor.root, form.pop("_file", ""), form.pop("_path", ""),
                                  form.pop("_new", ""))
+            if "_show" in form:  # how the text will look, without a script
+                self._form(record, None, form)
+                return
             outcome = apply(editor, record, form)
             if path == "/api/check":
                 fields = build_form(record.model, None, "", record.path)
@@ -733,6 +738,3 @@ def make_server(root: Path, port: int, token: str | None = None
     server.RequestHandlerClass = handler
     return server, editor
 
-
-def markup(text: str) -> Markup:
-    return Markup(text)
