@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -393,3 +394,16 @@ def test_a_file_changed_elsewhere_is_not_overwritten(page: Any, editor: Running)
     text = path.read_text(encoding="utf-8")
     assert "phone_label: The Welcome Center" in text
     assert "district: Hartford Public Schools District" in text
+
+
+def test_the_first_location_of_an_organization(editor: Running) -> None:
+    file = "directory/connecticut-legal-services.yaml"
+    path = editor.root / file
+    before = path.read_text(encoding="utf-8")
+    assert "\nlocations:" not in before
+    headers = {"Cookie": f"haven_edit_{editor.port}={editor.token}", "Origin": editor.base}
+    form = urllib.parse.urlencode({"_file": file, "_path": "locations.new", "id": "cls-hartford",
+                                   "name": "Hartford office"}).encode()
+    assert _status(editor.base + "/save", headers, form) == 200  # after the redirect
+    after = path.read_text(encoding="utf-8")
+    assert after == before + "locations:\n  - id: cls-hartford\n    name: Hartford office\n"

@@ -215,7 +215,10 @@ def apply(editor: Editor, record: Record, form: dict[str, str]) -> Outcome:
         changes[file] = text
     else:
         if record.new:
-            parent = source.node(record.steps) if record.steps else source.data
+            try:
+                parent = source.node(record.steps) if record.steps else source.data
+            except (KeyError, IndexError, TypeError):
+                parent = None  # the first of its kind: the list is made below
             item = new_record(record.model, form)
             key = record.steps[-1] if record.steps else None
             if isinstance(parent, list):
