@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from haven.content.source import FRONT_MATTER
-from haven.editor.forms import kind_of
+from haven.editor.forms import kind_of, ordered_fields
 from haven.errors import HavenError
 
 Form = Mapping[str, str]
@@ -138,7 +138,7 @@ def _same(old: Any, new: Any) -> bool:
 
 def apply_form(model: type[BaseModel], node: CommentedMap, form: Form, prefix: str = "") -> None:
     """Change `node` to what the form says, field by field; what is unchanged is untouched."""
-    for key, info in model.model_fields.items():
+    for key, info in ordered_fields(model):
         kind, _, inner = kind_of(info.annotation, list(info.metadata))
         name = f"{prefix}{key}"
         if kind == "records":

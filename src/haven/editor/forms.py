@@ -58,6 +58,12 @@ def file_model(file: str) -> type[BaseModel] | None:
     return None
 
 
+def ordered_fields(model: type[BaseModel]) -> list[tuple[str, Any]]:
+    """The model's fields in the schema's order, `unconfirmed` (inherited, so first) last."""
+    items = list(model.model_fields.items())
+    return [i for i in items if i[0] != "unconfirmed"] + [i for i in items if i[0] == "unconfirmed"]
+
+
 def unwrap(annotation: Any) -> Any:
     """The type inside Annotated[…] and Optional[…]."""
     origin = typing.get_origin(annotation)
@@ -185,7 +191,7 @@ def build_form(model: type[BaseModel], data: Any, prefix: str = "",
     """The fields of `model`, filled from `data` (the record's YAML mapping, or None)."""
     data = data if isinstance(data, dict) else {}
     fields = []
-    for key, info in model.model_fields.items():
+    for key, info in ordered_fields(model):
         if model is Document and key == "body":
             continue
         kind, options, inner = kind_of(info.annotation, list(info.metadata))

@@ -43,6 +43,7 @@ class LanguageView:
     page: int
     pages: int
     counts: dict[str, int]
+    source_tag: str = "en"
 
 
 def hub_content(root: Path) -> Content:
@@ -78,7 +79,8 @@ def language_view(content: Content, tag: str, state: str = "", page: int = 1) ->
             row.problems = [f"{what} — {fix}" for _, what, fix
                             in check_entry(segment, text, glossary, length_limit(segment))]
         rows.append(row)
-    return LanguageView(tag, rows, len(chosen), page, pages, counts)
+    return LanguageView(tag, rows, len(chosen), page, pages, counts,
+                        content.hub.source_language)
 
 
 def save(content: Content, tag: str, form: Mapping[str, str], translator: str) -> ImportReport:
