@@ -407,3 +407,18 @@ def test_the_first_location_of_an_organization(editor: Running) -> None:
     assert _status(editor.base + "/save", headers, form) == 200  # after the redirect
     after = path.read_text(encoding="utf-8")
     assert after == before + "locations:\n  - id: cls-hartford\n    name: Hartford office\n"
+
+
+def test_items_added_and_removed_keep_the_comments_in_place(editor: Running) -> None:
+    path = editor.root / "hub.yaml"
+    before = path.read_text(encoding="utf-8")
+    headers = {"Cookie": f"haven_edit_{editor.port}={editor.token}", "Origin": editor.base}
+    form = urllib.parse.urlencode({
+        "_file": "hub.yaml", "_path": "", "languages.1.english_name": "Spanish",
+        "languages.new.tag": "zu", "interpretation_languages.0._remove": "on",
+    }).encode()
+    assert _status(editor.base + "/save", headers, form) == 200
+    after = path.read_text(encoding="utf-8")
+    assert _changes(before, after) == ["-   - es", "+   - tag: es", "+     english_name: Spanish",
+                                       "+   - zu", "-   - ak  # Akan"]
+    assert "  - tr\n  - zu\n\n# Languages with no pages" in after  # before the next comment

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from haven.content.source import FRONT_MATTER
 from haven.editor.forms import kind_of, ordered_fields
@@ -215,11 +216,45 @@ def _apply_items(model: type[BaseModel], node: CommentedMap, key: str, form: For
     added = CommentedMap()
     apply_form(model, added, form, f"{name}.new.")
     if added:
-        seq.append(added["tag"] if list(added) == ["tag"] and _tag_list(model) else added)
+        append_item(seq, added["tag"] if list(added) == ["tag"] and _tag_list(model) else added)
     if seq and not isinstance(old, list):
         node[key] = seq
     elif not seq and isinstance(old, list) and removed:
         del node[key]
+
+
+def _tail(node: Any, create: bool = False) -> tuple[list[Any], int] | None:
+    """The comment slot after the last line of `node` (ruamel keeps there the comments that
+    follow it, up to the next key of the file)."""
+    if isinstance(node, (CommentedSeq, CommentedMap)) and len(node):
+        last: Any = len(node) - 1 if isinstance(node, CommentedSeq) else list(node)[-1]
+        child = node[last]
+        inner = _tail(child, create)
+        if inner is not None and (create or inner[0][inner[1]] is not None):
+            return inner
+        position = 0 if isinstance(node, CommentedSeq) else 2
+        slot = node.ca.items.get(last)
+        if slot is None and create:
+            slot = node.ca.items[last] = [None, None, None, None]
+        return (slot, position) if slot is not None else None
+    return None
+
+
+def append_item(seq: list[Any], item: Any) -> None:
+    """Append `item` after the last one, moving the comments that follow the last item (about
+    what comes next in the file) after the new one, so the new item is not put below them."""
+    old = _tail(seq)
+    seq.append(item)
+    if old is None or old[0][old[1]] is None:
+        return
+    token = old[0][old[1]]
+    head, _, rest = str(token.value).partition("\n")
+    if "#" not in rest:
+        return
+    token.value = head + "\n"
+    new = _tail(seq, create=True)
+    if new is not None:
+        new[0][new[1]] = CommentToken("\n" + rest, token.start_mark, None)
 
 
 def _tag_list(model: type[BaseModel]) -> bool:

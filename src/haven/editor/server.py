@@ -37,7 +37,14 @@ from haven.content.schema import ID_PATTERN, Document, Organization
 from haven.content.source import SourceSyntaxError, parse_markdown, parse_yaml
 from haven.editor import queue as queue_module
 from haven.editor import translations as tr
-from haven.editor.files import Source, apply_form, new_record, parse_path, write_atomic
+from haven.editor.files import (
+    Source,
+    append_item,
+    apply_form,
+    new_record,
+    parse_path,
+    write_atomic,
+)
 from haven.editor.forms import FILE_MODELS, FormField, build_form, record_model, walk
 from haven.editor.i18n import _, ngettext
 from haven.editor.validation import check
@@ -221,8 +228,8 @@ def apply(editor: Editor, record: Record, form: dict[str, str]) -> Outcome:
                 parent = None  # the first of its kind: the list is made below
             item = new_record(record.model, form)
             key = record.steps[-1] if record.steps else None
-            if isinstance(parent, list):
-                parent.append(item)
+            if isinstance(parent, CommentedSeq):
+                append_item(parent, item)
             elif key is not None:
                 holder = source.node(record.steps[:-1])
                 holder[key] = CommentedSeq([item])
