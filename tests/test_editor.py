@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import http.client
 import re
 import shutil
 import socket
@@ -114,6 +115,27 @@ def test_requests_without_the_token_or_from_another_origin_are_refused(editor: R
                    form) == 403
     assert _status(editor.base + "/save", {}, form) == 403
     assert (editor.root / "hub.yaml").read_text(encoding="utf-8") == hub
+
+
+def test_the_token_is_exchanged_for_a_strict_httponly_cookie(editor: Running) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", editor.port, timeout=10)
+    try:
+        connection.request("GET", f"/?token={editor.token}")
+        response = connection.getresponse()
+        cookie = response.getheader("Set-Cookie") or ""
+        assert response.status == 303 and response.getheader("Location") == "/"
+    finally:
+        connection.close()
+    assert cookie.startswith(f"haven_edit_{editor.port}={editor.token};")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "default-src 'none'" in _headers(editor, "/").get("Content-Security-Policy", "")
+
+
+def _headers(editor: Running, path: str) -> dict[str, str]:
+    request = urllib.request.Request(
+        editor.base + path, headers={"Cookie": f"haven_edit_{editor.port}={editor.token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return dict(response.headers)
 
 
 def test_district_name_saved_keeping_comments_and_key_order(page: Any, editor: Running) -> None:
