@@ -27,7 +27,7 @@ MIDDLE = {"content", "model", "costs", "phones", "i18n", "render", "print", "out
 """What a hub is and what Haven makes of it (packages, and root modules that read content
 records: costs and phones interpret a service's costs and a phone record)."""
 
-TOP = {"build", "serve", "cli"}
+TOP = {"build", "serve", "editor", "cli"}
 """The pipeline and the commands: they may use everything below."""
 
 FLOORS = {"ground": 0, "middle": 1, "top": 2}

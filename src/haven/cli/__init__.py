@@ -11,6 +11,7 @@ import click
 from haven import __version__
 from haven.cli.commands.build import build_command, init_command, serve_command
 from haven.cli.commands.check import check_command
+from haven.cli.commands.edit import edit_command
 from haven.cli.commands.opendata import export_group, import_group
 from haven.cli.commands.outreach import outreach_command
 from haven.cli.commands.print import print_command
@@ -31,6 +32,7 @@ def main() -> None:
     """
 
 
-for command in (build_command, serve_command, init_command, translate_group, check_command,
+for command in (build_command, serve_command, init_command, edit_command, translate_group,
+                check_command,
                 outreach_command, print_command, privacy_command, export_group, import_group):
     main.add_command(command)
