@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from haven.build import example_content
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.example import example_content
 from haven.i18n.translate import content_segments, localize
 from haven.model import PageKind, build_model
 from haven.render.site import Renderer

@@ -12,12 +12,12 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
+from haven.hosting import hosting_files
 from haven.i18n.checks import as_problems, check_hub, remember, remembered, summary
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import content_segments
@@ -42,9 +42,9 @@ from haven.model import Site, build_model
 from haven.offline import offline_files
 from haven.output import Staging, staging
 from haven.outreach.messages import Message
-from haven.privacy import security_files
+from haven.render.assets import asset_files
 from haven.render.directory import SCRIPT_PATH, find_script
-from haven.render.site import CSS_PATH, Renderer
+from haven.render.site import CSS_PATH, NOT_FOUND, Renderer
 from haven.staff import staff_files
 from haven.workers import (
     HEAVY_CANDIDATES,
@@ -79,11 +79,6 @@ class BuildReport:
     @property
     def total_pages(self) -> int:
         return sum(self.pages.values()) + 1
-
-
-def example_content() -> Path:
-    """The bundled Hartford hub."""
-    return Path(str(resources.files("haven") / "examples" / "hartford"))
 
 
 def build(content_dir: Path, output: Path, progress: Progress | None = None,
@@ -146,7 +141,7 @@ def check_translations(content: Content, strict: bool = False) -> list[Problem]:
     found = _CHECKED.get(key)
     if found is None:
         findings, problems = check_hub(content)
-        found = problems + (as_problems(findings) if strict else summary(findings))
+        found = problems + (as_problems(findings) if strict else summary(findings, content.root))
         _CHECKED.clear()
         _CHECKED[key] = found
     return list(found)
@@ -193,8 +188,8 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     live = None if previous is None else previous[1]
     before = None if previous is None else previous[0]
     renderer = Renderer(site)
-    files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
-    files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
+    files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script(), **asset_files("icon.svg")}
+    files.update(hosting_files(site))  # _headers, nginx and IIS files, robots.txt, favicon …
     records_now = record_digests(site.content)
     segment_ids = [s.id for s in content_segments(site.content) if s.kind != "ui"]
     changes: Plan | None = None
@@ -214,7 +209,7 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     languages: dict[str, tuple[str, list[str]]] = {}
     made: dict[str, bytes] = {}
     remade: list[str] | None = None if before is None else []
-    previous_files = {} if before is None else _by_language(before.files)
+    previous_files = {} if before is None else _by_language(before.files, site.source.tag)
     with per_language(Job(site, translations, pdf_from, stage, renderer, changes)) as done_:
         for done, language in enumerate(done_, start=1):
             if before is not None:
@@ -242,7 +237,7 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     # The chooser, once every language has said whether it is partly translated.
     files["index.html"] = renderer.chooser(partial)
     files.update(staff_files(site, statuses, messages))  # the translation matrix, messages
-    files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
+    files.update(offline_files(site, files, digests, sizes))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
     hashes.update((name, (file_digest(data), len(data))) for name, data in files.items())
     if before is not None:
@@ -255,13 +250,16 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     return Rendered(made | files, sizes, None, record, compressed, sorted(remade or []))
 
 
-def _by_language(names: Iterable[str]) -> dict[str, list[str]]:
-    """File names by the language whose folder they are in (`es/…`, `pdf/es/…`)."""
+def _by_language(names: Iterable[str], source: str) -> dict[str, list[str]]:
+    """File names by the language whose folder they are in (`es/…`, `pdf/es/…`); the site's
+    404 page is the source language's (its worker makes it)."""
     found: dict[str, list[str]] = {}
     for name in names:
         top, _, rest = name.partition("/")
         if top == "pdf":
             top = rest.partition("/")[0]
+        elif name == NOT_FOUND:
+            top = source
         found.setdefault(top, []).append(name)
     return found
 
@@ -271,7 +269,7 @@ def _heaviest(site: Site, sizes: dict[str, int], made: dict[str, bytes], previou
     """The gzip size of each language's largest pages, as a full build finds them: from this
     build's files where they were made, else from the previous record."""
     found: dict[str, int] = {}
-    grouped = _by_language(name for name in sizes if name.endswith(".html"))
+    grouped = _by_language((name for name in sizes if name.endswith(".html")), site.source.tag)
     for lang in site.languages:
         pages = [name for name in grouped.get(lang.tag, ()) if not name.startswith("pdf/")]
         for name in sorted(pages, key=lambda n: (sizes[n], n))[-HEAVY_CANDIDATES:]:
@@ -291,7 +289,8 @@ def summarize(site: Site, rendered: Rendered, output: Path,
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
     sizes = rendered.sizes
     pages = {lang.tag: 0 for lang in site.languages}
-    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")]
+    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")
+            and name.rpartition("/")[2] != NOT_FOUND]
     for name in html:
         tag = name.partition("/")[0]
         if tag in pages:

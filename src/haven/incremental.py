@@ -98,10 +98,11 @@ def files_of(root: Path) -> tuple[tuple[str, int, int, int], ...]:
 
 
 def model_digest(site: Site, pdf: bool) -> str:
-    """The site's shape: its languages, pages and filters (a change means a full build)."""
+    """The site's shape: its languages, pages, filters and whether it has an offline page
+    (a change means a full build)."""
     shape = [repr(site.source), [repr(lang) for lang in site.languages],
              [repr(page) for page in site.pages], [repr(f) for f in site.facets.values()],
-             sorted(site.service_facets.items()), pdf]
+             sorted(site.service_facets.items()), site.content.hub.offline, pdf]
     return _short(repr(shape))
 
 

@@ -26,6 +26,8 @@ REPORTING = "reporting"
 SEARCH_INDEX = "search-index"
 """Not a page's key: a language's search index, made again whenever anything it shows may
 have changed (any record, any segment of the language)."""
+NOT_FOUND_KEY = "404"
+"""Not a page's key either: a language's 404 page (and the source language's, the site's)."""
 
 
 @dataclass(frozen=True)
