@@ -45,6 +45,7 @@ from haven.outreach.messages import Message
 from haven.render.assets import asset_files
 from haven.render.directory import SCRIPT_PATH, find_script
 from haven.render.site import CSS_PATH, NOT_FOUND, Renderer
+from haven.render.uses import NOT_FOUND_KEY
 from haven.staff import staff_files
 from haven.workers import (
     HEAVY_CANDIDATES,
@@ -242,8 +243,9 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     hashes.update((name, (file_digest(data), len(data))) for name, data in files.items())
     if before is not None:
         compressed = _heaviest(site, sizes, made, before, compressed, live)
+    keys = [*(page.key for page in renderer.pages()), NOT_FOUND_KEY]  # the 404 pages too
     record = BuildRecord(code_digest(), model_digest(site, pdf), segment_ids, languages,
-                         records_now, {p.key: uses[p.key] for p in site.pages},
+                         records_now, {key: uses[key] for key in keys},
                          dict(sorted(hashes.items())), digests, dict(sorted(compressed.items())))
     if before is None:
         return Rendered(files, sizes, stage.path if stage else None, record, compressed)
