@@ -245,3 +245,21 @@ def test_a_page_over_the_budget_is_named_in_a_warning(make_hub: MakeHub, tmp_pat
     over = [w for w in report.warnings if "budget" in w.message]
     assert {w.file for w in over} == {f"{tag}/welcome/index.html" for tag in report.pages}
     assert all(f"{PAGE_BUDGET:,}-byte" in w.message for w in over)
+
+
+def test_the_build_record_beside_a_site_in_the_hub_is_not_watched_nor_served(hub: Path) -> None:
+    """The default output is the hub's `site/`: the record, spare and lock an incremental build
+    keeps beside it are then in the hub folder, where the preview's watcher must not see them
+    (each build would trigger the next) and nothing of them is in the site that is served."""
+    from haven.incremental import spare_folder, state_folder
+
+    out = hub / "site"
+    build(hub, out, pdf=False)
+    (hub / "hub.yaml").write_text((hub / "hub.yaml").read_text().replace(
+        "Every child has the right", "Each and every child has the right"))
+    seen = snapshot(hub, out)
+    assert build(hub, out, pdf=False).remade, "an incremental build"
+    assert state_folder(out).parent == hub and any(state_folder(out).iterdir())
+    assert spare_folder(out).is_dir()
+    assert snapshot(hub, out) == seen
+    assert not [p for p in out.rglob("*") if ".haven-state" in str(p.relative_to(out))]
