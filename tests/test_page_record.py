@@ -10,8 +10,8 @@ from haven.content.validate import validate
 from haven.example import example_content
 from haven.i18n.translate import content_segments, localize
 from haven.model import PageKind, build_model
-from haven.render.site import Renderer
-from haven.render.uses import segment_records
+from haven.render.site import NOT_FOUND, Renderer
+from haven.render.uses import NOT_FOUND_KEY, segment_records
 from haven.staff import page_map
 
 
@@ -34,16 +34,20 @@ def test_recorded_segments_are_the_ones_each_page_shows() -> None:
     distinctive = {i: t for i, t in texts.items() if len(t) > 24
                    and sum(t in other for other in texts.values()) == 1}
     checked = 0
-    for page in site.pages:
-        html = pages[f"{site.source.tag}/{page.path}index.html"].decode()
-        recorded = set(uses[page.key].segments)
+    tag = site.source.tag
+    shown = [(page.key, f"{tag}/{page.path}index.html") for page in renderer.pages()]
+    assert "offline" in dict(shown)  # the offline page, beside the site's own pages
+    for key, path in [*shown, (NOT_FOUND_KEY, f"{tag}/{NOT_FOUND}"), (NOT_FOUND_KEY, NOT_FOUND)]:
+        html = pages[path].decode()
+        recorded = set(uses[key].segments)
         for ident in recorded & texts.keys():
-            assert texts[ident] in html, f"{ident} recorded for {page.key} but not shown"
+            assert texts[ident] in html, f"{ident} recorded for {key} but not shown"
             checked += 1
         for ident, text in distinctive.items():
             if text in html:
-                assert ident in recorded, f"{page.key} shows {ident} but did not record it"
+                assert ident in recorded, f"{key} shows {ident} but did not record it"
     assert checked > 400
+    assert "hub:phone_label" in uses[NOT_FOUND_KEY].segments
 
 
 def test_records_follow_the_segments_and_the_page() -> None:

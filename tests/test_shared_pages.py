@@ -45,6 +45,9 @@ def _compare(content_dir: Path) -> tuple[int, int]:
         view = localize(content, lang.tag, read_catalog(path) if path else {})
         filled, rendered = shared.language(view), direct.language(view)
         assert filled.keys() == rendered.keys()
+        # the pages beside the site's own are compared too: 404 and offline pages
+        assert f"{lang.tag}/404.html" in rendered
+        assert (f"{lang.tag}/offline/index.html" in rendered) == content.hub.offline
         for name, data in rendered.items():
             assert filled[name] == data, f"{name} differs between shared and direct rendering"
             assert START.encode() not in data, f"{name} holds a placeholder"
