@@ -14,9 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import haven.incremental
 from haven.build import build
+from haven.cli import main
 from haven.incremental import package_digest, spare_folder, state_folder
 from haven.output import MARKER
 from tests.test_shared_pages import _synthetic
@@ -304,3 +306,19 @@ def test_files_other_commands_add_go_as_with_a_full_build(built: tuple[Path, Pat
         assert not (site / "_staff" / "check.html").exists()
     build(hub, tmp_path / "clean", pdf=False, clean=True)
     assert _snapshot(site) == _snapshot(tmp_path / "clean")
+
+
+def test_haven_build_clean_renders_every_page(built: tuple[Path, Path], cli: CliRunner) -> None:
+    """`haven build` builds incrementally into a site it made; `--clean` renders every page
+    (a full build, which also drops the spare an incremental publish left)."""
+    hub, site = built
+    _hub_yaml(hub)
+    result = cli.invoke(main, ["build", str(hub), "-o", str(site), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert "page(s) rendered again" in result.output
+    assert spare_folder(site).is_dir()
+    result = cli.invoke(main, ["build", str(hub), "-o", str(site), "--no-pdf", "--clean"])
+    assert result.exit_code == 0, result.output
+    assert "rendered again" not in result.output
+    assert not spare_folder(site).exists()
+    assert "You are very welcome here." in (site / "en" / "index.html").read_text()

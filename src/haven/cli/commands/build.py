@@ -87,6 +87,9 @@ def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
     console.print(table)
     name, size = report.heaviest
     console.print(f"Heaviest page: {name} ({size:,} bytes gzip-compressed, stylesheet included)")
+    if report.remade is not None:  # an incremental build (haven.incremental)
+        console.print(f"{len(report.remade)} page(s) rendered again, the rest unchanged "
+                      "(--clean renders every page).", markup=False)
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
     preview = hint("serve", *hub.words(), *output_words(report.output, hub.output()))
