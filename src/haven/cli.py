@@ -13,6 +13,7 @@ from rich.table import Table
 from haven import __version__
 from haven.build import BuildReport, build, example_content
 from haven.errors import ContentError, HavenError, StrictError
+from haven.interrupt import interruptible
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -41,6 +42,7 @@ def main() -> None:
               help="Treat warnings as errors: publish nothing and exit with status 1.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also make the printable flyers, rights cards and posters (PDF).")
+@interruptible("Stopped: nothing was published, and the previous site, if any, is unchanged.")
 def build_command(content_dir: Path | None, output: Path, strict: bool, pdf: bool) -> None:
     """Build the hub in CONTENT_DIR (default: the bundled Hartford example).
 
@@ -97,17 +99,22 @@ def print_summary(report: BuildReport) -> None:
 
 @main.command("serve")
 @CONTENT
-@click.option("--port", "-p", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", "-p", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (the next free one if it is in use).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("site"), show_default=True, help="Folder to build into and serve.")
-def serve_command(content_dir: Path | None, port: int, output: Path) -> None:
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also make the printable PDFs (--no-pdf rebuilds faster).")
+@interruptible("Stopped.")
+def serve_command(content_dir: Path | None, port: int, output: Path, pdf: bool) -> None:
     """Preview the hub at http://127.0.0.1:PORT/, rebuilding when a file changes.
 
-    Only this computer can see the preview. Stop it with Ctrl+C.
+    Only this computer can see the preview; pages reload by themselves after each
+    change. Stop it with Ctrl+C.
     """
     from haven.serve import serve
 
-    serve(content_dir or example_content(), output, port, console)
+    serve(content_dir or example_content(), output, port, console, pdf)
 
 
 @main.command("init")
