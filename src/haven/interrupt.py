@@ -6,8 +6,9 @@ printer's temporary folder, the worker pool) clean up, later signals are ignored
 do, and the command ends with `Interrupted` (exit status 130, the shell's code for Ctrl+C).
 
 Forked workers (`quiet_pool`) ignore SIGINT (the terminal sends Ctrl+C to the whole process
-group; the parent decides) and leave quietly on the SIGTERM the pool sends them when the
-parent stops it, through SystemExit, so their own `finally` clauses run too.
+group; the parent decides) and end on the SIGTERM the pool sends them when the parent stops
+it: at once when idle, and through SystemExit while running a task (`tidy_task`), so that
+the task's own `finally` clauses run too, without a traceback.
 """
 
 from __future__ import annotations
@@ -85,15 +86,32 @@ def interruptible(message: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 def _leave(number: int, frame: FrameType | None) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     raise SystemExit(0)  # multiprocessing ends the worker quietly on SystemExit
 
 
 def quiet_worker() -> None:
-    """A pool worker's first step: ignore Ctrl+C, leave through `finally` on SIGTERM."""
+    """A pool worker's first step: ignore Ctrl+C (the parent decides); SIGTERM ends it at
+    once while it waits for work (see `tidy_task`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _leave)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+@contextmanager
+def tidy_task() -> Iterator[None]:
+    """In a worker, while it runs a task: SIGTERM leaves through the task's `finally` clauses
+    (its temporary folders), then quietly.
+
+    Only then: a worker waiting for its next task is blocked on a lock the pool's parent
+    holds while stopping it, and a Python handler can miss a signal that arrives just before
+    such a wait (the worker would never end), so there SIGTERM keeps its default action.
+    """
+    signal.signal(signal.SIGTERM, _leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
