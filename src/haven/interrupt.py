@@ -14,12 +14,15 @@ the task's own `finally` clauses run too, without a traceback.
 from __future__ import annotations
 
 import functools
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 from multiprocessing.pool import Pool
+from pathlib import Path
 from types import FrameType
 from typing import ParamSpec, TypeVar
 
@@ -57,7 +60,7 @@ def stop_signals() -> Iterator[None]:
     def stop(number: int, frame: FrameType | None) -> None:
         for each in STOP_SIGNALS:
             signal.signal(each, signal.SIG_IGN)
-        raise KeyboardInterrupt
+        _interrupt(KeyboardInterrupt)
 
     for number in STOP_SIGNALS:
         signal.signal(number, stop)
@@ -66,6 +69,55 @@ def stop_signals() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+_shields = 0
+"""How many `shielded` blocks the main thread is in."""
+_pending: type[BaseException] | None = None
+"""The exception a stop signal asked for while shielded, raised when the shield ends."""
+
+
+def _interrupt(kind: type[BaseException]) -> None:
+    global _pending
+    if _shields:
+        _pending = kind
+        return
+    raise kind
+
+
+@contextmanager
+def shielded() -> Iterator[None]:
+    """A block that a stop signal does not cut in two: the signal takes effect as it ends.
+
+    For making something and promising its removal at once: a folder made but not yet
+    known to the `finally` that removes it would be left behind.
+    """
+    global _shields, _pending
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are handled in the main thread only
+        return
+    _shields += 1
+    try:
+        yield
+    finally:
+        _shields -= 1
+        if not _shields and _pending is not None:
+            kind, _pending = _pending, None
+            raise kind
+
+
+@contextmanager
+def temporary_folder(prefix: str, parent: Path | None = None) -> Iterator[Path]:
+    """A new folder (in `parent`, or the system's temporary folder), removed when the block
+    ends however it ends, a stop signal included. Removing it is harmless if it was renamed."""
+    path = None
+    try:
+        with shielded():
+            path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        yield path
+    finally:
+        if path is not None:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def interruptible(message: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -87,7 +139,7 @@ def interruptible(message: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 def _leave(number: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    raise SystemExit(0)  # multiprocessing ends the worker quietly on SystemExit
+    _interrupt(SystemExit)  # multiprocessing ends the worker quietly on SystemExit
 
 
 def quiet_worker() -> None:

@@ -20,7 +20,6 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -416,12 +415,21 @@ class ContentFilter:
         return not EDITOR_LEFTOVERS.search(name)
 
 
-def changes(content: Path, output: Path, stop: threading.Event) -> Iterator[list[str]]:
-    """The content files changed, as batches (a burst of saves is one batch), until `stop`."""
-    for batch in watch(content, watch_filter=ContentFilter(content, output), step=100,
-                       debounce=1_600, stop_event=stop, ignore_permission_denied=True,
-                       rust_timeout=1_000):
-        yield sorted({Path(path).name for _, path in batch})
+def snapshot(content: Path, edits: ContentFilter) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each content file (what `edits` counts as content)."""
+    found = {}
+    for folder, subfolders, files in os.walk(content):
+        subfolders[:] = [name for name in subfolders
+                         if edits(Change.modified, os.path.join(folder, name))]
+        for name in files:
+            path = os.path.join(folder, name)
+            if edits(Change.modified, path):
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                found[path] = (stat.st_size, stat.st_mtime_ns)
+    return found
 
 
 def serve(content: Path, output: Path, port: int, console: Console, pdf: bool = True) -> None:
@@ -434,18 +442,29 @@ def serve(content: Path, output: Path, port: int, console: Console, pdf: bool = 
     output = output.absolute()
     preview = Preview(output)
     server = bind(output, port, preview, console)
+    edits = ContentFilter(content, output)
     stop = threading.Event()
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     try:
+        before = snapshot(content, edits)
         # The first build forks its workers while this process has one thread.
         preview.built(_problems(rebuild(content, output, console, pdf, first=True)))
+        batches = watch(content, watch_filter=edits, step=100, debounce=1_600,
+                        stop_event=stop, ignore_permission_denied=True, rust_timeout=500,
+                        yield_on_timeout=True)
+        batch = next(batches)  # the watcher runs once this returns: no edit goes unseen
         serving.start()
         console.print(f"Previewing on http://{HOST}:{server.server_port}/ — only this computer "
                       "can see it. Pages reload by themselves after each change. Press Ctrl+C "
                       "to stop.")
-        for names in changes(content, output, stop):
-            console.print(f"Changed: {escape(', '.join(names))}")
-            preview.built(_problems(rebuild(content, output, console, pdf)))
+        if not batch and snapshot(content, edits) != before:
+            batch = {(Change.modified, "(edited during the first build)")}
+        while True:
+            if batch:
+                names = sorted({Path(path).name for _, path in batch})
+                console.print(f"Changed: {escape(', '.join(names))}")
+                preview.built(_problems(rebuild(content, output, console, pdf)))
+            batch = next(batches)  # empty every half second without a change
     finally:
         stop.set()
         preview.close()
