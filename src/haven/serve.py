@@ -45,6 +45,9 @@ EVENTS_PATH = PREFIX + "events"
 LAST_GOOD = PREFIX + "last-good"
 STYLE_PATH = PREFIX + "preview.css"
 
+SLOW_BUILD = 10.0
+"""Seconds of a first build with PDFs after which the preview mentions --no-pdf."""
+
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream, so that a closed tab is noticed."""
 
@@ -448,7 +451,13 @@ def serve(content: Path, output: Path, port: int, console: Console, pdf: bool = 
     try:
         before = snapshot(content, edits)
         # The first build forks its workers while this process has one thread.
-        preview.built(_problems(rebuild(content, output, console, pdf, first=True)))
+        first = rebuild(content, output, console, pdf, first=True)
+        preview.built(_problems(first))
+        if pdf and isinstance(first, BuildReport) and first.seconds > SLOW_BUILD:
+            console.print("The PDFs take most of a rebuild's time (made again whenever what "
+                          "they print changes): 'haven serve --no-pdf' previews the pages faster; "
+                          "its site folder then has no PDFs, so run 'haven build' before "
+                          "publishing.")
         batches = watch(content, watch_filter=edits, step=100, debounce=1_600,
                         stop_event=stop, ignore_permission_denied=True, rust_timeout=500,
                         yield_on_timeout=True)
