@@ -51,18 +51,35 @@ SLOW_BUILD = 10.0
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream, so that a closed tab is noticed."""
 
-RELOAD_JS = b"""/* Haven's preview only (never in a built site): reload this page after a rebuild. */
+RELOAD_JS = b"""/* Haven's preview only (never in a built site): reload this page after a rebuild.
+   A hidden tab lets go of its connection (a browser opens only six to one server) and,
+   shown again, reloads if a build came meanwhile. */
 (function () {
   'use strict';
   var script = document.currentScript;
   if (!script || !window.EventSource) return;
   var shown = script.getAttribute('data-build');
-  var events = new EventSource('/_haven/events');
-  events.onmessage = function (event) {
-    if (event.data === shown) return;
-    events.close();
-    location.reload();
-  };
+  var events = null;
+
+  function listen() {
+    if (events) return;
+    events = new EventSource('/_haven/events');
+    events.onmessage = function (event) {
+      if (event.data === shown) return;
+      events.close();
+      location.reload();
+    };
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden) {
+      listen();
+    } else if (events) {
+      events.close();
+      events = null;
+    }
+  });
+  if (!document.hidden) listen();
 })();
 """
 
