@@ -388,3 +388,10 @@ def test_the_reload_script_is_allowed_only_what_it_needs() -> None:
     assert page.count(b"<script") == 1
     assert b'<script src="/_haven/reload.js" data-build="b-1" defer></script>\n</head>' in page
     assert b"connect-src 'self'" in page and b"connect-src 'none'" not in page
+
+
+def test_a_missing_content_folder_is_a_message(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(main, ["serve", str(tmp_path / "nowhere"), "--port", str(free_port())])
+    assert result.exit_code == 1
+    assert "nowhere is not a folder — name the folder that holds hub.yaml" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
