@@ -148,7 +148,7 @@ def test_preview_server_serves_on_loopback_and_rebuilds(hub: Path, tmp_path: Pat
         status, body = get("/_haven/last-good/en/")
         assert status == 200 and b"Each and every child" in body
         assert b"Each and every child" in (out / "en" / "index.html").read_bytes()
-        assert get("/assets/haven.css")[0] == 200
+        assert get("/sw.js")[0] == 200
     finally:
         preview.close()
         server.shutdown()
@@ -199,7 +199,7 @@ def test_a_language_worker_failing_mid_write_leaves_previous_site_intact(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """31 languages: the languages render (and write) in forked workers when the test process
     has a single thread, in-process otherwise; either way a failure publishes nothing."""
-    from haven.build import example_content
+    from haven.example import example_content
 
     out = tmp_path / "site"
     build(example_content(), out, pdf=False)

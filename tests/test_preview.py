@@ -22,8 +22,8 @@ from typing import Any, Self
 import pytest
 from click.testing import CliRunner
 
-from haven.build import example_content
 from haven.cli import main
+from haven.example import example_content
 from haven.scaffold import create
 from haven.serve import preview_policy, problems_page, with_reload
 
@@ -210,7 +210,7 @@ def test_the_open_page_reloads_shows_the_problems_and_recovers(hub: Path, tmp_pa
         assert f"hub.yaml:{line}:" in shown and "never closed" in shown, shown
         status, body = fetch(f"{base}/en/")
         assert status == 503 and f"hub.yaml:{line}:".encode() in body
-        assert fetch(f"{base}/assets/haven.css")[0] == 200  # what is not a page still comes
+        assert fetch(f"{base}/sw.js")[0] == 200  # what is not a page still comes
 
         # The last good page is one click away.
         with page.expect_navigation():
@@ -277,7 +277,7 @@ def test_the_preview_answers_bad_requests_and_shows_only_the_site(hub: Path,
         (out / "es" / ".hidden").write_text("not for the browser", encoding="utf-8")
         for target, expected in [
             (b"/en/", 200), (b"/en", 301), (b"/_haven/last-good/en/", 200),
-            (b"/_haven/reload.js", 200), (b"/assets/haven.css", 200),
+            (b"/_haven/reload.js", 200), (b"/sw.js", 200),
             (b"/en/%00", 400), (b"/en/\x00", 400), (b"/en/%ff", 400), (b"/en/%zz", 400),
             (b"/en/%", 400), (b"/en/%C0%AF", 400),
             (b"/assets/", 404), (b"/_haven/last-good/assets/", 404),  # no folder listings
@@ -308,7 +308,7 @@ def test_a_busy_port_gives_the_next_free_port(hub: Path, tmp_path: Path) -> None
     assert "Traceback" not in run.output
 
 
-@pytest.mark.parametrize("port", ["70000", "0", "-1", "http"])
+@pytest.mark.parametrize("port", ["70000", "65536", "-1", "http"])
 def test_a_port_out_of_range_is_refused_by_the_command_line(cli: CliRunner, port: str) -> None:
     result = cli.invoke(main, ["serve", "--port", port])
     assert result.exit_code == 2

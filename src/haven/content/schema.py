@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -26,9 +27,9 @@ from pydantic import (
     model_validator,
 )
 
-from haven.i18n.dates import check_pattern
-from haven.i18n.languages import Language, language
-from haven.i18n.placeholders import OUTREACH, problem
+from haven.dates import check_pattern
+from haven.languages import Language, language
+from haven.placeholders import OUTREACH, problem
 
 
 class Translatable:
@@ -289,20 +290,109 @@ class Address(Record):
     country: str = "US"
 
 
+def _check_uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a UUID — hsds_id keeps the record's id from the "
+                         "HSDS dataset it was imported from; leave it as the import wrote it, "
+                         "or remove it") from None
+
+
+HsdsId = Annotated[str, AfterValidator(_check_uuid)]
+"""The record's id in the HSDS dataset it came from: the export keeps it, so that a round
+trip with a 211 system updates its records instead of duplicating them."""
+
+PlainText = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(_not_blank)]
+"""A short value that is not translated (a register's code, a staff member's name)."""
+
+
+class OrganizationIdentifier(Record):
+    """HSDS organization_identifier: the organization's number in another register, such as
+    a company number (`identifier_scheme: GB-COH`, `identifier: "1234567"`) or an EIN."""
+
+    identifier_type: PlainText
+    identifier: PlainText
+    identifier_scheme: PlainText | None = None
+    """An org-id.guide code such as US-EIN or GB-COH."""
+    hsds_id: HsdsId | None = None
+
+
+class Contact(Record):
+    """HSDS contact: a named person or desk staff can reach (not shown to families)."""
+
+    name: PlainText | None = None
+    title: PlainText | None = None
+    department: PlainText | None = None
+    email: Email | None = None
+    phones: list[Phone] = []
+    hsds_id: HsdsId | None = None
+
+
+class Accessibility(Record):
+    """HSDS accessibility of a location: shown to families beside the address."""
+
+    description: Text
+    details: Text | None = None
+    url: Url | None = None
+    hsds_id: HsdsId | None = None
+
+
+class ServiceArea(Record):
+    """HSDS service_area, as words: where the service is offered (no map extent)."""
+
+    description: Text
+    hsds_id: HsdsId | None = None
+
+
+class RequiredDocument(Record):
+    """HSDS required_document: what to bring."""
+
+    document: Text
+    uri: Url | None = None
+    hsds_id: HsdsId | None = None
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _check_byday(value: str | None) -> str | None:
+    if value is None:
+        return None
+    days = [d.strip().upper() for d in value.split(",") if d.strip()]
+    bad = [d for d in days if not re.fullmatch(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)", d)]
+    if bad or not days:
+        raise ValueError(f"{value!r} is not a list of days — write iCalendar day codes "
+                         "separated by commas, like MO,WE,FR (or 1MO for the first Monday)")
+    return ",".join(days)
+
+
+ByDay = Annotated[str | None, AfterValidator(_check_byday)]
+
+
 class Schedule(Record):
     """HSDS schedule, reduced to what a family reads: a description, optional structure."""
 
     description: Text
-    byday: str | None = None
+    byday: ByDay = None
+    """Days as in iCalendar (HSDS `byday`): MO,WE,FR; 1MO is the first Monday of the month."""
+    freq: Literal["WEEKLY", "MONTHLY"] | None = None
+    """How the days repeat (HSDS `freq`); with `byday` and no `freq`, weekly."""
+    interval: int | None = Field(default=None, ge=1, le=52)
+    """Every how many weeks or months (HSDS `interval`): 2 is every other week."""
     opens_at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
     closes_at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
+
+
+MAX_AMOUNT = 1_000_000_000
+"""The largest cost Haven accepts: more is a typing mistake (or `1e400`, which is infinity)."""
 
 
 class CostOption(Record):
     """HSDS cost_option: `amount: 0` means free."""
 
     option: Text | None = None
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     """What the option costs in `currency`; 0 is free. A service is shown as free only when
     every one of its options is."""
     currency: str = "USD"
@@ -338,7 +428,10 @@ class Location(Confirmable):
     description: Text | None = None
     phones: list[Phone] = []
     schedules: list[Schedule] = []
+    accessibility: list[Accessibility] = []
+    contacts: list[Contact] = []
     verification: Verification | None = None
+    hsds_id: HsdsId | None = None
 
 
 class Service(Confirmable):
@@ -356,12 +449,28 @@ class Service(Confirmable):
     cost_options: list[CostOption] = []
     fees_description: Text | None = None
     eligibility_description: Text | None = None
+    application_process: Text | None = None
+    """How to ask for the service: call first, walk in, a referral (HSDS)."""
+    minimum_age: int | None = Field(default=None, ge=0, le=130)
+    maximum_age: int | None = Field(default=None, ge=0, le=130)
+    required_documents: list[RequiredDocument] = []
+    service_areas: list[ServiceArea] = []
     accreditations: list[Accreditation] = []
     schedules: list[Schedule] = []
     phones: list[Phone] = []
+    contacts: list[Contact] = []
     locations: list[Id] = []
     """Ids of this organization's locations where the service is offered."""
     verification: Verification | None = None
+    hsds_id: HsdsId | None = None
+
+    @model_validator(mode="after")
+    def _ages(self) -> Service:
+        if (self.minimum_age is not None and self.maximum_age is not None
+                and self.minimum_age > self.maximum_age):
+            raise ValueError(f"minimum_age {self.minimum_age} is above maximum_age "
+                             f"{self.maximum_age} — swap them, or remove one")
+        return self
 
 
 class Organization(Confirmable):
@@ -374,9 +483,12 @@ class Organization(Confirmable):
     url: Url | None = None
     email: Email | None = None
     phones: list[Phone] = []
+    contacts: list[Contact] = []
     locations: list[Location] = []
     services: list[Service] = []
     verification: Verification
+    hsds_id: HsdsId | None = None
+    organization_identifiers: list[OrganizationIdentifier] = []
 
 
 HELP_FOLDERS = ("org", "language", "free", "accreditation", "audience", "town")

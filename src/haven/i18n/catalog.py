@@ -22,8 +22,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from haven.errors import TranslationError
-from haven.i18n.placeholders import control_problem, segment_problem
 from haven.i18n.segments import Segment
+from haven.placeholders import control_problem, segment_problem
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 REVIEWED, MACHINE = "reviewed", "machine"
