@@ -16,7 +16,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "haven"
 
-GROUND = {"haven", "haven.errors", "haven.example", "haven.locate", "haven.languages",
+GROUND = {"haven", "haven.errors", "haven.interrupt", "haven.example", "haven.locate", "haven.languages",
           "haven.dates", "haven.placeholders", "haven.ui", "haven.markdown", "haven.sms",
           "haven.template_cache", "haven.output", "haven.scaffold", "haven.spreadsheet",
           "haven.guides"}

@@ -37,6 +37,7 @@ from haven.i18n.status import (
     staff_css,
 )
 from haven.i18n.translate import Localized, content_segments, localize, partly_translated
+from haven.interrupt import quiet_pool, tidy_task
 from haven.model import Site, build_model
 from haven.offline import file_digests, offline_files
 from haven.output import Staging, staging
@@ -289,7 +290,8 @@ def _largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
 
 def _render_language(index: int) -> _LanguageDone:
     assert _JOB is not None
-    return _JOB.language(index)
+    with tidy_task():
+        return _JOB.language(index)
 
 
 @contextmanager
@@ -313,7 +315,7 @@ def _per_language(job: _Job) -> Iterator[Iterator[_LanguageDone]]:
             yield (job.language(index) for index in range(count))
             return
         _JOB = job
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with quiet_pool(multiprocessing.get_context("fork"), workers) as pool:
             yield pool.imap(_render_language, range(count))
     finally:
         _JOB = None

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from haven.errors import OutputError
+from haven.interrupt import shielded, temporary_folder
 
 MARKER = ".haven-site"
 """A file in every built site: Haven only ever replaces a folder that holds it (or an empty one)."""
@@ -51,7 +52,8 @@ class Staging:
         os.chmod(self.path, 0o755)
         with _lock(self.output.parent / f".haven-lock-{self.output.name}"):
             _check_replaceable(self.output)  # only under the lock: another build may be mid-swap
-            _swap(self.path, self.output)
+            with shielded():  # Ctrl+C between the two renames would leave no site at all
+                _swap(self.path, self.output)
 
 
 @contextmanager
@@ -59,12 +61,8 @@ def staging(output: Path) -> Iterator[Staging]:
     """A new, empty staging folder for `output`; removed unless it was published."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=output.parent))
-    try:
-        yield Staging(output, path)
-    finally:
-        if path.exists():
-            shutil.rmtree(path, ignore_errors=True)
+    with temporary_folder(f".haven-new-{output.name}-", output.parent) as path:
+        yield Staging(output, path)  # removed however the build ends, Ctrl+C included
 
 
 def publish(files: Mapping[str, bytes], output: Path) -> None:

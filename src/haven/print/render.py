@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import tempfile
 from collections.abc import Callable, Sequence
 from importlib import resources
 from importlib.metadata import version
@@ -18,6 +17,7 @@ import typst
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.translate import Localized, localize
+from haven.interrupt import temporary_folder
 from haven.model import Site
 from haven.print.fonts import check, choose, font_dirs
 from haven.print.layout import hub_url, piece_data
@@ -80,8 +80,7 @@ def render_pdfs(site: Site, views: Sequence[Localized], languages: Sequence[str]
 
     files: dict[str, bytes] = {}
     template = resources.files("haven.print") / "templates" / "print.typ"
-    with tempfile.TemporaryDirectory(prefix="haven-print-") as tmp:
-        root = Path(tmp)
+    with temporary_folder("haven-print-") as root:  # removed even on Ctrl+C
         main = root / "print.typ"
         main.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
         compiler: typst.Compiler | None = None  # made only if a piece must be compiled
