@@ -287,6 +287,15 @@ def test_the_preview_answers_bad_requests_and_shows_only_the_site(hub: Path,
         ]:
             assert raw_status(base, target) == expected, target
         assert b"EventSource('/_haven/events')" in fetch(f"{base}/_haven/reload.js")[1]
+        # A missing page gets the site's own 404 page, in the language of its folder.
+        def heading(page: bytes) -> bytes:
+            return re.search(rb"<h1[^>]*>.*?</h1>", page, re.DOTALL).group(0)  # type: ignore[union-attr]
+
+        status, page = fetch(f"{base}/es/no-such-page/")
+        assert status == 404 and b'<html lang="es"' in page and b"/_haven/reload.js" in page
+        assert heading(page) == heading((out / "es" / "404.html").read_bytes())
+        status, page = fetch(f"{base}/no-such-language/")
+        assert status == 404 and heading(page) == heading((out / "404.html").read_bytes())
         assert run.stop() == 130
     assert "Traceback" not in run.output and "Error" not in run.output, run.output
 

@@ -187,8 +187,7 @@ class _Handler(SimpleHTTPRequestHandler):
         except (OSError, ValueError):
             handle = None
         if handle is None:
-            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
-            return None
+            return self._not_found(parts)
         preview = self.server.preview
         if preview is not None and file.suffix == ".html":
             with handle:
@@ -199,6 +198,23 @@ class _Handler(SimpleHTTPRequestHandler):
             data = handle.read()
         return self._send(HTTPStatus.OK, self.guess_type(str(file)), data,
                           modified=stat.st_mtime)
+
+    def _not_found(self, parts: list[str]) -> BinaryIO | None:
+        """The site's own 404 page, as a host serves it: the language's (`<tag>/404.html`)
+        for an address under a language folder, else the root one; a plain 404 without."""
+        folder = Path(self.directory)
+        for page in ([folder / parts[0] / "404.html"] if parts else []) + [folder / "404.html"]:
+            try:
+                data = page.read_bytes() if page.is_file() else None
+            except (OSError, ValueError):
+                data = None
+            if data is not None:
+                preview = self.server.preview
+                if preview is not None:
+                    data = with_reload(data, preview.build)
+                return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", data)
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
 
     def _preview_path(self, preview: Preview, path: str) -> BinaryIO | None:
         if path == RELOAD_PATH:
