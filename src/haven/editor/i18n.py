@@ -23,6 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from haven.i18n.catalog import read_babel
+from haven.languages import language
 
 LOCALE = Path(__file__).parent / "locale"
 TEMPLATE = LOCALE / "editor.pot"
@@ -39,6 +40,17 @@ class EditorCatalog:
     plural_expr: str = "(n != 1)"
     refused: list[str] = field(default_factory=list)
     """Entries left in English because their placeholders differ from the English."""
+
+    @property
+    def empty(self) -> bool:
+        return not self.singular and not self.plural
+
+    def page_language(self) -> tuple[str, str]:
+        """`lang` and `dir` for the editor's pages: the catalog's language if it translates
+        anything, else English (a page of English text must not claim to be Arabic)."""
+        if self.empty:
+            return "en", "ltr"
+        return self.tag, language(self.tag).direction
 
     def gettext(self, message: str) -> str:
         return self.singular.get(message) or message

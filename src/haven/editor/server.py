@@ -49,7 +49,6 @@ from haven.editor.forms import FILE_MODELS, FormField, build_form, record_model,
 from haven.editor.i18n import EditorCatalog, _, editor_catalog, ngettext, use
 from haven.editor.validation import check
 from haven.errors import HavenError, Problem
-from haven.languages import language as describe_language
 from haven.markdown import render_markdown
 
 HOST = "127.0.0.1"
@@ -132,9 +131,9 @@ class Editor:
         self.env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals["_"] = _
         self.catalog = editor_catalog(self.language)
-        described = describe_language(self.language)
-        self.env.globals["interface_lang"] = self.language
-        self.env.globals["interface_dir"] = described.direction
+        lang, direction = self.catalog.page_language()
+        self.env.globals["interface_lang"] = lang
+        self.env.globals["interface_dir"] = direction
 
     @property
     def origins(self) -> tuple[str, ...]:

@@ -74,6 +74,9 @@ def edit_command(content_dir: Path | None, port: int, no_browser: bool,
         if editor.port != port and port != 0:
             click.echo(f"Port {port} is in use; using {editor.port}.", err=True)
         click.echo(f"Editing {root} at {url}", err=True)
+        if editor.catalog.empty and interface != "en":
+            click.echo(f"The editor has no translation into {interface} yet: it is shown in "
+                       "English.", err=True)
         click.echo("Only this computer can open it. Stop with Ctrl+C.", err=True)
         editor.preview.start()
         if not no_browser:
