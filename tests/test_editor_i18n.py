@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from haven.cli import main
 from haven.cli.commands.edit import interface_language
-from haven.editor.extract import MACHINE_NOTE, template_ids, template_text
+from haven.editor.extract import MACHINE_NOTE, template_ids, template_text, update_language
 from haven.editor.i18n import (
     LOCALE,
     TEMPLATE,
@@ -112,6 +112,34 @@ def test_only_translated_current_entries_with_the_same_placeholders_are_used(
         assert _("Page {page} of {pages}").format(page=1, pages=2) == "Page 1 of 2"
         assert _("New {kind}").format(kind="x") == "x جديد"
     assert _("Save") == "Save"  # outside the block: English
+
+
+def test_updating_a_catalog_keeps_translations_and_marks_changed_strings_fuzzy(
+        tmp_path: Path) -> None:
+    template = tmp_path / "editor.pot"
+    template.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                        'msgid "Save"\nmsgstr ""\n\n'
+                        'msgid "Remove this record now"\nmsgstr ""\n\n'
+                        'msgid "Preview"\nmsgstr ""\n', encoding="utf-8")
+    po = tmp_path / "es.po"
+    update_language(po, "es", {"Save": "Guardar", "Remove this record": "x"}, template)
+    first = read_babel(po)
+    assert first["Save"].string == "Guardar" and "machine" in first["Save"].flags
+    po.write_text(po.read_text(encoding="utf-8").replace(
+        'msgid "Remove this record now"\nmsgstr ""',
+        'msgid "Remove this record"\nmsgstr "Eliminar este registro"'), encoding="utf-8")
+    counts = update_language(po, "es", None, template)
+    assert counts == {"translated": 1, "drafted": 0, "fuzzy": 1, "empty": 1}
+    catalog = read_babel(po)
+    assert catalog["Save"].auto_comments.count(MACHINE_NOTE) == 1
+    assert catalog["Remove this record now"].fuzzy
+    assert catalog["Remove this record now"].string == "Eliminar este registro"
+    with use(catalog_from("es", catalog)):
+        assert _("Remove this record now") == "Remove this record now"  # fuzzy: English
+        assert _("Save") == "Guardar"
+    assert subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "es.mo"), str(po)],
+                          check=False, capture_output=True).returncode == 0
+    assert "Language: es\\n" in po.read_text(encoding="utf-8")
 
 
 def test_a_language_with_no_catalog_is_english_and_says_so() -> None:

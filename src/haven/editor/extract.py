@@ -49,8 +49,8 @@ MACHINE_NOTE = "machine: drafted by Haven's maintainers with an AI model; not re
 DRAFT_COMMENT = "Drafted by Haven's maintainers; not yet reviewed by a native speaker."
 
 
-def update_language(path: Path, tag: str, drafts: dict[str, str] | None = None
-                    ) -> dict[str, int]:
+def update_language(path: Path, tag: str, drafts: dict[str, str] | None = None,
+                    template_path: Path | None = None) -> dict[str, int]:
     """Bring the catalog at `path` in step with the committed template, as msgmerge would.
 
     Translations are kept; a changed English string's translation is marked fuzzy; a removed
@@ -61,7 +61,7 @@ def update_language(path: Path, tag: str, drafts: dict[str, str] | None = None
     from haven.i18n.catalog import read_babel
     from haven.languages import cldr_locale
 
-    with TEMPLATE.open("rb") as handle:
+    with (template_path or TEMPLATE).open("rb") as handle:
         template = read_po(handle)
     if path.exists():
         catalog = read_babel(path)
