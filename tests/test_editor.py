@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import http.client
+import os
 import re
 import shutil
 import socket
@@ -48,15 +49,18 @@ class Running:
         self.notes = ""
 
 
-def editor_process(tmp_path: Path, options: list[str] | None = None) -> Iterator[Running]:
-    """A real `haven edit` on a copy of the example, with `options` (for fixtures)."""
+def editor_process(tmp_path: Path, options: list[str] | None = None,
+                   env: dict[str, str] | None = None) -> Iterator[Running]:
+    """A real `haven edit` on a copy of the example, with `options` and `env` added to its
+    environment (for fixtures)."""
     root = tmp_path / "hub"
     shutil.copytree(example_content(), root)
     port = _free_port()
     before = set(Path(tempfile.gettempdir()).glob("haven-edit-preview-*"))
     process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port", str(port),
                                 *(options or [])],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                               env={**os.environ, **env} if env else None)
     assert process.stderr is not None
     line = process.stderr.readline()
     found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)

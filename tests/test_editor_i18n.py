@@ -172,6 +172,23 @@ def arabic_editor(tmp_path: Path) -> Iterator[Running]:
     yield from editor_process(tmp_path, ["--language", "ar"])
 
 
+ARABIC_PO = (
+    'msgid ""\nmsgstr ""\n"Language: ar\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    'msgid "All records"\nmsgstr "كل السجلات"\n\n'
+    'msgid "Translations"\nmsgstr "الترجمات"\n\n'
+    '#, fuzzy\nmsgid "To check"\nmsgstr "للمراجعة"\n')
+
+
+@pytest.fixture
+def partial_arabic_editor(tmp_path: Path) -> Iterator[Running]:
+    """`haven edit --language ar` with a catalog that translates two strings (one more is
+    fuzzy), tried from the folder HAVEN_EDITOR_LOCALE names."""
+    folder = tmp_path / "editor-locale"
+    folder.mkdir()
+    (folder / "ar.po").write_text(ARABIC_PO, encoding="utf-8")
+    yield from editor_process(tmp_path, ["--language", "ar"], {"HAVEN_EDITOR_LOCALE": str(folder)})
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -251,6 +268,26 @@ def test_haven_edit_in_a_language_with_no_catalog_falls_back_to_english(
         assert page.get_attribute("html", "dir") == "ltr", path
         assert page.get_by_role("navigation").get_by_role(
             "link", name="All records").is_visible(), path
+        if path.startswith("/edit"):
+            assert page.get_by_role("button", name="Save").count() >= 1, path
+        assert axe_violations(page) == [], path
+        assert errors == [], (path, errors)
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed")
+def test_a_partial_arabic_catalog_is_right_to_left_with_english_for_the_rest(
+        browser: Any, partial_arabic_editor: Running) -> None:
+    assert partial_arabic_editor.notes == "Only this computer can open it. Stop with Ctrl+C.\n"
+    for path, page, errors in _visit(browser, partial_arabic_editor):
+        assert page.get_attribute("html", "lang") == "ar", path
+        assert page.get_attribute("html", "dir") == "rtl", path
+        nav = page.get_by_role("navigation")
+        assert nav.get_by_role("link", name="كل السجلات").is_visible(), path
+        assert nav.get_by_role("link", name="الترجمات").is_visible(), path
+        assert nav.get_by_role("link", name="To check").is_visible(), path  # fuzzy: English
+        # Right to left: the first link of the menu is at the right.
+        first, last = (nav.get_by_role("link").nth(i).bounding_box() for i in (0, 2))
+        assert first is not None and last is not None and first["x"] > last["x"], path
         if path.startswith("/edit"):
             assert page.get_by_role("button", name="Save").count() >= 1, path
         assert axe_violations(page) == [], path

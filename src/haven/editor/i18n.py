@@ -12,6 +12,7 @@ each request's thread with `use()`.
 from __future__ import annotations
 
 import gettext
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,11 +23,13 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from haven.errors import HavenError
 from haven.i18n.catalog import read_babel
 from haven.languages import language
 
 LOCALE = Path(__file__).parent / "locale"
 TEMPLATE = LOCALE / "editor.pot"
+ENV = "HAVEN_EDITOR_LOCALE"
 _FIELD = re.compile(r"\{[^{}]*\}")
 
 
@@ -100,13 +103,30 @@ def catalog_from(tag: str, catalog: Catalog) -> EditorCatalog:
     return found
 
 
-@cache
+def catalog_path(tag: str) -> Path | None:
+    """The catalog of `tag`: in the folder HAVEN_EDITOR_LOCALE names, if set and it has one
+    (for translators trying a catalog before it ships), else Haven's own."""
+    folders = [Path(os.environ[ENV])] if os.environ.get(ENV) else []
+    for folder in [*folders, LOCALE]:
+        path = folder / f"{tag}.po"
+        if path.is_file():
+            return path
+    return None
+
+
 def editor_catalog(tag: str) -> EditorCatalog:
-    """The translations Haven ships for the editor in `tag` (none: English throughout)."""
-    path = LOCALE / f"{tag}.po"
-    if tag == "en" or not path.is_file():
-        return EditorCatalog(tag)
-    return catalog_from(tag, read_babel(path))
+    """The editor's translations into `tag` (none: English throughout)."""
+    path = catalog_path(tag) if tag != "en" else None
+    return _read(tag, path) if path is not None else EditorCatalog(tag)
+
+
+@cache
+def _read(tag: str, path: Path) -> EditorCatalog:
+    try:
+        return catalog_from(tag, read_babel(path))
+    except Exception as exc:  # noqa: BLE001 - Babel raises several kinds for a broken file
+        raise HavenError(f"{path}: this translation of the editor cannot be read ({exc}) — "
+                         f"check it with 'msgfmt --check {path.name}'") from None
 
 
 def shipped_languages() -> list[str]:
