@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -50,6 +50,7 @@ from haven.editor.i18n import EditorCatalog, _, editor_catalog, ngettext, use
 from haven.editor.validation import check
 from haven.errors import HavenError, Problem
 from haven.markdown import render_markdown
+from haven.templating import environment
 
 HOST = "127.0.0.1"
 MAX_BODY = 5_000_000
@@ -125,9 +126,7 @@ class Editor:
     """One change at a time: two tabs saving at once cannot undo each other's work."""
 
     def __post_init__(self) -> None:
-        self.env = Environment(loader=PackageLoader("haven.editor", "templates"),
-                               autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                               extensions=["jinja2.ext.i18n"])
+        self.env = environment("haven.editor", extensions=["jinja2.ext.i18n"])
         self.env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals["_"] = _
         self.catalog = editor_catalog(self.language)
