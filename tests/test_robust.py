@@ -103,3 +103,81 @@ def test_a_language_tag_in_a_service_is_checked_too(make_hub: MakeHub) -> None:
     text = starter_text(ORG).replace("languages: [en, es]", "languages: [en, x-evil]")
     found = problems(make_hub({ORG: text}))
     assert len(found) == 1 and "'x-evil' is a private-use tag" in found[0], found
+
+
+# -- print fonts chosen per character -----------------------------------------------------------
+
+NOTO = Path("/usr/share/fonts/truetype/noto")
+NAMES = "Ayuda 法律援助 مساعدة कानूनी ᚠᛇᚻ ★"
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_letters_the_language_fonts_lack_print_with_a_font_that_has_them(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
+    root = make_hub(with_name(f"Legal Aid {NAMES}"))
+    result = cli.invoke(main, ["build", str(root), "--output", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    flyer = tmp_path / "site" / "pdf" / "en" / "flyer-letter.pdf"
+    from pypdf import PdfReader
+
+    fonts = {str(font.get("/BaseFont")) for page in PdfReader(flyer).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("CJK" in name for name in fonts), fonts
+    assert any("Devanagari" in name for name in fonts), fonts
+    assert any("Runic" in name for name in fonts), fonts
+    assert "法律援助" in pdf_text(flyer)
+
+
+def test_the_fallback_prefers_the_font_a_scripts_own_pages_use() -> None:
+    from haven.print.fonts import fallbacks, font_dirs
+
+    assert fallbacks(["ع", "中"], tuple(font_dirs())) == (["Noto Sans CJK SC",
+                                                          "Noto Naskh Arabic"], [])
+
+
+@pytest.fixture
+def few_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A font folder with Noto Sans and Noto Sans Runic only: no Chinese."""
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansRunic-Regular.ttf"):
+        (folder / name).symlink_to(NOTO / name)
+    monkeypatch.setenv("HAVEN_FONT_PATH", str(folder))
+    return folder
+
+
+def test_a_character_no_installed_font_has_is_reported_at_its_file_and_line(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path, few_fonts: Path) -> None:
+    hub = starter_text("hub.yaml").replace("You are welcome here.", "ᚠᛇᚻ 中 欢迎.")
+    line = next(n for n, t in enumerate(hub.splitlines(), 1) if "中" in t)
+    root = make_hub({"hub.yaml": hub, **with_name("Legal Aid \\u4E2D")})
+    out = tmp_path / "site"
+    result = cli.invoke(main, ["build", str(root), "--output", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and not out.exists()
+    assert "nothing was published" in result.output
+    assert f"hub.yaml:{line}: no installed font has the character '中' (U+4E2D, " \
+           "cjk unified ideograph-4e2d), so the printed pieces cannot show it" in result.output
+    assert f"{ORG}:3: no installed font has the character '中'" in result.output, result.output
+    assert "fonts-noto-core" not in result.output
+    assert "--no-pdf" in result.output
+    result = cli.invoke(main, ["build", str(root), "--output", str(out), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_character_no_font_has_in_a_translation_is_reported_in_the_catalog(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path, few_fonts: Path) -> None:
+    root = hub_with(make_hub, languages="  - es")
+    update(cli, root)
+    po = root / "translations" / "es.po"
+    fill_catalog(po, {"hub:home.intro": ("Bienvenidos 中", "reviewed")}, lang="es")
+    line = next(n for n, t in enumerate(po.read_text().splitlines(), 1) if "中" in t)
+    result = cli.invoke(main, ["build", str(root), "--output", str(tmp_path / "site")])
+    assert result.exit_code == 1, result.output
+    assert f"translations/es.po:{line}: no installed font has the character '中'" \
+        in result.output, result.output
