@@ -478,6 +478,10 @@ FOUND: dict[str, dict[str, Any]] = {
         "translations/es.po", ("translation", "last_checked", "{date[x]} {{")),
     "hub.yaml as a folder": {"kind": "symlink", "files": {}, "links": {"hub.yaml": FOLDER}},
     "topics.yaml as a FIFO": {"kind": "symlink", "files": {}, "links": {"topics.yaml": FIFO}},
+    "translations/es.po as a folder": {"kind": "symlink", "files": {},
+                                       "links": {"translations/es.po": FOLDER}},
+    "translations/es.po a link to the content folder": {
+        "kind": "symlink", "files": {}, "links": {"translations/es.po": "../content"}},
     "Chinese in an English name": _file("directory/example-legal-aid.yaml",
                                         ("script", 0, "法律援助")),
     "an emoji no print font has": _file("topics.yaml", ("script", 1, "😀")),
@@ -499,6 +503,8 @@ def test_broken_content_folders_never_crash_leak_or_inject() -> None:
     @example(FOUND["{date[x]} {{ in a translation"])
     @example(FOUND["hub.yaml as a folder"])
     @example(FOUND["topics.yaml as a FIFO"])
+    @example(FOUND["translations/es.po as a folder"])
+    @example(FOUND["translations/es.po a link to the content folder"])
     @example(FOUND["Chinese in an English name"])
     @example(FOUND["an emoji no print font has"])
     @example(FOUND["a private-use character"])

@@ -181,3 +181,19 @@ def test_a_character_no_font_has_in_a_translation_is_reported_in_the_catalog(
     assert result.exit_code == 1, result.output
     assert f"translations/es.po:{line}: no installed font has the character '中'" \
         in result.output, result.output
+
+
+# -- files that are not files -------------------------------------------------------------------
+
+def test_a_catalog_that_is_a_folder_or_a_link_to_one_is_a_message(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
+    """Found by the long fuzz run: `translations/es.po` as a folder was an IsADirectoryError."""
+    for make in (lambda po: po.mkdir(), lambda po: po.symlink_to("..", target_is_directory=True)):
+        root = make_hub()
+        (root / "translations").mkdir()
+        make(root / "translations" / "es.po")
+        result = cli.invoke(main, ["build", str(root), "--output", str(tmp_path / "site"),
+                                   "--no-pdf"])
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+        assert "translations/es.po: this is not a file" in result.output, result.output

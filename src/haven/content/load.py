@@ -107,7 +107,7 @@ def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawConten
             raw.problems.append(_broken_link(relative(path, root)))
         elif path.is_file():
             found.append(path)
-        elif not path.is_dir():
+        else:  # a pipe, or a folder named like a file (other folders have no such suffix)
             raw.problems.append(_not_a_file(relative(path, root)))
     return found
 

@@ -56,10 +56,17 @@ def read_catalog(path: Path) -> dict[str, Entry]:
     it does not expect (plural forms, a malformed line) goes to Babel, which also explains
     errors. tests/test_catalog.py checks that both readers agree.
     """
+    if not path.is_file():  # a folder or a pipe with a catalog's name: never wait on it
+        raise TranslationError(f"{path.parent.name}/{path.name}: this is not a file — replace it "
+                               "with the translation file itself, or remove it")
     try:
         fast = _read_plain_po(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         fast = None
+    except OSError as exc:
+        raise TranslationError(f"{path.parent.name}/{path.name}: this file cannot be read "
+                               f"({exc.strerror}) — check that it exists and that you may "
+                               "read it") from None
     entries = fast if fast is not None else _read_with_babel(path)
     refuse_unsafe(path, entries)
     return entries
