@@ -197,3 +197,96 @@ def test_a_catalog_that_is_a_folder_or_a_link_to_one_is_a_message(
         assert result.exit_code == 1, result.output
         assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert "translations/es.po: this is not a file" in result.output, result.output
+
+
+# -- very long translations -----------------------------------------------------------------------
+
+def long_import(make_hub: MakeHub, cli: CliRunner, tmp_path: Path, text: str) -> tuple[Path, str]:
+    """Export Spanish from a starter hub, translate one paragraph with `text`, import it."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from po_import import SEGMENT, with_msgstr
+
+    root = make_hub()
+    update(cli, root)
+    export = tmp_path / "es-todo.po"
+    result = cli.invoke(main, ["translate", "export", "es", str(root), "-o", str(export)])
+    assert result.exit_code == 0, result.output
+    export.write_text(with_msgstr(export.read_text(encoding="utf-8"), SEGMENT, text),
+                      encoding="utf-8")
+    result = cli.invoke(main, ["translate", "import", str(export), str(root)])
+    assert "Traceback" not in result.output
+    return root, result.output
+
+
+def test_a_long_translation_without_spaces_is_written_unwrapped_and_reads_back(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
+    from haven.i18n.catalog import read_catalog
+    from tests.test_translate_workflow import msgfmt_check
+
+    text = "家庭权利学校帮助律师免费电话口译语言文件计划紧急联系信息" * 3000  # 84,000 characters
+    root, output = long_import(make_hub, cli, tmp_path, text)
+    po = root / "translations" / "es.po"
+    assert read_catalog(po)["document:welcome:body.0"].text == text, output
+    assert f'msgstr "{text}"' in po.read_text(encoding="utf-8").splitlines()  # one line
+    msgfmt_check(po)
+    result = cli.invoke(main, ["build", str(root), "--output", str(tmp_path / "site"),
+                               "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert text in (tmp_path / "site" / "es" / "welcome" / "index.html").read_text()
+
+
+def test_short_translations_are_still_wrapped_as_babel_does(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
+    text = "Todos los niños tienen derecho a ir a la escuela. " * 20
+    root, output = long_import(make_hub, cli, tmp_path, text.strip())
+    po = (root / "translations" / "es.po").read_text(encoding="utf-8")
+    entry = po[po.index('msgctxt "document:welcome:body.0"'):].split("\n\n")[0]
+    msgstr = entry[entry.index("msgstr "):].splitlines()
+    assert msgstr[0] == 'msgstr ""' and len(msgstr) > 5, output
+    assert all(line.startswith('"') and len(line) <= 100 for line in msgstr[1:]), msgstr
+
+
+def test_a_translation_over_the_limit_is_refused_at_import_and_at_build(
+        make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
+    from haven.i18n.placeholders import MAX_TEXT
+
+    text = "palabra " * (MAX_TEXT // 8 + 1)
+    root, output = long_import(make_hub, cli, tmp_path, text)
+    assert "document:welcome:body.0" in output, output
+    assert f"more than the {MAX_TEXT:,} Haven accepts in one entry" in output, output
+    po = root / "translations" / "es.po"
+    assert "palabra palabra" not in po.read_text(encoding="utf-8")
+    fill_catalog(po, {"document:welcome:body.0": (text, "reviewed")}, lang="es")  # by hand
+    with pytest.raises(HavenError) as caught:
+        build(root, tmp_path / "site", pdf=False)
+    message = caught.value.format_message()
+    assert "translations/es.po:" in message and "document:welcome:body.0" in message, message
+    assert f"more than the {MAX_TEXT:,}" in message
+
+
+def test_long_obsolete_and_fuzzy_entries_are_written_unwrapped_and_read_back(
+        tmp_path: Path) -> None:
+    from babel.messages.catalog import Catalog, Message
+    from babel.messages.pofile import read_po
+
+    from haven.i18n.catalog import header, po_text, read_previous_ids
+    from tests.test_translate_workflow import msgfmt_check
+
+    long = "法律" * 5000
+    catalog = Catalog(locale="es")
+    fuzzy = catalog.add(long, string=long + "es", context="doc:a", flags=["fuzzy"],
+                        previous_id=[long + "old"])
+    catalog.add("short", string="corto", context="doc:b")
+    gone = Message(long + "gone", string=long + "es", context="doc:c")
+    catalog.obsolete[(gone.id, "doc:c")] = gone
+    assert fuzzy is not None
+    po = tmp_path / "es.po"
+    po.write_bytes(header("es").encode() + po_text(catalog))
+    msgfmt_check(po)
+    again = read_po(po.open("rb"))
+    assert again.get(long, context="doc:a").string == long + "es"
+    assert again.get("short", context="doc:b").string == "corto"
+    assert any(m.string == long + "es" for m in again.obsolete.values())
+    assert read_previous_ids(po) == {"doc:a": long + "old"}

@@ -53,7 +53,7 @@ from haven.i18n.catalog import (
 )
 from haven.i18n.checks import check_entry, length_limit
 from haven.i18n.glossary import load_glossary
-from haven.i18n.placeholders import control_problem, segment_problem
+from haven.i18n.placeholders import segment_problem, text_problem
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     catalog_path,
@@ -593,7 +593,7 @@ def import_file(content: Content, path: Path, force: bool = False,
                                    "no such text in the hub any more"))
         elif entry.state is None:
             report.unfinished.append(entry.id)
-        elif (why := control_problem(entry.text) or segment_problem(entry.id, entry.text)):
+        elif (why := text_problem(entry.text) or segment_problem(entry.id, entry.text)):
             report.refused.append((entry.id, f"line {entry.line}: {why}" if entry.line else why))
             failing += 1
         elif current.source != entry.source:

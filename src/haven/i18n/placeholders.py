@@ -106,6 +106,20 @@ _UNPRINTABLE = {
 """Unicode categories no text may hold: unassigned, private use, surrogates."""
 
 
+MAX_TEXT = 1_000_000
+"""The longest text (in characters) one translation may have: the longest page of a hub is
+a few thousand; a million is a mistake (a whole book pasted in), and would be slow to check,
+write and publish in every language."""
+
+
+def text_problem(text: str) -> str | None:
+    """A message when a translation is too long, or holds a character no text may hold."""
+    if len(text) > MAX_TEXT:
+        return (f"the text is {len(text):,} characters long, more than the {MAX_TEXT:,} Haven "
+                "accepts in one entry — translate the text this entry's source holds, no more")
+    return control_problem(text)
+
+
 def control_problem(text: str) -> str | None:
     """A message when `text` holds a control character, or a code point that is unassigned,
     private-use or half a surrogate pair, naming which one."""
