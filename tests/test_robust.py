@@ -290,3 +290,17 @@ def test_long_obsolete_and_fuzzy_entries_are_written_unwrapped_and_read_back(
     assert again.get("short", context="doc:b").string == "corto"
     assert any(m.string == long + "es" for m in again.obsolete.values())
     assert read_previous_ids(po) == {"doc:a": long + "old"}
+
+
+# -- immigration status under other names ---------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["statut-d-immigration", "statut_immigration", "stato_immigrazione",
+                                 "Estatus Migratorio", "ESTATUS-MIGRATORIO", "estátus_migratorio",
+                                 "ｅｓｔａｔｕｓ＿ｍｉｇｒａｔｏｒｉｏ", "immigratiοn_status",
+                                 "immigration.status", "cítízénshíp"])
+def test_more_status_field_names_get_the_status_message(make_hub: MakeHub, key: str) -> None:
+    text = starter_text("hub.yaml").replace("review_every_days: 90",
+                                            f"review_every_days: 90\n{key}: yes")
+    found = problems(make_hub({"hub.yaml": text}))
+    assert len(found) == 1 and "would record immigration or citizenship status" in found[0], \
+        found
