@@ -27,8 +27,8 @@ SEGMENT = "document:welcome:body.0"
 KINDS = ("prose", "cjk", "lines")
 """Spanish-looking prose (words and spaces), Chinese (no spaces), and prose in short lines."""
 CJK = "家庭权利学校帮助律师免费电话口译语言文件计划紧急联系信息"
-WORDS = ("derechos familia escuela ayuda abogado gratuita llamada intérprete idioma "
-         "documentos plan emergencia contacto información").split()
+WORDS = ["derechos", "familia", "escuela", "ayuda", "abogado", "gratuita", "llamada",
+         "intérprete", "idioma", "documentos", "plan", "emergencia", "contacto", "información"]
 
 
 def haven(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:

@@ -423,8 +423,9 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
                 assert "root:x:0:0" not in text, f"leak of /etc/passwd: {path}"
 
 
-LONG = int(os.environ.get("HAVEN_FUZZ_LONG") or 0)
-"""A long randomized run for development (HAVEN_FUZZ_LONG=10000); 0 in CI."""
+LONG = int(os.environ.get("HAVEN_FUZZ_LONG") or os.environ.get("HAVEN_FUZZ_EXAMPLES") or 0)
+"""A long randomized run for development (HAVEN_FUZZ_LONG=10000, or HAVEN_FUZZ_EXAMPLES);
+0 in CI."""
 LONG_SEED = int(os.environ["HAVEN_FUZZ_SEED"]) if os.environ.get("HAVEN_FUZZ_SEED") else None
 NO_PDF = ["--no-pdf"] if os.environ.get("HAVEN_FUZZ_NO_PDF") else []
 """HAVEN_FUZZ_NO_PDF=1 skips printing, to fit more cases of a long run in the time."""

@@ -47,10 +47,10 @@ def test_a_private_use_character_in_a_document_body_is_refused_with_its_line(
     text = starter_text("documents/welcome.md") + "\nA line with \ue000 in it.\n"
     line = text.count("\n")
     found = problems(make_hub({"documents/welcome.md": text}))
-    assert found == [f"documents/welcome.md:{line}: the line contains a private-use character "
-                     "(U+E000) — it means something only on the computer it came from, and "
-                     "prints as an empty box: remove it, or replace it with the ordinary "
-                     "character or word"], found
+    expected = (f"documents/welcome.md:{line}: the line contains a private-use character "
+                "(U+E000) — it means something only on the computer it came from, and prints "
+                "as an empty box: remove it, or replace it with the ordinary character or word")
+    assert found == [expected], found
 
 
 def test_a_private_use_character_in_a_msgstr_is_refused_at_build(

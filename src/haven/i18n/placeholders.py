@@ -98,8 +98,8 @@ _UNPRINTABLE = {
     "Cn": ("a code point Unicode has not assigned (U+{code})",
            "no font has it and readers would see an empty box: remove it, or retype the text"),
     "Co": ("a private-use character (U+{code})",
-           "it means something only on the computer it came from, and prints as an empty box: "
-           "remove it, or replace it with the ordinary character or word"),
+           ("it means something only on the computer it came from, and prints as an empty "
+            "box: remove it, or replace it with the ordinary character or word")),
     "Cs": ("half of a character (a lone surrogate, U+{code})",
            "remove it, or copy the text again from a plain-text source"),
 }
