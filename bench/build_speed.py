@@ -7,7 +7,7 @@ clean build (the output folder removed first) of `haven.build.build(content, out
 inside a fresh Python process, as `haven build` runs: Haven's in-memory caches (Markdown,
 dates, phone numbers, language names) start empty every time, and the time of starting Python
 and importing Haven is reported apart. Compiled templates are kept on disk between builds, as
-Python keeps bytecode (haven.render.cache); one more build with an empty template cache is
+Python keeps bytecode (haven.template_cache); one more build with an empty template cache is
 reported apart. `--in-process` runs all builds in this process
 instead, so that later runs profit from warm caches (as a preview server rebuilding would).
 
@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> None:
             )
 
         if not args.in_process:
-            # Haven keeps its compiled templates on disk between builds (haven.render.cache),
+            # Haven keeps its compiled templates on disk between builds (haven.template_cache),
             # as Python keeps bytecode: a machine's very first build compiles them.
             cold = in_child("build", content, output, cache_home=work / "empty-cache")
             print(f"  first build with an empty template cache: {cold['seconds']:.3f} s, "

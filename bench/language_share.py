@@ -206,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = dict(PAGES)
     content = args.content
     if args.site is None:
-        from haven.build import build, example_content
+        from haven.build import build
+        from haven.example import example_content
 
         content = content or example_content()
         site = Path(tempfile.mkdtemp(prefix="haven-share-")) / "site"

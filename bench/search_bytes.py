@@ -205,7 +205,8 @@ def csp_check(browser: Any, site: Path) -> str:
 
 
 def build_hubs(which: str, tmp: Path, languages: int, organizations: int) -> list[tuple[str, Path, Path]]:
-    from haven.build import build, example_content
+    from haven.build import build
+    from haven.example import example_content
 
     hubs = []
     if which in ("hartford", "both"):
@@ -249,6 +250,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("this benchmark needs Debian's chromium: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    from haven.render.assets import asset_path
+
     version = pagefind_available()
     if not version:
         print("Pagefind is not installed: its column is skipped. To measure it too: "
@@ -266,7 +269,7 @@ def main(argv: list[str] | None = None) -> None:
                         for lang, query, what in queries:
                             m = Measure(name, lang, query, what, "Haven")
                             run_query(browser, origin, site, m, OWN_SEARCH, query, own_part,
-                                      False, [f"{origin}/assets/find.js"])
+                                      False, [f"{origin}/{asset_path('find.js')}"])
                             measures.append(m)
                     if not version:
                         continue

@@ -91,7 +91,22 @@ command -v "$PYTHON" >/dev/null 2>&1 || fail "python3 not found. Install Python 
 install_system_packages "${APT_PACKAGES[@]}"
 
 # 3. virtual environment and Haven itself
+# A .venv made before Haven's distribution was named haven-hub holds the old "haven" and the
+# full "phonenumbers" (phonenumberslite replaces it; both install the same module): remove
+# them first, so that the two never overwrite each other's files.
+remove_old_distributions() {
+  local old=()
+  "$VENV/bin/python" -m pip show haven >/dev/null 2>&1 && old+=(haven)
+  "$VENV/bin/python" -m pip show phonenumbers >/dev/null 2>&1 && old+=(phonenumbers phonenumberslite)
+  rm -rf "$REPO_ROOT/src/haven.egg-info"
+  if [ "${#old[@]}" -gt 0 ]; then
+    say "Removing what earlier versions installed: ${old[*]}"
+    "$VENV/bin/python" -m pip uninstall --disable-pip-version-check --quiet -y "${old[@]}" || true
+  fi
+}
+
 ensure_venv
+remove_old_distributions
 say "Installing Haven into .venv (pip install -e .)"
 "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet -e .
 

@@ -22,9 +22,10 @@ PYTHON="${PYTHON:-python3}"
 #   fonts-liberation           a small font set so headless chromium renders text (Arial metrics)
 #   fonts-noto-core, -cjk      real glyphs for every script (right-to-left screenshots, chooser)
 #   gettext                    msgfmt, to check that generated PO catalogs compile
+#   nginx-light                Debian's nginx, to serve the hub with its _hosting/nginx.conf (test_hosting)
 #   poppler-utils              pdftotext, pdftoppm and pdffonts, to read the printed PDFs back
 #   python3-venv, python3-pip  the virtual environment
-APT_PACKAGES=(chromium fonts-liberation fonts-noto-core fonts-noto-cjk gettext poppler-utils python3-venv python3-pip)
+APT_PACKAGES=(chromium nginx-light fonts-liberation fonts-noto-core fonts-noto-cjk gettext poppler-utils python3-venv python3-pip)
 
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -89,7 +90,22 @@ command -v "$PYTHON" >/dev/null 2>&1 || fail "python3 not found. Install Python 
 
 install_system_packages "${APT_PACKAGES[@]}"
 
+# A .venv made before Haven's distribution was named haven-hub holds the old "haven" and the
+# full "phonenumbers" (phonenumberslite replaces it; both install the same module): remove
+# them first, so that the two never overwrite each other's files.
+remove_old_distributions() {
+  local old=()
+  "$VENV/bin/python" -m pip show haven >/dev/null 2>&1 && old+=(haven)
+  "$VENV/bin/python" -m pip show phonenumbers >/dev/null 2>&1 && old+=(phonenumbers phonenumberslite)
+  rm -rf "$REPO_ROOT/src/haven.egg-info"
+  if [ "${#old[@]}" -gt 0 ]; then
+    say "Removing what earlier versions installed: ${old[*]}"
+    "$VENV/bin/python" -m pip uninstall --disable-pip-version-check --quiet -y "${old[@]}" || true
+  fi
+}
+
 ensure_venv
+remove_old_distributions
 say "Installing Haven with its test extras into .venv (pip install -e '.[test]')"
 # The playwright Python package is installed; its browser download is not used.
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
@@ -108,6 +124,8 @@ else
 fi
 command -v msgfmt >/dev/null 2>&1 \
   || printf '!!! msgfmt is missing: install it with: apt-get install gettext\n' >&2
+[ -x /usr/sbin/nginx ] \
+  || printf '!!! nginx is missing: the hosting tests cannot run. Install it with: apt-get install nginx-light\n' >&2
 
 say "Running the tests: python -m pytest $*"
 rc=0

@@ -1,16 +1,22 @@
-"""Shared fixtures: a starter hub with overrides, a CLI runner, the bundled example."""
+"""Shared fixtures: a starter hub with overrides, a CLI runner, the bundled example, and
+Debian's Chromium with a loopback server for the browser tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 import haven.scaffold
-from haven.build import example_content
+from haven.example import example_content
 
 Overrides = Mapping[str, "str | bytes | None"]
 MakeHub = Callable[..., Path]
@@ -83,3 +89,65 @@ def edit() -> Callable[..., dict[str, str]]:
         return {relative: text}
 
     return make
+
+
+# -- Chromium and local servers -----------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+"""Debian's Chromium, driven by Playwright (no browser download), headless by default."""
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                    reason="Debian's chromium is not installed")
+
+
+@contextmanager
+def chromium(**options: Any) -> Iterator[Any]:
+    """A Chromium browser for one block: `with chromium() as browser: …`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for every test of a module."""
+    with chromium() as instance:
+        yield instance
+
+
+@contextmanager
+def local_server(folder: Path) -> Iterator[str]:
+    """`folder` served by Haven's preview server on a free port of 127.0.0.1; yields the
+    origin (`http://127.0.0.1:PORT`)."""
+    from haven.serve import make_server
+
+    server = make_server(folder, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def hartford_with(languages: list[str], root: Path) -> Path:
+    """A copy of the Hartford content serving only `languages` (keeps browser tests short)."""
+    shutil.copytree(example_content(), root)
+    hub = root / "hub.yaml"
+    text = hub.read_text(encoding="utf-8")
+    block = re.search(r"^languages:\n(?:(?:  .*|#.*)?\n)+", text, re.MULTILINE)
+    assert block is not None
+    hub.write_text(text.replace(block.group(0), f"languages: [{', '.join(languages)}]\n"),
+                   encoding="utf-8")
+    for po in (root / "translations").glob("*.po"):
+        if po.stem not in languages:
+            po.unlink()
+    return root

@@ -6,7 +6,6 @@ axe-core is the npm package, installed by scripts/test.sh into tests/a11y/node_m
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,11 @@ from typing import Any
 import pytest
 
 from haven.build import build
-from haven.serve import make_server
-from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS, hartford_with
+from tests.conftest import hartford_with, local_server, needs_chromium
 
 AXE = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+    needs_chromium,
 ]
 
 LANGUAGES = ["en", "es", "ar", "zh-Hans", "my"]
@@ -42,22 +40,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("a11y")
     site = base / "site"
     build(hartford_with(LANGUAGES, base / "content"), site)
-    server = make_server(site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    with local_server(site) as origin:
+        yield origin
 
 
 def axe_violations(page: Any) -> list[str]:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from haven.build import build, example_content
-from haven.serve import make_server
+from haven.build import build
+from haven.example import example_content
+from tests.conftest import local_server, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+pytestmark = needs_chromium
 
 PAGES = ["", "superintendent-letter/", "know-your-rights/", "help/", "help/legal-help/",
          "help/org/hartford-public-library-the-american-place/", "report/", "resources/"]
@@ -23,26 +20,8 @@ PAGES = ["", "superintendent-letter/", "know-your-rights/", "help/", "help/legal
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("browser") / "site"
     build(example_content(), out, pdf=False)
-    server = make_server(out, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield instance
-        instance.close()
+    with local_server(out) as origin:
+        yield origin
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "ar"])

@@ -193,7 +193,7 @@ def test_a_language_worker_failing_mid_write_leaves_previous_site_intact(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """31 languages: the languages render (and write) in forked workers when the test process
     has a single thread, in-process otherwise; either way a failure publishes nothing."""
-    from haven.build import example_content
+    from haven.example import example_content
 
     out = tmp_path / "site"
     build(example_content(), out, pdf=False)

@@ -58,7 +58,7 @@ def test_bundled_and_example_catalogs_pass_msgfmt_check() -> None:
 
 
 def test_example_catalog_is_in_step_with_the_content(tmp_path: Path) -> None:
-    from haven.build import example_content
+    from haven.example import example_content
 
     hub = tmp_path / "hartford"
     shutil.copytree(example_content(), hub)

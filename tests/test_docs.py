@@ -81,6 +81,11 @@ MODEL_SECTIONS: dict[str, str] = {
     "Verification": "(`verification`)",
     "Phone": "(`phones`)",
     "Schedule": "(`schedules`)",
+    "OrganizationIdentifier": "(`organization_identifiers`)",
+    "Contact": "(`contacts`)",
+    "Accessibility": "(`accessibility`)",
+    "RequiredDocument": "(`required_documents`)",
+    "ServiceArea": "(`service_areas`)",
 }
 
 # Files that hold only one list: their section describes the list's items in a table,
@@ -558,7 +563,7 @@ QUOTED_UI = {
 
 @pytest.mark.parametrize("key", sorted(QUOTED_UI))
 def test_quoted_interface_text_is_current(key: str) -> None:
-    from haven.i18n.ui import UI_STRINGS
+    from haven.ui import UI_STRINGS
 
     assert key in UI_STRINGS, (
         f"the interface string {key!r} no longer exists: update QUOTED_UI and the guide"
@@ -619,8 +624,9 @@ def test_the_broken_page_link_message_is_the_real_one(tmp_path: Path) -> None:
 
 def test_the_cost_example_is_shown_as_the_guide_says(tmp_path: Path) -> None:
     """The mixed-cost example: every option with its amount, and not free."""
+    from haven.content.facets import is_free
     from haven.content.schema import Service
-    from haven.costs import cost_text, is_free
+    from haven.costs import cost_text
 
     section = _section("#### Cost (`cost_options`)")
     snippets = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
@@ -631,7 +637,7 @@ def test_the_cost_example_is_shown_as_the_guide_says(tmp_path: Path) -> None:
 
 
 def test_the_statuses_the_guide_promises_are_the_interface_strings() -> None:
-    from haven.i18n.ui import UI_STRINGS
+    from haven.ui import UI_STRINGS
 
     section = _section("## The verification block")
     assert UI_STRINGS["status_closed"].format(date="30 April 2025") in section

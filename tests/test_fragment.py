@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from haven.cli import main
+from haven.example import example_content
 
 
 class _Collect(HTMLParser):
@@ -39,8 +40,8 @@ def _parse(html: str) -> _Collect:
 
 def test_fragments_are_self_contained_and_translated(tmp_path: Path) -> None:
     out = tmp_path / "fragments"
-    result = CliRunner().invoke(main, ["export", "fragment", "--language", "es",
-                                       "--output", str(out)])
+    result = CliRunner().invoke(main, ["export", "fragment", str(example_content()),
+                                       "--language", "es", "--output", str(out)])
     assert result.exit_code == 0, result.output
     base = "https://hartford.haven.example/"
     for name in ("letter.html", "directory.html"):
@@ -67,7 +68,8 @@ def test_fragments_are_self_contained_and_translated(tmp_path: Path) -> None:
 
 
 def test_fragment_refuses_a_language_the_hub_does_not_serve(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["export", "fragment", "--language", "xx",
+    result = CliRunner().invoke(main, ["export", "fragment", str(example_content()),
+                                       "--language", "xx",
                                        "--output", str(tmp_path / "f")])
     assert result.exit_code == 1 and "does not serve the language 'xx'" in result.output
     assert not (tmp_path / "f").exists()

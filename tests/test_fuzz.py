@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 import haven.scaffold
 from haven.cli import main
-from haven.i18n.ui import UI_STRINGS
+from haven.ui import UI_STRINGS
 
 YAML_FILES = ["hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml",
               "directory/example-legal-aid.yaml"]
@@ -313,10 +313,10 @@ def state(folder: Path, skip: Path) -> dict[str, tuple[int, int]]:
 
 
 DATA_BLOCK = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-OWN_SCRIPT = re.compile(r'<script src="(\.\./)+assets/find\.js" data-index="\.\./search-index\.js" '
+OWN_SCRIPT = re.compile(r'<script src="(\.\./)+assets/find\.[0-9a-f]{8}\.js" data-index="\.\./search-index\.js" '
                         r'defer></script>')
 """The help page's filters and search: the one script file besides the offline one a page may load."""
-OFFLINE_SCRIPT = re.compile(r'<script src="(?:\.\./)*assets/offline\.js" defer[^<>]*></script>')
+OFFLINE_SCRIPT = re.compile(r'<script src="(?:\.\./)*assets/offline\.[0-9a-f]{8}\.js" defer[^<>]*></script>')
 """The hub's own offline script: a file, its words in escaped attributes (no < or > inside)."""
 
 
@@ -328,8 +328,8 @@ class _Tags(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script" and dict(attrs).get("type") == "application/ld+json":
             return
-        if tag == "script" and str(dict(attrs).get("src")).endswith(("/assets/find.js",
-                                                                    "/assets/offline.js")):
+        if tag == "script" and re.search(r"/assets/(find|offline)\.[0-9a-f]{8}\.js$",
+                                                   str(dict(attrs).get("src"))):
             return  # Haven's own files (OWN_SCRIPT and OFFLINE_SCRIPT check the whole element)
         if tag in ("script", "iframe", "svg", "style", "object", "embed", "form"):
             self.problems.append(f"a <{tag}> element")

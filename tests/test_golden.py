@@ -8,7 +8,8 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from haven.build import build, example_content
+from haven.build import build
+from haven.example import example_content
 from tests.golden.regenerate import GOLDEN, selected
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,17 +14,15 @@ import pytest
 from haven.build import build
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.dates import format_long_date
 from haven.errors import ContentError, StrictError
-from haven.i18n.dates import format_long_date
 from haven.i18n.translate import content_segments
-from haven.i18n.ui import UI_STRINGS
 from haven.model import build_model
 from haven.print import localized_views, render_pdfs
-from haven.serve import make_server
-from tests.conftest import STARTER, MakeHub
+from haven.ui import UI_STRINGS
+from tests.conftest import STARTER, MakeHub, chromium, local_server
 from tests.test_directory import needs_chromium, search
 from tests.test_print import pdftotext, squeeze
-from tests.test_privacy import CHROMIUM, CHROMIUM_ARGS
 
 Edit = Callable[..., dict[str, str]]
 
@@ -293,28 +290,13 @@ def test_the_search_index_holds_each_services_topic_search_words(search_site: Pa
 
 @needs_chromium
 def test_arabic_and_chinese_searches_for_a_lawyer_find_the_legal_help(search_site: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    server = make_server(search_site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{server.server_port}"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                for tag, query in (("ar", "محامي"), ("zh-Hans", "律师"), ("ar", "lawyer"), ("en", "attorney")):
-                    page.goto(f"{origin}/{tag}/help/")
-                    found = search(page, query)
-                    orgs = [link for link in found if "/org/" in link]
-                    assert orgs == ["../help/org/example-legal-aid/"], \
-                        (tag, query, found)
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(search_site) as origin, chromium() as browser:
+        page = browser.new_page()
+        for tag, query in (("ar", "محامي"), ("zh-Hans", "律师"), ("ar", "lawyer"), ("en", "attorney")):
+            page.goto(f"{origin}/{tag}/help/")
+            found = search(page, query)
+            orgs = [link for link in found if "/org/" in link]
+            assert orgs == ["../help/org/example-legal-aid/"], (tag, query, found)
 
 
 # -- 6. the letter: the district's own text, or labelled as a translation of it -------------------

@@ -13,7 +13,6 @@ import html
 import io
 import os
 import re
-import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -29,12 +28,12 @@ from haven.content.validate import validate
 from haven.errors import ContentError, HavenError
 from haven.i18n.catalog import read_catalog
 from haven.i18n.exchange import import_file
-from haven.i18n.placeholders import fill, problem, segment_problem
 from haven.opendata.export import export_hsds
 from haven.opendata.importer import import_hsds
+from haven.placeholders import fill, problem, segment_problem
 from haven.privacy.headers import PAGE_POLICY
-from haven.serve import make_server
-from tests.conftest import MakeHub, starter_text
+from haven.render.assets import asset_path
+from tests.conftest import MakeHub, chromium, local_server, starter_text
 from tests.test_translate_workflow import content_of, hub_with, update
 from tests.test_translate_workflow import fill as fill_catalog
 
@@ -392,55 +391,45 @@ def test_staff_pages_carry_the_policy_and_referrer_of_public_pages(
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
 def test_chromium_runs_no_inline_script_on_a_staff_page_and_applies_its_styles(
         built_site: Path, make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     standalone = tmp_path / "status.html"
     cli.invoke(main, ["translate", "status", str(make_hub()), "--html", str(standalone)])
     for path in [*sorted((built_site / "_staff").glob("*.html")), standalone]:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("</body>", "<script>document.title = 'INJECTED';</script>"
                                      "</body>"), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        try:
-            for path in [*sorted((built_site / "_staff").glob("*.html")), standalone]:
-                page = browser.new_page()
-                messages: list[str] = []
-                page.on("console", lambda m, seen=messages: seen.append(m.text))
-                page.goto(path.as_uri())
-                assert page.title() != "INJECTED", path
-                assert any("Content Security Policy" in m and "script" in m
-                           for m in messages), (path, messages)
-                assert not [m for m in messages if "style" in m.lower()], (path, messages)
-                body = page.evaluate("getComputedStyle(document.body).fontFamily")
-                assert body and body != "\"Times New Roman\"", (path, body)
-                page.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for path in [*sorted((built_site / "_staff").glob("*.html")), standalone]:
+            page = browser.new_page()
+            messages: list[str] = []
+            page.on("console", lambda m, seen=messages: seen.append(m.text))
+            page.goto(path.as_uri())
+            assert page.title() != "INJECTED", path
+            assert any("Content Security Policy" in m and "script" in m
+                       for m in messages), (path, messages)
+            assert not [m for m in messages if "style" in m.lower()], (path, messages)
+            body = page.evaluate("getComputedStyle(document.body).fontFamily")
+            assert body and body != "\"Times New Roman\"", (path, body)
+            page.close()
 
 
 def test_the_nginx_snippet_denies_staff_pages_and_dot_files(built_site: Path) -> None:
     nginx = (built_site / "_hosting" / "nginx.conf").read_text(encoding="utf-8")
-    assert "location ^~ /_staff/ { return 404; }" in nginx
-    rule = re.search(r"^location ~ (\S+) \{ return 404; \}$", nginx, re.MULTILINE)
-    assert rule is not None
-    pattern = re.compile(rule.group(1))
-    for denied in ["/.haven-build", "/es/.hidden", "/.git/config"]:
-        assert pattern.search(denied), denied
-    for served in ["/es/", "/es/help/index.html", "/assets/haven.css", "/sw.js",
-                   "/.well-known/acme-challenge/token"]:
-        assert not pattern.search(served), served
+    rules = re.findall(r'^    location ~ "([^"]+)" \{ return 404; \}$', nginx, re.MULTILINE)
+    assert len(rules) == 2
+    patterns = [re.compile(rule) for rule in rules]
+    for denied in ["/.haven-build", "/es/.hidden", "/.git/config", "/_staff/", "/_staff/x.html",
+                   "/_hosting/nginx.conf", "/_headers", "/_redirects"]:
+        assert any(p.search(denied) for p in patterns), denied
+    for served in ["/es/", "/es/help/index.html", f"/{asset_path('haven.css')}", "/sw.js",
+                   "/.well-known/acme-challenge/token", "/es/_staff/"]:
+        assert not any(p.search(served) for p in patterns), served
     assert nginx.count("{") == nginx.count("}")
 
 
 def test_the_preview_server_lists_no_folder_and_serves_no_dot_file(built_site: Path) -> None:
     (built_site / ".secret").write_text("build state", encoding="utf-8")
     (built_site / "es" / ".hidden").write_text("x", encoding="utf-8")
-    server = make_server(built_site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with local_server(built_site) as origin:
         def status(path: str) -> int:
             try:
                 with urllib.request.urlopen(origin + path) as response:
@@ -448,17 +437,13 @@ def test_the_preview_server_lists_no_folder_and_serves_no_dot_file(built_site: P
             except urllib.error.HTTPError as exc:
                 return exc.code
         assert status("/es/") == 200
-        assert status("/assets/haven.css") == 200
+        assert status(f"/{asset_path('haven.css')}") == 200
         assert status("/assets/") == 404  # a folder without index.html
         assert status("/_staff/") == 404
         assert status("/_staff/translations.html") == 200  # the preview is for staff
         for path in ["/.secret", "/%2Esecret", "/es/.hidden", "/es/%2ehidden", "/./.secret"]:
             assert status(path) == 404, path
         assert status("/es/%00") == 400
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # -- robustness: a clear message, never a traceback ----------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from importlib import resources
@@ -16,14 +15,14 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from haven.build import build, example_content
+from haven.build import build
 from haven.content.load import load
 from haven.content.validate import validate
 from haven.errors import ContentError
-from haven.i18n.languages import language
-from haven.i18n.ui import UI_STRINGS
-from haven.serve import make_server
-from tests.conftest import MakeHub
+from haven.example import example_content
+from haven.languages import language
+from haven.ui import UI_STRINGS
+from tests.conftest import MakeHub, chromium, local_server, needs_chromium
 
 RTL = {"ar", "prs", "ps", "fa", "ur"}
 SOURCE_PAGE_FIRST = ["en", "es", "zh-Hans", "zh-Hant", "ht", "pt", "ar", "prs", "ps", "so", "sw",
@@ -247,7 +246,7 @@ def test_bundled_catalogs_are_complete_current_and_marked_unreviewed() -> None:
         assert f'"Language: {tag}\\n"' in path.read_text(encoding="utf-8")
         messages = {m.context: m for m in catalog if m.id}
         assert set(messages) == {f"ui:{key}" for key in UI_STRINGS}, (
-            f"{path.name} is out of step with i18n/ui.py: add the new interface strings to it")
+            f"{path.name} is out of step with ui.py: add the new interface strings to it")
         translated = 0
         for key, english in UI_STRINGS.items():
             message = messages[f"ui:{key}"]
@@ -295,47 +294,31 @@ def test_pages_use_the_bundled_strings_and_say_so(site: Path) -> None:
 
 # -- the chooser on a 320 px phone, in Debian's Chromium -----------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    server = make_server(site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with local_server(site) as origin:
+        yield origin
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+@needs_chromium
 def test_chooser_is_usable_on_a_320px_phone(base_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 320, "height": 640})
-            page.goto(f"{base_url}/")
-            page.screenshot(path=str(tmp_path / "chooser-320.png"), full_page=True)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"the chooser scrolls sideways by {overflow}px at 320px"
-            boxes = page.evaluate(
-                "[...document.querySelectorAll('.chooser > li')].map(li => {"
-                " const r = li.getBoundingClientRect(); const t = li.querySelector('a') || li;"
-                " const s = t.getBoundingClientRect();"
-                " return {lang: t.getAttribute('lang'), left: r.left, right: r.right, h: s.height,"
-                " link: t !== li, font: parseFloat(getComputedStyle(t.querySelector('.endonym')).fontSize)}; })")
-            assert len(boxes) >= 80
-            for box in boxes:
-                assert box["left"] >= 0 and box["right"] <= 320, box
-                assert box["font"] >= 16, box
-            links = [b for b in boxes if b["link"]]
-            assert len(links) >= 25 and all(b["h"] >= 44 for b in links), "links are 44px touch targets"
-            assert (tmp_path / "chooser-320.png").stat().st_size > 10_000
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 320, "height": 640})
+        page.goto(f"{base_url}/")
+        page.screenshot(path=str(tmp_path / "chooser-320.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the chooser scrolls sideways by {overflow}px at 320px"
+        boxes = page.evaluate(
+            "[...document.querySelectorAll('.chooser > li')].map(li => {"
+            " const r = li.getBoundingClientRect(); const t = li.querySelector('a') || li;"
+            " const s = t.getBoundingClientRect();"
+            " return {lang: t.getAttribute('lang'), left: r.left, right: r.right, h: s.height,"
+            " link: t !== li, font: parseFloat(getComputedStyle(t.querySelector('.endonym')).fontSize)}; })")
+        assert len(boxes) >= 80
+        for box in boxes:
+            assert box["left"] >= 0 and box["right"] <= 320, box
+            assert box["font"] >= 16, box
+        links = [b for b in boxes if b["link"]]
+        assert len(links) >= 25 and all(b["h"] >= 44 for b in links), "links are 44px touch targets"
+        assert (tmp_path / "chooser-320.png").stat().st_size > 10_000

@@ -22,7 +22,7 @@ from haven.outreach.messages import (
     outreach_rows,
     spoken_number,
 )
-from haven.outreach.sms import GSM7_BASIC, GSM7_EXTENSION, analyze, split_segments
+from haven.sms import GSM7_BASIC, GSM7_EXTENSION, analyze, split_segments
 
 MakeHub = Callable[..., Path]
 
@@ -127,7 +127,7 @@ def test_phone_numbers_are_read_digit_by_digit_in_groups(number: str, spoken: st
 
 @pytest.fixture(scope="module")
 def hartford() -> Content:
-    from haven.build import example_content
+    from haven.example import example_content
 
     return validate(load(example_content()))
 
@@ -281,11 +281,11 @@ def test_markdown_to_text() -> None:
 
 
 def test_the_command_writes_one_csv_per_channel(cli: CliRunner, tmp_path: Path,
-                                                hartford: Content) -> None:
+                                                hartford: Content, example_dir: Path) -> None:
     served = [entry.tag for entry in hartford.hub.languages]
     assert len(served) >= 16
     out = tmp_path / "outreach"
-    result = cli.invoke(main, ["outreach", "--output", str(out)])
+    result = cli.invoke(main, ["outreach", str(example_dir), "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["email.csv", "sms.csv", "voice.csv"]
     for channel in ("sms", "email", "voice"):
@@ -299,7 +299,7 @@ def test_the_command_writes_one_csv_per_channel(cli: CliRunner, tmp_path: Path,
                for row in sms)
     assert "Outreach messages written to" in result.output
     assert "ksw (S'gaw" in result.output and "not yet translated" in result.output
-    result = cli.invoke(main, ["outreach", "--output", str(out)])  # again: replaced whole
+    result = cli.invoke(main, ["outreach", str(example_dir), "--output", str(out)])  # again: replaced whole
     assert result.exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["email.csv", "sms.csv", "voice.csv"]
 
@@ -314,15 +314,17 @@ def test_a_broken_content_folder_gives_no_traceback(make_hub: MakeHub, cli: CliR
     assert not (tmp_path / "o").exists()
 
 
-def test_an_output_that_is_a_file_gives_a_clear_error(cli: CliRunner, tmp_path: Path) -> None:
+def test_an_output_that_is_a_file_gives_a_clear_error(cli: CliRunner, tmp_path: Path,
+                                                       example_dir: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("not a folder")
-    result = cli.invoke(main, ["outreach", "--output", str(target)])
+    result = cli.invoke(main, ["outreach", str(example_dir), "--output", str(target)])
     assert result.exit_code == 2
     assert "is a file" in result.output and "Traceback" not in result.output
     assert target.read_text() == "not a folder"
     (tmp_path / "folder" / "sms.csv").mkdir(parents=True)  # a folder where a file goes
-    result = cli.invoke(main, ["outreach", "--output", str(tmp_path / "folder")])
+    result = cli.invoke(main, ["outreach", str(example_dir), "--output",
+                               str(tmp_path / "folder")])
     assert result.exit_code == 1
     assert "choose another folder with --output" in result.output
     assert "Traceback" not in result.output

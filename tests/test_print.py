@@ -23,10 +23,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 import haven.scaffold
-from haven.build import example_content
 from haven.cli import main
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.example import example_content
 from haven.i18n.translate import content_segments
 from haven.model import Site, build_model
 from haven.print import FontError, localized_views, render_pdfs
@@ -309,7 +309,7 @@ def test_command_reports_a_missing_font_without_a_traceback(
 
 def test_hartford_prints_in_every_language(tmp_path: Path, cli: CliRunner) -> None:
     started = time.monotonic()
-    result = cli.invoke(main, ["print", "--output", str(tmp_path / "print")])
+    result = cli.invoke(main, ["print", str(example_content()), "--output", str(tmp_path / "print")])
     assert result.exit_code == 0, result.output
     site = build_model(validate(load(example_content())))
     for lang in site.languages:

@@ -250,7 +250,7 @@ def test_short_translations_are_still_wrapped_as_babel_does(
 
 def test_a_translation_over_the_limit_is_refused_at_import_and_at_build(
         make_hub: MakeHub, cli: CliRunner, tmp_path: Path) -> None:
-    from haven.i18n.placeholders import MAX_TEXT
+    from haven.placeholders import MAX_TEXT
 
     text = "palabra " * (MAX_TEXT // 8 + 1)
     root, output = long_import(make_hub, cli, tmp_path, text)

@@ -8,8 +8,6 @@ left-to-right inside it. The stylesheet uses only logical properties.
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from importlib import resources
 from itertools import pairwise
@@ -18,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from haven.build import build, example_content
-from haven.serve import make_server
+from haven.build import build
+from haven.example import example_content
+from tests.conftest import local_server, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 RTL = ["ar", "prs", "ps", "fa", "ur"]
 PHYSICAL = re.compile(
     r"(?<![\w-])(?:margin|padding|border)-(?:left|right)\b|(?<![\w-])(?:left|right)\s*:"
@@ -34,32 +32,15 @@ def test_stylesheet_uses_logical_properties_only() -> None:
     assert "margin-inline" in css and "inset-inline-start" in css
 
 
-browser_only = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+browser_only = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("rtl") / "site"
     build(example_content(), out, pdf=False)
-    server = make_server(out, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
+    with local_server(out) as origin:
+        yield origin
 
 
 # Measures one page: where the h1's text sits in main's content box, the navigation items, the

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from haven.build import build, example_content
+from haven.build import build
 from haven.content.load import load
 from haven.content.validate import validate
+from haven.example import example_content
 from haven.i18n.catalog import _write, read_catalog
 from haven.i18n.translate import localize
 from haven.model import build_model

@@ -1,4 +1,4 @@
-"""Compiled templates are kept between builds (haven.render.cache); a cache that is missing,
+"""Compiled templates are kept between builds (haven.template_cache); a cache that is missing,
 unwritable or damaged never changes what is built."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from haven.build import example_content
+from haven.example import example_content
 
 BUILD = ("import sys; from pathlib import Path; from haven.build import build; "
          "build(Path(sys.argv[1]), Path(sys.argv[2]), pdf=False)")

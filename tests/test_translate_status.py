@@ -58,6 +58,6 @@ def test_status_names_each_page_once_and_fits_80_columns(example_dir: Path,
 
 
 def _short(label: str) -> str:
-    from haven.i18n.commands import fit
+    from haven.cli.commands.translate import fit
 
     return fit(label, 40)

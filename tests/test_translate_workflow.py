@@ -36,7 +36,7 @@ from haven.i18n.status import (
     status_matrix,
 )
 from haven.i18n.translate import content_segments
-from haven.i18n.ui import UI_STRINGS
+from haven.ui import UI_STRINGS
 from tests.conftest import MakeHub
 
 needs_msgfmt = pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed")
@@ -480,9 +480,9 @@ def test_a_localized_record_is_the_copy_pydantic_would_make() -> None:
     """segments._updated stands in for model_copy(update=…) when views are made."""
     from pydantic import BaseModel
 
-    from haven.build import example_content
     from haven.content.load import load
     from haven.content.validate import validate
+    from haven.example import example_content
     from haven.i18n.segments import _updated
 
     content = validate(load(example_content()))

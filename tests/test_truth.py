@@ -298,8 +298,7 @@ def test_mixed_cost_is_shown_in_full_and_is_not_free(second: tuple[Path, Path]) 
 
 
 def test_free_only_when_every_option_is_free(second: tuple[Path, Path]) -> None:
-    from haven.costs import is_free
-    from haven.model import directory_facets
+    from haven.content.facets import directory_facets, is_free
 
     content = validate(load(second[0]))
     services = {s.id: s for o in content.organizations for s in o.services}

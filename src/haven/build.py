@@ -15,12 +15,12 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
+from haven.hosting import hosting_files
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import as_problems, check_hub, summary
 from haven.i18n.segments import Segment
@@ -47,9 +47,9 @@ from haven.outreach.messages import (
     render_outreach_html,
 )
 from haven.print.render import render_pdfs
-from haven.privacy import security_files
+from haven.render.assets import asset_files
 from haven.render.directory import SCRIPT_PATH, find_script
-from haven.render.site import CSS_PATH, Renderer
+from haven.render.site import CSS_PATH, NOT_FOUND, Renderer
 
 PAGE_BUDGET = 14 * 1024
 """Bytes a page may weigh gzip-compressed, its stylesheet included: the first TCP round trip."""
@@ -73,11 +73,6 @@ class BuildReport:
     @property
     def total_pages(self) -> int:
         return sum(self.pages.values()) + 1
-
-
-def example_content() -> Path:
-    """The bundled Hartford hub."""
-    return Path(str(resources.files("haven") / "examples" / "hartford"))
 
 
 def build(content_dir: Path, output: Path, progress: Progress | None = None,
@@ -109,7 +104,7 @@ def check_translations(content: Content, strict: bool = False) -> list[Problem]:
     """`haven translate check` on every catalog, as warnings: one per language and file
     (a count of each kind of problem), or every problem with its line under `strict`."""
     findings, problems = check_hub(content)
-    return problems + (as_problems(findings) if strict else summary(findings))
+    return problems + (as_problems(findings) if strict else summary(findings, content.root))
 
 
 @contextmanager
@@ -191,8 +186,8 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     the previous build's folder, which may not exist yet) go straight into `stage`.
     """
     renderer = Renderer(site)
-    files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script()}
-    files.update(security_files(site.content))  # _headers and an nginx snippet for hosts
+    files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script(), **asset_files("icon.svg")}
+    files.update(hosting_files(site))  # _headers, nginx and IIS files, robots.txt, favicon …
     sizes: dict[str, int] = {}
     digests: dict[str, str] = {}
     compressed: dict[str, int] = {}
@@ -219,7 +214,7 @@ def render(site: Site, translations: list[Translation], stage: Staging,
     files[STAFF_TRANSLATIONS] = render_status_html(matrix, stylesheet="staff.css").encode()
     files[STAFF_CSS] = staff_css()
     files[STAFF_OUTREACH] = render_outreach_html(site.content, messages).encode()
-    files.update(offline_files(site, files, digests))  # the offline worker, each language's manifest
+    files.update(offline_files(site, files, digests, sizes))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
     return Rendered(files, sizes, stage.path, compressed)
 
@@ -338,7 +333,8 @@ def summarize(site: Site, rendered: Rendered, output: Path,
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
     sizes = rendered.sizes
     pages = {lang.tag: 0 for lang in site.languages}
-    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")]
+    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")
+            and name.rpartition("/")[2] != NOT_FOUND]
     for name in html:
         tag = name.partition("/")[0]
         if tag in pages:

@@ -1,7 +1,7 @@
 """What a service costs, as every output shows it.
 
-A service is free only when it lists cost options and every one of them is free (`amount:
-0`): "$25 for adults, free for children" is not free. Each option is shown with its amount
+Whether a service is free is decided with the directory's filters (`content.facets.is_free`):
+only when it lists cost options and every one of them is free. Each option is shown with its amount
 in its currency, formatted by Babel (CLDR) for the reader's language, and its own words.
 A service with no cost information says nothing about cost, or "Ask about cost."
 """
@@ -13,12 +13,6 @@ from functools import lru_cache
 from babel.numbers import format_currency
 
 from haven.content.schema import CostOption, Service
-
-
-def is_free(service: Service) -> bool:
-    """Whether the service is free of charge: it has cost options and every one is free."""
-    return bool(service.cost_options) and all(
-        option.amount == 0 for option in service.cost_options)
 
 
 @lru_cache(maxsize=1024)

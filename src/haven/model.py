@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from haven.content.schema import (
-    Accreditation,
-    Location,
-    Organization,
-    Phone,
-    Service,
-    Status,
-    Verification,
-)
+from haven.content.facets import FACET_KINDS, Facet, directory_facets
+from haven.content.schema import Organization
 from haven.content.validate import Content
-from haven.costs import is_free
-from haven.i18n.languages import Language, language
+from haven.languages import Language, language
 
 NAV_KINDS = ("home", "document", "help", "report", "resources")
 
-FACET_KINDS = ("topic", "language", "free", "accreditation", "audience", "town")
-"""The directory's filters, in the order the help page shows them."""
-
-RESULTS_PER_PAGE = 40
-"""Organizations on one page of a filter: a page stays well within the 14 KB budget."""
 
 
 @dataclass(frozen=True)
@@ -42,39 +25,6 @@ class Page:
     part: int = 1
     """For a long list split over several pages: which one this is (1, 2 …) of `parts`."""
     parts: int = 1
-
-
-@dataclass(frozen=True)
-class Facet:
-    """One value of one filter of the directory, and what it selects.
-
-    Computed once per site, from the content alone: every language shows the same
-    organizations under the same filter.
-    """
-
-    kind: str
-    """One of FACET_KINDS."""
-    value: str
-    """A topic id, a language tag, "" (free), an accreditation, an audience id, or a town's name."""
-    path: str
-    """Its first page, inside a language's folder: 'help/language/es/'."""
-    results: tuple[tuple[str, tuple[str, ...]], ...]
-    """(organization id, ids of the organization's services it selects), in directory order."""
-    number: int
-    """Its position among all facets: the token that the help page's script filters on."""
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.value}"
-
-    @property
-    def parts(self) -> int:
-        return max(1, -(-len(self.results) // RESULTS_PER_PAGE))
-
-    def part(self, number: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """The results shown on page `number` (1, 2 …)."""
-        start = (number - 1) * RESULTS_PER_PAGE
-        return self.results[start:start + RESULTS_PER_PAGE]
 
 
 @dataclass
@@ -160,130 +110,3 @@ def build_model(content: Content) -> Site:
                 service_facets.setdefault(ident, []).append(facet.number)
     return Site(content, languages, source, pages, facets,
                 {k: tuple(v) for k, v in service_facets.items()})
-
-
-# -- the directory's filters ------------------------------------------------------------------
-
-def directory_facets(content: Content) -> dict[str, Facet]:
-    """Every filter value that selects at least one service, by key, in the help page's order.
-
-    A service belongs to a town through its locations (the organization's, when it names
-    none), and only through those whose address is public: a confidential location never
-    places anyone in a town.
-    """
-    hub = content.hub
-    orgs = content.organizations
-    served = [entry.tag for entry in hub.languages]
-    spoken = {tag for org in orgs for s in org.services for tag in s.languages}
-    tags = [t for t in served if t in spoken] + sorted(spoken - set(served))
-    slugs = _slugs(sorted(_towns(orgs), key=lambda name: (name.casefold(), name)))
-
-    wanted: list[tuple[str, str, str, Callable[[Organization, Service], bool]]] = []
-    wanted += [("topic", t.id, f"help/{t.id}/", _has("topics", t.id)) for t in content.topics]
-    wanted += [("language", tag, f"help/language/{tag}/", _has("languages", tag)) for tag in tags]
-    wanted.append(("free", "", "help/free/", lambda _, s: is_free(s)))
-    wanted += [("accreditation", a.value, f"help/accreditation/{a.value}/",
-                _has("accreditations", a)) for a in Accreditation]
-    wanted += [("audience", a.id, f"help/audience/{a.id}/", _has("audiences", a.id))
-               for a in content.audiences]
-    wanted += [("town", name, f"help/town/{slug}/", _in_town(name)) for name, slug in slugs.items()]
-
-    facets: dict[str, Facet] = {}
-    for kind, value, path, selects in wanted:
-        results = tuple(
-            (org.id, ids) for org in orgs
-            if (ids := tuple(s.id for s in org.services
-                             if not service_closed(org, s) and selects(org, s)))
-        )
-        if results:
-            facet = Facet(kind, value, path, results, len(facets))
-            facets[facet.key] = facet
-    return facets
-
-
-def _has(attribute: str, value: object) -> Callable[[Organization, Service], bool]:
-    return lambda _, service: value in getattr(service, attribute)
-
-
-
-
-def is_closed(verification: Verification | None) -> bool:
-    """Whether a record's verification says it is closed."""
-    return verification is not None and verification.status is Status.CLOSED
-
-
-def service_closed(org: Organization, service: Service) -> bool:
-    """A service is closed when it is, or its organization is."""
-    return is_closed(org.verification) or is_closed(service.verification)
-
-
-def location_closed(org: Organization, location: Location) -> bool:
-    """A location is closed when it is, or its organization is."""
-    return is_closed(org.verification) or is_closed(location.verification)
-
-
-def open_phones(org: Organization, *, voice_only: bool = False) -> list[Phone]:
-    """The phones of `org` that families can call: none of a closed organization, location
-    or service."""
-    if is_closed(org.verification):
-        return []
-    def keep(p: Phone) -> bool:
-        return not voice_only or p.type == "voice"
-    phones = [p for p in org.phones if keep(p)]
-    phones += [p for s in org.services if not is_closed(s.verification) for p in s.phones
-               if keep(p)]
-    phones += [p for loc in org.locations if not is_closed(loc.verification)
-               for p in loc.phones if keep(p)]
-    return phones
-
-
-def public_towns(org: Organization, service: Service | None = None) -> list[str]:
-    """The towns of the public addresses where `org` (or one of its services) is found.
-
-    A confidential location is left out: its town could help someone find the address.
-    """
-    wanted = set(service.locations) if service is not None and service.locations else None
-    found: dict[str, None] = {}
-    for loc in org.locations:
-        if (loc.confidential or loc.address is None or is_closed(loc.verification)
-                or (wanted is not None and loc.id not in wanted)):
-            continue
-        name = " ".join(loc.address.city.split())
-        if name:
-            found.setdefault(name, None)
-    return list(found)
-
-
-def _towns(orgs: Iterable[Organization]) -> list[str]:
-    """Every town with a public address, spelled as first written (Hartford = HARTFORD)."""
-    towns: dict[str, str] = {}
-    for org in orgs:
-        for service in org.services:
-            for name in public_towns(org, service):
-                towns.setdefault(name.casefold(), name)
-    return list(towns.values())
-
-
-def _in_town(name: str) -> Callable[[Organization, Service], bool]:
-    folded = name.casefold()
-    return lambda org, s: any(t.casefold() == folded for t in public_towns(org, s))
-
-
-MAX_SLUG = 60
-
-
-def _slugs(names: Iterable[str]) -> dict[str, str]:
-    """A folder name for each town: ASCII when it can be, unique, the same from build to build."""
-    slugs: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-        if len(slug) > MAX_SLUG:  # a folder name has at most 255 bytes
-            slug = slug[:MAX_SLUG].rstrip("-")
-            slug = slug + "-" + hashlib.sha1(name.encode()).hexdigest()[:8]
-        if not slug or slug in used:
-            slug = (slug + "-" if slug else "town-") + hashlib.sha1(name.encode()).hexdigest()[:8]
-        used.add(slug)
-        slugs[name] = slug
-    return slugs

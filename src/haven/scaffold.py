@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from haven.errors import HavenError
+from haven.guides import guide
 
 
 def create(folder: Path) -> list[Path]:
@@ -26,6 +27,9 @@ def create(folder: Path) -> list[Path]:
                 stack.append((item, target / item.name))
             elif not item.name.startswith("."):
                 path = target / item.name
-                path.write_bytes(item.read_bytes())
+                data = item.read_bytes()
+                if item.name == "hub.yaml":  # the guide as installed on this computer
+                    data = data.replace(b"{authoring_guide}", str(guide()).encode())
+                path.write_bytes(data)
                 written.append(path)
     return written

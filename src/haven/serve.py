@@ -49,10 +49,18 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-def snapshot(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and modification times of every file under `root`."""
+def snapshot(root: Path, skip: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of every file under `root`, but those under
+    `skip` (the site, built beside hub.yaml by default) and dot-folders (a build's staging,
+    the link cache): a rebuild must not trigger the next one."""
+    skipped = skip.absolute() if skip is not None else None
     entries = []
     for path in sorted(root.rglob("*")):
+        inside = path.relative_to(root).parts[:-1]
+        if any(part.startswith(".") for part in inside):
+            continue
+        if skipped is not None and path.absolute().is_relative_to(skipped):
+            continue
         if path.is_file():
             stat = path.stat()
             entries.append((str(path), stat.st_size, stat.st_mtime_ns))
@@ -71,10 +79,11 @@ def rebuild(content: Path, output: Path, console: Console) -> BuildReport | None
 
 
 def watch(content: Path, on_change: Callable[[], None], stop: threading.Event,
-          seen: tuple[tuple[str, int, int], ...], interval: float = 0.5) -> None:
+          seen: tuple[tuple[str, int, int], ...], interval: float = 0.5,
+          skip: Path | None = None) -> None:
     """Call `on_change` whenever a file under `content` differs from the snapshot `seen`."""
     while not stop.wait(interval):
-        now = snapshot(content)
+        now = snapshot(content, skip)
         if now != seen:
             seen = now
             on_change()
@@ -87,13 +96,13 @@ def make_server(output: Path, port: int) -> ThreadingHTTPServer:
 
 def serve(content: Path, output: Path, port: int, console: Console) -> None:
     """Build, serve on 127.0.0.1:`port`, and rebuild on change until Ctrl+C."""
-    seen = snapshot(content)  # before building, so that an edit made meanwhile is rebuilt too
+    seen = snapshot(content, output)  # before building, so that an edit made meanwhile is rebuilt too
     rebuild(content, output, console)
     server = make_server(output, port)
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch, args=(content, lambda: rebuild(content, output, console), stop, seen),
-        daemon=True,
+        kwargs={"skip": output}, daemon=True,
     )
     watcher.start()
     console.print(f"Previewing on http://{HOST}:{server.server_port}/ — only this computer can "

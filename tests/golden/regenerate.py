@@ -29,7 +29,8 @@ def selected(site: Path) -> dict[str, bytes]:
 
 def main() -> int:
     sys.path.insert(0, str(HERE.parent.parent / "src"))
-    from haven.build import build, example_content
+    from haven.build import build
+    from haven.example import example_content
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"

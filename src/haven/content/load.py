@@ -18,7 +18,7 @@ from haven.content.source import (
     parse_yaml,
 )
 from haven.errors import Problem, relative
-from haven.i18n.placeholders import bad_character
+from haven.placeholders import bad_character
 
 SINGLE_FILES = ("hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml")
 DOCUMENTS_DIR = "documents"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -26,9 +27,9 @@ from pydantic import (
     model_validator,
 )
 
-from haven.i18n.dates import check_pattern
-from haven.i18n.languages import Language, language
-from haven.i18n.placeholders import OUTREACH, problem
+from haven.dates import check_pattern
+from haven.languages import Language, language
+from haven.placeholders import OUTREACH, problem
 
 
 class Translatable:
@@ -192,7 +193,7 @@ class Record(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True,
-        allow_inf_nan=False,
+        allow_inf_nan=False, use_attribute_docstrings=True,
     )
 
 
@@ -245,6 +246,8 @@ class Verification(Record):
     """When, by whom and with what result an item was last checked."""
 
     status: Status
+    """How the item stands today: `current`, `moved`, `superseded`, `unverified`,
+    `needs-review` or `closed`."""
     assured_date: dt.date | None = None
     """When the item was last confirmed (HSDS `assured_date`)."""
     assurer: str | None = None
@@ -298,38 +301,141 @@ class Phone(Record):
     """HSDS phone."""
 
     number: PhoneNumber
+    """The phone number."""
     extension: str | None = None
+    """The extension to dial after the number."""
     type: Literal["voice", "text", "fax", "cell", "video", "pager", "textphone"] = "voice"
     """HSDS phone type; `textphone` is TTY/TDD."""
     description: Text | None = None
+    """Who answers or when, shown after the number."""
     languages: list[LanguageTag] = []
+    """The languages spoken on this line, as language tags."""
 
 
 class Address(Record):
     """HSDS address."""
 
     address_1: str
+    """Street and number."""
     address_2: str | None = None
+    """Suite, floor, building."""
     city: str
+    """City or town."""
     state_province: str
+    """State, like `CT`."""
     postal_code: str
+    """ZIP code. Put it in quotes: `"06103"`."""
     country: str = "US"
+    """Two-letter country code (`US` if left out)."""
+
+
+def _check_uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a UUID — hsds_id keeps the record's id from the "
+                         "HSDS dataset it was imported from; leave it as the import wrote it, "
+                         "or remove it") from None
+
+
+HsdsId = Annotated[str, AfterValidator(_check_uuid)]
+"""The record's id in the HSDS dataset it came from: the export keeps it, so that a round
+trip with a 211 system updates its records instead of duplicating them."""
+
+PlainText = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(_not_blank)]
+"""A short value that is not translated (a register's code, a staff member's name)."""
+
+
+class OrganizationIdentifier(Record):
+    """HSDS organization_identifier: the organization's number in another register, such as
+    a company number (`identifier_scheme: GB-COH`, `identifier: "1234567"`) or an EIN."""
+
+    identifier_type: PlainText
+    identifier: PlainText
+    identifier_scheme: PlainText | None = None
+    """An org-id.guide code such as US-EIN or GB-COH."""
+    hsds_id: HsdsId | None = None
+
+
+class Contact(Record):
+    """HSDS contact: a named person or desk staff can reach (not shown to families)."""
+
+    name: PlainText | None = None
+    title: PlainText | None = None
+    department: PlainText | None = None
+    email: Email | None = None
+    phones: list[Phone] = []
+    hsds_id: HsdsId | None = None
+
+
+class Accessibility(Record):
+    """HSDS accessibility of a location: shown to families beside the address."""
+
+    description: Text
+    details: Text | None = None
+    url: Url | None = None
+    hsds_id: HsdsId | None = None
+
+
+class ServiceArea(Record):
+    """HSDS service_area, as words: where the service is offered (no map extent)."""
+
+    description: Text
+    hsds_id: HsdsId | None = None
+
+
+class RequiredDocument(Record):
+    """HSDS required_document: what to bring."""
+
+    document: Text
+    uri: Url | None = None
+    hsds_id: HsdsId | None = None
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _check_byday(value: str | None) -> str | None:
+    if value is None:
+        return None
+    days = [d.strip().upper() for d in value.split(",") if d.strip()]
+    bad = [d for d in days if not re.fullmatch(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)", d)]
+    if bad or not days:
+        raise ValueError(f"{value!r} is not a list of days — write iCalendar day codes "
+                         "separated by commas, like MO,WE,FR (or 1MO for the first Monday)")
+    return ",".join(days)
+
+
+ByDay = Annotated[str | None, AfterValidator(_check_byday)]
 
 
 class Schedule(Record):
     """HSDS schedule, reduced to what a family reads: a description, optional structure."""
 
     description: Text
-    byday: str | None = None
+    """The hours in words, shown to families under "Hours"."""
+    byday: ByDay = None
+    """Days as in iCalendar (HSDS `byday`): MO,WE,FR; 1MO is the first Monday of the month."""
+    freq: Literal["WEEKLY", "MONTHLY"] | None = None
+    """How the days repeat (HSDS `freq`); with `byday` and no `freq`, weekly."""
+    interval: int | None = Field(default=None, ge=1, le=52)
+    """Every how many weeks or months (HSDS `interval`): 2 is every other week."""
     opens_at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
+    """Opening time on a 24-hour clock, in quotes: `"09:00"`."""
     closes_at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
+    """Closing time on a 24-hour clock, in quotes: `"17:30"`."""
+
+
+MAX_AMOUNT = 1_000_000_000
+"""The largest cost Haven accepts: more is a typing mistake (or `1e400`, which is infinity)."""
 
 
 class CostOption(Record):
     """HSDS cost_option: `amount: 0` means free."""
 
     option: Text | None = None
-    amount: float | None = Field(default=None, ge=0)
+    """What this cost is for, in words. Shown beside the cost."""
+    amount: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     """What the option costs in `currency`; 0 is free. A service is shown as free only when
     every one of its options is."""
     currency: str = "USD"
@@ -359,51 +465,121 @@ class Location(Confirmable):
     """HSDS location; `confidential: true` keeps its street address out of every output."""
 
     id: Id
+    """The location's id; services name it in their `locations`. Every location in the directory
+    needs its own id."""
     name: str | None = None
+    """A short name for the place, like "Main office"."""
     address: Address | None = None
+    """The street address."""
     confidential: bool = False
+    """Write `confidential: true` to keep the street address off the site: families see "Address
+    given by phone" instead."""
     description: Text | None = None
+    """How to get there, which entrance, what to bring."""
     phones: list[Phone] = []
+    """Phone numbers for this place."""
     schedules: list[Schedule] = []
+    """Opening hours."""
+    accessibility: list[Accessibility] = []
+    """How the place can be reached and used: a ramp, an elevator, an interpreter on site."""
+    contacts: list[Contact] = []
+    """People or desks to ask for at this place."""
     verification: Verification | None = None
+    """When this place was last checked, if not the same as the organization."""
+    hsds_id: HsdsId | None = None
+    """The place's id in the HSDS system it was imported from; kept so an export matches it."""
 
 
 class Service(Confirmable):
     """HSDS service."""
 
     id: Id
+    """The service's id. Every service in the directory needs its own id."""
     name: TextName
+    """What the service is, in a few words: "Free legal advice"."""
     description: Text | None = None
+    """What happens, who helps, what to expect."""
     url: Url | None = None
+    """A web page about this service."""
     email: Email | None = None
+    """An e-mail address for this service."""
     topics: list[Id] = []
+    """Ids from `topics.yaml`. The service is listed on each topic's page."""
     audiences: list[Id] = []
+    """Who it is for: ids from `audiences.yaml`."""
     languages: list[LanguageTag] = []
     """Languages the service is offered in (HSDS language)."""
     cost_options: list[CostOption] = []
+    """What it costs."""
     fees_description: Text | None = None
+    """Cost in words, such as "Ask whether there is a fee." Shown with the cost."""
     eligibility_description: Text | None = None
+    """Who can use the service, in words. Write "Anyone can use this service, whatever their
+    immigration status", never ask about status."""
+    application_process: Text | None = None
+    """How to ask for the service: call first, walk in, a referral (HSDS)."""
+    minimum_age: int | None = Field(default=None, ge=0, le=130)
+    """The youngest age served, in years."""
+    maximum_age: int | None = Field(default=None, ge=0, le=130)
+    """The oldest age served, in years."""
+    required_documents: list[RequiredDocument] = []
+    """Documents to bring (never anything about immigration status)."""
+    service_areas: list[ServiceArea] = []
+    """Where the service is offered: towns, counties, the state."""
     accreditations: list[Accreditation] = []
+    """What kind of legal help it is, shown as labels."""
     schedules: list[Schedule] = []
+    """Opening hours of the service."""
     phones: list[Phone] = []
+    """Phone numbers of the service."""
+    contacts: list[Contact] = []
+    """People or desks to ask for."""
     locations: list[Id] = []
     """Ids of this organization's locations where the service is offered."""
     verification: Verification | None = None
+    """When this service was last checked, if not the same as the organization."""
+    hsds_id: HsdsId | None = None
+    """The service's id in the HSDS system it was imported from; kept so an export matches it."""
+
+    @model_validator(mode="after")
+    def _ages(self) -> Service:
+        if (self.minimum_age is not None and self.maximum_age is not None
+                and self.minimum_age > self.maximum_age):
+            raise ValueError(f"minimum_age {self.minimum_age} is above maximum_age "
+                             f"{self.maximum_age} — swap them, or remove one")
+        return self
 
 
 class Organization(Confirmable):
     """HSDS organization, with its locations and services: one file per organization."""
 
     id: Id
+    """The organization's id; it is part of its page's address (`help/org/example-legal-aid/`).
+    No two organizations may share one."""
     name: Name
+    """The organization's name, as it writes it. Names are not translated."""
     alternate_name: str | None = None
+    """Another name it is known by, such as a short name; shown under the name."""
     description: Text | None = None
+    """What the organization is and does."""
     url: Url | None = None
+    """Its website."""
     email: Email | None = None
+    """Its e-mail address."""
     phones: list[Phone] = []
+    """Its main phone numbers."""
+    contacts: list[Contact] = []
+    """People or desks to ask for."""
     locations: list[Location] = []
+    """Its places."""
     services: list[Service] = []
+    """What it offers."""
     verification: Verification
+    """When and by whom the listing was last checked."""
+    hsds_id: HsdsId | None = None
+    """The organization's id in the HSDS system it was imported from; kept so an export matches it."""
+    organization_identifiers: list[OrganizationIdentifier] = []
+    """Registry numbers (HSDS organization_identifier), such as a charity or company number."""
 
 
 HELP_FOLDERS = ("org", "language", "free", "accreditation", "audience", "town")
@@ -414,8 +590,13 @@ class Topic(Record):
     """A subject families look for: legal help, know your rights, report discrimination …"""
 
     id: Id
+    """The topic's id. Other files use it, and it is part of the topic page's address
+    (`help/legal-help/`). Haven names some folders under `help/` itself, so a topic cannot be
+    called `org`, `language`, `free`, `accreditation`, `audience` or `town`."""
     name: TextName
+    """The topic's name, as families see it."""
     description: Text | None = None
+    """One sentence under the name."""
     search_words: Text | None = None
     """Everyday words people search with for this topic, separated by commas ("lawyer,
     attorney"); each language's translators give the words its readers use."""
@@ -435,8 +616,11 @@ class Audience(Record):
     """Who an item is for: families, staff and partners …"""
 
     id: Id
+    """The audience's id, used by resources, services and documents."""
     name: TextName
+    """The audience's name, used as a heading."""
     description: Text | None = None
+    """A sentence saying who is meant."""
 
 
 PublishPolicy = Literal["reviewed", "translated", "machine"]
@@ -447,9 +631,11 @@ class LanguageEntry(Record):
     """A served language; names are needed only where CLDR has none (Karen, Hmong …)."""
 
     tag: LanguageTag
+    """The language's tag."""
     name: str | None = None
     """The language's name in itself (endonym)."""
     english_name: str | None = None
+    """The language's name in English, shown beside it in the chooser."""
     publish: PublishPolicy | None = None
     """This language's publish policy, when it differs from the hub's."""
 
@@ -463,16 +649,23 @@ class HubFact(Record):
     """A figure the hub states, stored with its date and source."""
 
     id: Id
+    """A name for the fact (id rules)."""
     text: Text
+    """The sentence shown on the home page."""
     as_of: dt.date
+    """The date the figure was true, shown after it."""
     source: Url | None = None
+    """A web address for the source; shown as a "Source" link."""
 
 
 class Home(Confirmable):
     """The home page of each language: what to do first."""
 
     intro: Text
+    """One or two sentences at the top of the home page."""
     first_steps: list[Text] = Field(min_length=1)
+    """The list under "What to do first". At least one step; three or four short ones work best.
+    Each step is translated on its own."""
 
 
 
@@ -482,7 +675,10 @@ class Outreach(Record):
     sms: Text | None = None
     """The text message; {phone} and {link} mark where the number and the link go."""
     email_subject: Text | None = None
+    """The e-mail's subject. Without it, the hub's `name`."""
     email_body: Markdown | None = None
+    """The e-mail, in Markdown. Haven sends it as plain text and as simple HTML. Without it, the
+    home page's `intro` and `first_steps` and the hub's `interpretation`."""
     voice: Text | None = None
     """The voice-call script: short sentences; numbers are written out to be read aloud."""
     sms_segment_budget: int = Field(default=2, ge=1, le=10)
@@ -503,21 +699,33 @@ class Hub(Confirmable):
     """hub.yaml: the hub's settings."""
 
     name: TextName
+    """The hub's name, at the top of every page."""
     district: str
+    """The district's name, as it signs its messages."""
     base_url: Url
+    """The web address where the site will be published, like `https://families.example.org/`.
+    Haven uses it when a link must work away from the site, such as on printed material."""
     country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
     """Two-letter region used to read phone numbers written without +."""
     source_language: LanguageTag
+    """The language tag of the language you write in, such as `en`. It must also be in
+    `languages`."""
     languages: list[LanguageEntry] = Field(min_length=1)
     """Languages served, in the order the chooser shows them: a tag, or a tag with names."""
     phone: PhoneNumber
     """The number families call; say in `interpretation` how they get an interpreter on it."""
     phone_label: Text
+    """Who answers that number, like "Family Welcome Center"."""
     interpretation: Text
     """How to ask for an interpreter on that number; say "free" only where your source says so."""
     home: Home
+    """The home page of each language."""
     facts: list[HubFact] = []
+    """Figures the hub states, each with its date and source."""
     review_every_days: int = Field(default=90, ge=1, le=3650)
+    """How many days may pass before a fact should be checked again (90 if left out; 30 for
+    resources of kind `policy`). One item can have its own interval in its verification
+    block."""
     link_check_every_hours: int = Field(default=24, ge=0, le=8760)
     """How long `haven check` reuses a link's answer before asking the site again (0: never)."""
     publish: PublishPolicy = "machine"
@@ -576,20 +784,36 @@ class Document(Confirmable):
     """Front matter of a Markdown document; its body is translated block by block."""
 
     id: Id
+    """The document's id; it is also the page's address (`/es/welcome/`). It cannot be `help`,
+    `report`, `resources`, `assets` or `index`, which are the hub's own pages."""
     title: TextName
+    """The title of the page and its name in the menu."""
     kind: DocumentKind = "guide"
+    """What sort of document it is: `letter` (a signed message), `guide` (the usual, if left
+    out) or `page`. A letter is the district's own text in the source language and in every
+    language whose translation of it is `reviewed`; wherever else its text is shown translated
+    (a translation not reviewed, or a machine draft), the page says above it, in the reader's
+    language, that this is a translation of the district's letter and not the district's own
+    text."""
     summary: Text | None = None
+    """One sentence shown under the document's link on the home page."""
     order: int = 100
     """Position in the navigation: lower comes first."""
     audiences: list[Id] = []
+    """Who it is for: ids from `audiences.yaml`."""
     topics: list[Id] = []
+    """What it is about: ids from `topics.yaml`."""
     resources: list[Id] = []
     """Resources listed after the text."""
     author: Text | None = None
     """The signer as the letter shows them, title included (translatable: "Dr." may be "Dra.")."""
     author_title: Text | None = None
+    """The signer's title, such as "Superintendent"."""
     date: dt.date | None = None
+    """The date of the letter, shown after the signature."""
     verification: Annotated[Verification | None, AfterValidator(_not_closed)] = None
+    """Whether the text is still current. A letter from a past superintendent, or one citing a
+    rescinded policy, should say so."""
 
 
 def _not_closed(value: Verification | None) -> Verification | None:
@@ -605,17 +829,30 @@ class Resource(Confirmable):
     """A guide, poster, fact sheet or web page from another publisher."""
 
     id: Id
+    """The resource's id. Documents list resources by id, and it is part of the page's
+    address."""
     title: TextName
+    """The title, as families see it."""
     publisher: str
+    """Who published it, such as "ACLU"."""
     kind: Literal["poster", "guide", "fact-sheet", "webpage", "toolkit", "policy"]
+    """What it is: `poster`, `guide`, `fact-sheet`, `webpage`, `toolkit` or `policy`. Shown as a
+    label ("Poster", "Fact sheet", "Web page" …) in the reader's language."""
     url: Url
+    """Where to find it. The page links there and says the link leaves the site."""
     description: Text | None = None
+    """A sentence or two on what it says and who it helps."""
     audiences: list[Id] = []
+    """Who it is for: ids from `audiences.yaml`. The "Guides and posters" page lists it under
+    each."""
     topics: list[Id] = []
+    """What it is about: ids from `topics.yaml`."""
     languages: list[LanguageTag] = []
     """Languages the publisher offers it in."""
     languages_note: Text | None = None
+    """Anything more about its languages, shown under that list."""
     verification: Annotated[Verification, AfterValidator(_not_closed)]
+    """When and by whom it was last checked, and how it stands today."""
 
 
 class Resources(Record):
@@ -628,19 +865,29 @@ class Channel(Confirmable):
     """A way to report discrimination."""
 
     id: Id
+    """An id for this way to report; each must be different."""
     name: TextName
+    """Who receives the report, as a heading."""
     description: Text | None = None
+    """What happens when you report here."""
     url: Url | None = None
+    """A web page or online form for reporting."""
     emails: list[Email] = []
+    """E-mail addresses, as a list."""
     phones: list[Phone] = []
+    """Phone numbers."""
     verification: Verification
+    """When and by whom it was last checked, and how it stands today."""
 
 
 class Reporting(Confirmable):
     """reporting.yaml: how to report discrimination."""
 
     intro: Markdown
+    """The text at the top of the page, in Markdown. Unlike a document, it is translated as one
+    piece."""
     channels: list[Channel] = Field(min_length=1)
+    """The ways to report, at least one, in the order shown."""
 
 
 class Topics(Record):

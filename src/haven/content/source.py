@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from haven.i18n.placeholders import control_problem
+from haven.placeholders import control_problem
 
 Path_ = tuple[str | int, ...]
 

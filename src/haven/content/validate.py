@@ -36,7 +36,7 @@ from haven.content.schema import (
 )
 from haven.content.source import Located, Path_
 from haven.errors import ContentError, Problem
-from haven.i18n.languages import has_name
+from haven.languages import has_name
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -250,17 +250,25 @@ class _Checker:
         seen_orgs: dict[str, str] = {}
         seen_services: dict[str, str] = {}
         seen_locations: dict[str, str] = {}
+        seen_hsds: dict[str, str] = {}  # an HSDS id twice would be one record in a 211 system
         for name, org in organizations:
             self._first("organization", org.id, name, ("id",), seen_orgs)
+            if org.hsds_id:
+                self._first("HSDS", org.hsds_id, name, ("hsds_id",), seen_hsds)
             self._origin("organization", org.id, name, ())
             location_ids = set()
             for index, location in enumerate(org.locations):
                 self._first("location", location.id, name, ("locations", index, "id"), seen_locations)
+                if location.hsds_id:
+                    self._first("HSDS", location.hsds_id, name, ("locations", index, "hsds_id"),
+                                seen_hsds)
                 location_ids.add(location.id)
                 self._origin("location", location.id, name, ("locations", index))
             for index, service in enumerate(org.services):
                 path: Path_ = ("services", index)
                 self._first("service", service.id, name, (*path, "id"), seen_services)
+                if service.hsds_id:
+                    self._first("HSDS", service.hsds_id, name, (*path, "hsds_id"), seen_hsds)
                 self._origin("service", service.id, name, path)
                 self._refs(name, (*path, "topics"), service.topics, topic_ids, "topic", "topics.yaml")
                 self._refs(name, (*path, "audiences"), service.audiences, audience_ids, "audience", "audiences.yaml")
@@ -608,7 +616,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def hub_pages(content: Content) -> dict[str, set[str]]:
     """Every page path of a language (no slashes; "" is its home) → the anchors Haven makes
     on it, for `page:` links."""
-    from haven.model import directory_facets  # the model is planned from validated content
+    from haven.content.facets import directory_facets  # planned from validated content
 
     pages: dict[str, set[str]] = {"": set(), "help": {"filters", "orgs"}}
     pages.update({d.meta.id: set() for d in content.documents})
@@ -641,7 +649,7 @@ def markdown_fields(content: Content, raw: RawContent) -> list[tuple[str, int, s
 def internal_link_problems(content: Content, raw: RawContent) -> list[Problem]:
     """A `page:` link to a page or anchor that does not exist, and a link that starts with /
     or is relative (it would lead somewhere else from each page and language)."""
-    from haven.render.markdown import links, page_target
+    from haven.markdown import links, page_target
 
     pages = hub_pages(content)
     problems: list[Problem] = []

@@ -22,8 +22,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from haven.errors import TranslationError
-from haven.i18n.placeholders import segment_problem, text_problem
 from haven.i18n.segments import Segment
+from haven.placeholders import segment_problem, text_problem
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 REVIEWED, MACHINE = "reviewed", "machine"

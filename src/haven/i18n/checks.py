@@ -28,6 +28,8 @@ from haven.errors import Problem, relative
 from haven.i18n.catalog import Entry, State
 from haven.i18n.glossary import Glossary, load_glossary
 from haven.i18n.segments import Segment
+from haven.locate import hint
+from haven.sms import DEFAULT_BUDGET, budget_warnings, fill_message, language_link
 
 CHECKED = (State.REVIEWED, State.TRANSLATED, State.MACHINE)
 SHORT_FIELDS = ("title", "name", "phone_label")
@@ -260,10 +262,11 @@ def _strip_kept(text: str, kept: tuple[str, ...]) -> str:
 
 def _sms_limit(content: Content, lang: str, text: str) -> str | None:
     """Why the hub's text message is over its SMS budget in this translation, if it is."""
-    from haven.outreach.messages import _budget, _fill, _sms_warnings, link
-
-    filled = " ".join(_fill(text, content.hub.phone, link(content, lang), None, " ").split())
-    warnings = _sms_warnings(filled, _budget(content))
+    hub = content.hub
+    url = language_link(hub.base_url, lang)
+    filled = " ".join(fill_message(text, hub.phone, url, None, " ").split())
+    warnings = budget_warnings(filled, hub.outreach.sms_segment_budget if hub.outreach
+                               else DEFAULT_BUDGET)
     return warnings[0] if warnings else None
 
 
@@ -331,7 +334,7 @@ def check_hub(content: Content, languages: Iterable[str] | None = None,
     return findings, problems
 
 
-def summary(findings: Iterable[Finding]) -> list[Problem]:
+def summary(findings: Iterable[Finding], root: Path | None = None) -> list[Problem]:
     """One warning per language: how many findings of each kind, and where to see them."""
     by_language: dict[tuple[str, str], Counter[str]] = {}
     for finding in findings:
@@ -342,7 +345,8 @@ def summary(findings: Iterable[Finding]) -> list[Problem]:
         kinds = ", ".join(f"{kind} {counts[kind]}" for kind in KINDS if counts[kind])
         problems.append(Problem(
             file, 0, f"{total} translation(s) fail a check ({kinds})",
-            f"see each with 'haven translate check --language {lang}', or build with --strict"))
+            f"see each with {hint('translate', 'check', *([root] if root else []), '--language', lang)}"
+            ", or build with --strict"))
     return problems
 
 

@@ -53,7 +53,6 @@ from haven.i18n.catalog import (
 )
 from haven.i18n.checks import check_entry, length_limit
 from haven.i18n.glossary import load_glossary
-from haven.i18n.placeholders import segment_problem, text_problem
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     catalog_path,
@@ -62,7 +61,9 @@ from haven.i18n.status import (
     pages_of_segments,
 )
 from haven.i18n.translate import bundled_catalog, content_segments, entry_state
+from haven.locate import hint
 from haven.model import build_model
+from haven.placeholders import segment_problem, text_problem
 
 Format = Literal["po", "xliff"]
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -577,7 +578,7 @@ def import_file(content: Content, path: Path, force: bool = False,
         raise TranslationError(
             f"{path.name}: this file was translated from {returned.source_language}, but the "
             f"hub is written in {source_language} — export the work again with "
-            f"'haven translate export {lang}'"
+            f"{hint('translate', 'export', lang, content.root)}"
         )
     segments = {s.id: s for s in content_segments(content)}
     target = catalog_path(content, lang)
@@ -608,7 +609,7 @@ def import_file(content: Content, path: Path, force: bool = False,
         raise TranslationError(
             f"{path.name}: none of its {len(returned.entries)} entries matches the hub's current "
             f"text: it was made from a different source, or for another hub — export the work "
-            f"again with 'haven translate export {lang}' and send that"
+            f"again with {hint('translate', 'export', lang, content.root)} and send that"
         )
     if not accepted and not stale:
         return report

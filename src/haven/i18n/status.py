@@ -22,7 +22,6 @@ from markupsafe import Markup, escape
 from haven.content.schema import PublishPolicy
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
-from haven.i18n.languages import Language
 from haven.i18n.segments import Segment, extract
 from haven.i18n.translate import (
     bundled_catalog,
@@ -31,9 +30,10 @@ from haven.i18n.translate import (
     publish_policy,
     published_states,
 )
+from haven.languages import Language
 from haven.model import Page, build_model
 from haven.privacy.headers import page_meta
-from haven.render.cache import template_cache
+from haven.template_cache import template_cache
 
 STATES: tuple[State, ...] = (
     State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING,

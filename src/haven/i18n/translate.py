@@ -25,7 +25,7 @@ from haven.i18n.segments import (
     markdown_blocks,
     unconfirmed_paths,
 )
-from haven.i18n.ui import UI_STRINGS, segment_id
+from haven.ui import UI_STRINGS, segment_id
 
 R = TypeVar("R")
 

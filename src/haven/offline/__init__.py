@@ -6,14 +6,19 @@ files made in the main process and those digests, returns what offline use adds 
 
 - `sw.js` at the site's root: the worker (`static/sw.js`). Its scope is the folder it is
   served from, so the hub works from any host or sub-folder;
-- `assets/offline.js`: the script each language page loads (`defer`, no inline script). It
-  registers the worker, asks it to keep the page's language, and shows the status line;
+- `assets/offline.<hash>.js` (shared files are named by their content: haven.render.assets):
+  the script each language page loads (`defer`, no inline script). It registers the
+  worker, asks it to keep the page's language, and shows the status line;
 - `offline/<tag>.json`, one manifest per served language: every file the worker saves for
-  that language, each with the first 16 hex digits of its SHA-256, and a version made from
-  that list. The files are that language's pages (`es/…`) and PDFs (`pdf/es/…`), and the
-  shared `assets/` (stylesheet and scripts): never another language, never the language
-  chooser (it carries no offline status, so a saved copy of it could not say it is one),
-  never `_staff/`, `_headers` or `_hosting/`.
+  that language, each as [the first 16 hex digits of its SHA-256, its size in bytes], and a
+  version made from that list. `files` are that language's pages (`es/…`, among them the
+  page shown offline for what is not saved, `es/offline/`) and the shared `assets/`
+  (stylesheet and scripts), saved at once; `pdfs` its printable PDFs (`pdf/es/…`), saved
+  only when the reader asks or comes back without the browser's data-saver. Never another
+  language, never the language chooser (it carries no offline status, so a saved copy of
+  it could not say it is one), never `_staff/`, `_headers` or `_hosting/`. The manifest
+  also names the language in itself (`name`, `dir`), for the offline page's list of the
+  languages saved on the phone.
 
 With `offline: false` in hub.yaml, `sw.js` is instead a worker that deletes what an earlier
 build saved on readers' phones and unregisters itself, and nothing else is published.
@@ -27,11 +32,17 @@ from collections.abc import Mapping
 from importlib import resources
 
 from haven.model import Site
+from haven.render.assets import asset_path
 
 WORKER = "sw.js"
-SCRIPT = "assets/offline.js"
+SCRIPT = asset_path("offline.js")
 MANIFESTS = "offline"
 HASH_DIGITS = 16
+PAGE = "offline/"
+"""The page of each language shown offline for what is not saved (`es/offline/`)."""
+
+Entry = list[str | int]
+"""A manifest's entry for one file: [digest, size in bytes]."""
 
 
 def manifest_path(tag: str) -> str:
@@ -47,28 +58,35 @@ def file_digests(site: Site, files: Mapping[str, bytes]) -> dict[str, str]:
     return {name: _digest(data) for name, data in files.items() if _listable(name)}
 
 
-def offline_files(site: Site, files: Mapping[str, bytes],
-                  digests: Mapping[str, str]) -> dict[str, bytes]:
+def offline_files(site: Site, files: Mapping[str, bytes], digests: Mapping[str, str],
+                  sizes: Mapping[str, int] | None = None) -> dict[str, bytes]:
     """The worker, its page script and every language's manifest: from the files made in
-    this process (the shared `assets/`) and the `digests` of the languages' own files."""
+    this process (the shared `assets/`) and the `digests` and `sizes` of the languages' own
+    files."""
     if not site.content.hub.offline:
         return {WORKER: _static("retire.js")}
     added = {WORKER: _static("sw.js"), SCRIPT: _static("offline.js")}
-    everything = {**digests, **file_digests(site, {**files, **added})}
+    made = {**files, **added}
+    everything = {**digests, **file_digests(site, made)}
+    known = {**(sizes or {}), **{name: len(data) for name, data in made.items()}}
     tags = {lang.tag for lang in site.languages}
-    shared: dict[str, str] = {}
-    own: dict[str, dict[str, str]] = {tag: {} for tag in tags}
+    shared: dict[str, Entry] = {}
+    own: dict[str, dict[str, Entry]] = {tag: {} for tag in tags}
+    pdfs: dict[str, dict[str, Entry]] = {tag: {} for tag in tags}
     for name, digest in everything.items():
         top, _, rest = name.partition("/")
+        entry: Entry = [digest, known[name]]
         if top == "assets":
-            shared[_url(name)] = digest
+            shared[_url(name)] = entry
         elif top in tags and rest:
-            own[top][_url(name)] = digest
+            own[top][_url(name)] = entry
         elif top == "pdf" and name.endswith(".pdf"):
             tag = rest.partition("/")[0]
-            if tag in own:
-                own[tag][name] = digest
-    manifests = {manifest_path(tag): _manifest(tag, shared | own[tag]) for tag in sorted(tags)}
+            if tag in pdfs:
+                pdfs[tag][name] = entry
+    manifests = {manifest_path(lang.tag): _manifest(lang.tag, lang.endonym, lang.direction,
+                                                    shared | own[lang.tag], pdfs[lang.tag])
+                 for lang in sorted(site.languages, key=lambda lang: lang.tag)}
     return added | manifests
 
 
@@ -77,10 +95,11 @@ def _listable(name: str) -> bool:
     return not any(part.startswith((".", "_")) for part in name.split("/"))
 
 
-def _manifest(tag: str, entries: dict[str, str]) -> bytes:
-    listing = dict(sorted(entries.items()))
+def _manifest(tag: str, name: str, direction: str, files: dict[str, Entry],
+              pdfs: dict[str, Entry]) -> bytes:
+    listing = {"files": dict(sorted(files.items())), "pdfs": dict(sorted(pdfs.items()))}
     version = _digest(json.dumps(listing, separators=(",", ":")).encode())
-    manifest = {"language": tag, "version": version, "files": listing}
+    manifest = {"language": tag, "name": name, "dir": direction, "version": version, **listing}
     return (json.dumps(manifest, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
 
 

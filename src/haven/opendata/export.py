@@ -21,8 +21,10 @@ from typing import Any
 
 import phonenumbers
 
+from haven.content.facets import service_closed
 from haven.content.schema import (
     EMAIL_PATTERN,
+    Contact,
     Location,
     Organization,
     Phone,
@@ -33,12 +35,11 @@ from haven.content.schema import (
 )
 from haven.content.validate import Content
 from haven.errors import HavenError
-from haven.i18n.languages import language
-from haven.i18n.ui import UI_STRINGS
-from haven.model import service_closed
+from haven.languages import language
 from haven.opendata import hsds
 from haven.opendata.hsds import make_uuid
 from haven.spreadsheet import safe_cell
+from haven.ui import UI_STRINGS
 
 JSON = dict[str, Any]
 
@@ -79,13 +80,17 @@ class _Exporter:
         self.hub = content.hub
         self.ns = hsds.namespace(content.hub.base_url)
         self.report = report
+        self.location_ids: dict[str, str] = {}
+        """Haven id → HSDS id of the current organization's locations."""
 
     def id(self, *parts: str | int) -> str:
         return make_uuid(self.ns, *parts)
 
     def organization(self, org: Organization) -> JSON:
         self.report.organizations += 1
-        oid = self.id("organization", org.id)
+        oid = org.hsds_id or self.id("organization", org.id)
+        self.location_ids = {loc.id: loc.hsds_id or self.id("location", loc.id)
+                             for loc in org.locations}
         attributes = [self.attribute(oid, "organization", "haven:id", org.id)]
         attributes += self.verification_attributes(oid, "organization", org.verification)
         data: JSON = {
@@ -104,7 +109,16 @@ class _Exporter:
                 "identifier_scheme": "haven",
                 "identifier_type": "Haven id",
                 "identifier": org.id,
-            }],
+            }] + [_clean({
+                "id": ident.hsds_id or self.id("organization", org.id, "identifier", n),
+                "organization_id": oid,
+                "identifier_scheme": ident.identifier_scheme,
+                "identifier_type": ident.identifier_type,
+                "identifier": ident.identifier,
+            }) for n, ident in enumerate(org.organization_identifiers)],
+            "contacts": [self.contact(c, ("organization", org.id, "contact", n),
+                                      organization_id=oid)
+                         for n, c in enumerate(org.contacts)],
             "attributes": attributes,
             "services": [self.service(org, s, oid) for s in org.services],
         }
@@ -112,7 +126,7 @@ class _Exporter:
 
     def location(self, org: Organization, loc: Location, oid: str) -> JSON:
         self.report.locations += 1
-        lid = self.id("location", loc.id)
+        lid = self.location_ids[loc.id]
         attributes = [self.attribute(lid, "location", "haven:id", loc.id)]
         addresses = []
         if loc.confidential:
@@ -143,12 +157,19 @@ class _Exporter:
                        for n, p in enumerate(loc.phones)],
             "schedules": [self.schedule(s, ("location", loc.id, "schedule", n), location_id=lid)
                           for n, s in enumerate(loc.schedules)],
+            "accessibility": [_clean({
+                "id": a.hsds_id or self.id("location", loc.id, "accessibility", n),
+                "location_id": lid, "description": a.description, "details": a.details,
+                "url": a.url,
+            }) for n, a in enumerate(loc.accessibility)],
+            "contacts": [self.contact(c, ("location", loc.id, "contact", n), location_id=lid)
+                         for n, c in enumerate(loc.contacts)],
             "attributes": attributes,
         })
 
     def service(self, org: Organization, service: Service, oid: str) -> JSON:
         self.report.services += 1
-        sid = self.id("service", service.id)
+        sid = service.hsds_id or self.id("service", service.id)
         effective = service.verification or org.verification
         assurer = effective.assurer or ""
         attributes = [self.attribute(sid, "service", "haven:id", service.id)]
@@ -171,6 +192,9 @@ class _Exporter:
             "fees_description": service.fees_description,
             "accreditations": accreditations or None,
             "eligibility_description": service.eligibility_description,
+            "application_process": service.application_process,
+            "minimum_age": service.minimum_age,
+            "maximum_age": service.maximum_age,
             "assured_date": effective.assured_date.isoformat() if effective.assured_date else None,
             "assurer_email": assurer if EMAIL_PATTERN.match(assurer) else None,
             "phones": [self.phone(p, ("service", service.id, "phone", n), service_id=sid)
@@ -180,8 +204,18 @@ class _Exporter:
             "service_at_locations": [{
                 "id": self.id("service", service.id, "at", loc),
                 "service_id": sid,
-                "location_id": self.id("location", loc),
+                "location_id": self.location_ids[loc],
             } for loc in service.locations],
+            "required_documents": [_clean({
+                "id": d.hsds_id or self.id("service", service.id, "document", n),
+                "service_id": sid, "document": d.document, "uri": d.uri,
+            }) for n, d in enumerate(service.required_documents)],
+            "service_areas": [_clean({
+                "id": a.hsds_id or self.id("service", service.id, "area", n),
+                "service_id": sid, "description": a.description,
+            }) for n, a in enumerate(service.service_areas)],
+            "contacts": [self.contact(c, ("service", service.id, "contact", n), service_id=sid)
+                         for n, c in enumerate(service.contacts)],
             "languages": [self.language(tag, ("service", service.id, "language"), service_id=sid)
                           for tag in service.languages],
             "cost_options": [_clean({
@@ -217,11 +251,21 @@ class _Exporter:
         return _clean({
             "id": self.id(*owner),
             **links,
-            "freq": "WEEKLY" if schedule.byday else None,
+            "freq": schedule.freq or ("WEEKLY" if schedule.byday else None),
+            "interval": schedule.interval,
             "byday": schedule.byday,
             "description": schedule.description,
             "opens_at": schedule.opens_at,
             "closes_at": schedule.closes_at,
+        })
+
+    def contact(self, contact: Contact, owner: tuple[str | int, ...], **links: str) -> JSON:
+        cid = contact.hsds_id or self.id(*owner)
+        return _clean({
+            "id": cid, **links, "name": contact.name, "title": contact.title,
+            "department": contact.department, "email": contact.email,
+            "phones": [self.phone(p, (*owner, "phone", n), contact_id=cid)
+                       for n, p in enumerate(contact.phones)],
         })
 
     def language(self, tag: str, owner: tuple[str | int, ...], **links: str) -> JSON:
@@ -293,12 +337,18 @@ def flatten(orgs: list[JSON]) -> dict[str, list[JSON]]:
         for item in items:
             add("schedules", {**item, **links})
 
+    def contacts(items: list[JSON]) -> None:
+        for item in items:
+            add("contacts", item)
+            phones(item.get("phones", []), contact_id=item["id"])
+
     for org in orgs:
         oid = org["id"]
         add("organizations", org)
         phones(org.get("phones", []), organization_id=oid)
         for ident in org.get("organization_identifiers", []):
             add("organization_identifiers", ident)
+        contacts(org.get("contacts", []))
         attributes(org.get("attributes", []))
         for loc in org.get("locations", []):
             add("locations", loc)
@@ -307,6 +357,9 @@ def flatten(orgs: list[JSON]) -> dict[str, list[JSON]]:
             phones(loc.get("phones", []), location_id=loc["id"])
             schedules(loc.get("schedules", []), location_id=loc["id"])
             attributes(loc.get("attributes", []))
+            for row in loc.get("accessibility", []):
+                add("accessibility", row)
+            contacts(loc.get("contacts", []))
         for service in org.get("services", []):
             add("services", service)
             phones(service.get("phones", []), service_id=service["id"])
@@ -316,6 +369,10 @@ def flatten(orgs: list[JSON]) -> dict[str, list[JSON]]:
                 add("service_at_location", sal)
             for cost in service.get("cost_options", []):
                 add("cost_options", cost)
+            for table in ("required_documents", "service_areas"):
+                for row in service.get(table, []):
+                    add(table, row)
+            contacts(service.get("contacts", []))
             attributes(service.get("attributes", []))
     if terms:
         tables["taxonomies"].append(hsds.taxonomy())
@@ -345,7 +402,7 @@ def _cell(value: Any) -> str:
 _REFERENCES = {
     "organization_id": "organization", "service_id": "service", "location_id": "location",
     "phone_id": "phone", "service_at_location_id": "service_at_location",
-    "taxonomy_term_id": "taxonomy_term", "taxonomy_id": "taxonomy",
+    "taxonomy_term_id": "taxonomy_term", "taxonomy_id": "taxonomy", "contact_id": "contact",
 }
 
 

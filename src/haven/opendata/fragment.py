@@ -13,18 +13,18 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
 
+from haven.content.facets import is_closed, is_free, location_closed, service_closed
 from haven.content.schema import Phone, Status, Verification
 from haven.content.validate import Content
-from haven.costs import cost_text, is_free
+from haven.costs import cost_text
+from haven.dates import format_long_date
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
-from haven.i18n.dates import format_long_date
-from haven.i18n.languages import language
-from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, localize
-from haven.model import is_closed, location_closed, service_closed
+from haven.languages import language
+from haven.markdown import render_markdown
 from haven.phones import tel_of
-from haven.render.markdown import render_markdown
+from haven.placeholders import fill
 
 
 def export_fragments(content: Content, lang: str) -> dict[str, bytes]:

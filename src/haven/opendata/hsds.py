@@ -45,6 +45,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "attributes": ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"),
     "organization_identifiers": ("id", "organization_id", "identifier_scheme", "identifier_type",
                                  "identifier"),
+    "contacts": ("id", "organization_id", "service_id", "service_at_location_id", "location_id",
+                 "name", "title", "department", "email"),
+    "accessibility": ("id", "location_id", "description", "details", "url"),
+    "service_areas": ("id", "service_id", "name", "description", "extent", "extent_type", "uri"),
+    "required_documents": ("id", "service_id", "document", "uri"),
     "taxonomies": ("id", "name", "description", "uri", "version"),
     "taxonomy_terms": ("id", "code", "name", "description", "parent_id", "taxonomy", "language",
                        "taxonomy_id", "term_uri"),
@@ -56,7 +61,9 @@ RESOURCE_NAMES = {
     "service_at_location": "service_at_location", "addresses": "address", "phones": "phone",
     "schedules": "schedule", "languages": "language", "cost_options": "cost_option",
     "attributes": "attribute", "organization_identifiers": "organization_identifier",
-    "taxonomies": "taxonomy", "taxonomy_terms": "taxonomy_term",
+    "taxonomies": "taxonomy", "taxonomy_terms": "taxonomy_term", "contacts": "contact",
+    "accessibility": "accessibility", "service_areas": "service_area",
+    "required_documents": "required_document",
 }
 """Table file → HSDS object name (the datapackage resource name)."""
 

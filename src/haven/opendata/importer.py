@@ -20,17 +20,24 @@ Decisions (docs/authoring.md, "Open data", says the same to people):
   `needs-review` with a note. Haven's own attributes (a Haven export) are read back as they
   were.
 - Never lose work: an existing file is kept unless `force`; each file is written atomically.
+- Ids survive the round trip: an organization's, service's or location's HSDS id (a UUID)
+  is kept as `hsds_id` (unless it is the very UUID this hub derives anyway), and so are the
+  organization's identifiers (`GB-COH 1234567`); the export writes them back, so a 211
+  system updates its records instead of adding copies.
+- Hostile data is refused whole with file:line (haven.opendata.safejson): numbers that are
+  not numbers, deep nesting, HSDS lists or objects of the wrong type; and nothing is written
+  through a `directory/` that links outside the hub.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import os
 import re
 import tempfile
 import unicodedata
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +47,21 @@ import langcodes
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from haven.content.schema import ID_PATTERN, Email, LanguageTag, Organization, PhoneNumber, Url
+from haven.content.schema import (
+    ID_PATTERN,
+    MAX_AMOUNT,
+    ByDay,
+    Email,
+    LanguageTag,
+    Organization,
+    PhoneNumber,
+    Url,
+)
 from haven.content.validate import is_status_field
 from haven.errors import ContentError, HavenError
+from haven.locate import hint
 from haven.opendata import hsds
+from haven.opendata.safejson import load_json
 from haven.spreadsheet import read_cell
 
 JSON = dict[str, Any]
@@ -73,6 +91,7 @@ _URL: TypeAdapter[str] = TypeAdapter(Url)
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 _TAG: TypeAdapter[str] = TypeAdapter(LanguageTag)
 _PHONE: TypeAdapter[str] = TypeAdapter(PhoneNumber)
+_BYDAY: TypeAdapter[str | None] = TypeAdapter(ByDay)
 
 
 @dataclass
@@ -108,9 +127,20 @@ class ImportReport:
 
 def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
     """Import the HSDS dataset at `source` into the hub folder `into`."""
+    try:
+        return _import(source, into, force)
+    except (RecursionError, TypeError, AttributeError, KeyError, ValueError,
+            OverflowError) as exc:  # a shape of data no check above foresaw: still a message
+        raise HavenError(f"{source}: Haven could not read this dataset ({type(exc).__name__}: "
+                         f"{str(exc)[:200]}) — check that it is HSDS 3.0, and report the file "
+                         "to Haven's maintainers; nothing was imported") from None
+
+
+def _import(source: Path, into: Path, force: bool) -> ImportReport:
     if not (into / "hub.yaml").is_file():
-        raise HavenError(f"{into} has no hub.yaml — start a hub with 'haven init {into}', "
+        raise HavenError(f"{into} has no hub.yaml — start a hub with {hint('init', into)}, "
                          "then import into it with --into")
+    _check_directory(into)
     report = ImportReport()
     organizations = read_dataset(source, report)
     if not organizations:
@@ -122,7 +152,8 @@ def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
     topics = _ids(_read_yaml(into / "topics.yaml").get("topics"))
     audiences = _ids(_read_yaml(into / "audiences.yaml").get("audiences"))
     existing = _existing_ids(into / "directory")
-    mapper = _Mapper(report, country, topics, audiences, source.name)
+    mapper = _Mapper(report, country, topics, audiences, source.name,
+                     str(hub.get("base_url") or ""))
     planned: dict[str, tuple[JSON, list[str]]] = {}
     for data in organizations:
         result = mapper.organization(data, existing, force, into / "directory")
@@ -130,6 +161,7 @@ def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
             org_id, record, comments = result
             planned[f"directory/{org_id}.yaml"] = (record, comments)
     (into / "directory").mkdir(exist_ok=True)
+    _check_directory(into)  # again: it may have been replaced while the dataset was read
     for name, (record, comments) in planned.items():
         text = _yaml_text(record, comments, source.name)
         if _write(into / name, text, force):
@@ -138,6 +170,27 @@ def import_hsds(source: Path, into: Path, force: bool = False) -> ImportReport:
             report.kept.append(name)
     _check_hub(into, report)
     return report
+
+
+def _check_directory(into: Path) -> None:
+    """Refuse a `directory/` that is not a real folder inside the hub (a symlink elsewhere):
+    an import writes only inside the hub."""
+    directory = into / "directory"
+    if not (directory.is_symlink() or directory.exists()):
+        return
+    try:
+        hub = into.resolve()
+        target = directory.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise HavenError(f"{directory} is a link that leads nowhere (a loop) — make "
+                         "directory/ a plain folder inside the hub; nothing was written") from None
+    if not target.is_relative_to(hub):
+        raise HavenError(f"{directory} is a link to {target}, outside the hub — make "
+                         "directory/ a plain folder inside the hub (move the files into it), "
+                         "then import again; nothing was written")
+    if not target.is_dir():
+        raise HavenError(f"{directory} is not a folder — rename that file, then import "
+                         "again; nothing was written")
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -178,12 +231,10 @@ def _read_json(path: Path) -> Any:
     if path.stat().st_size > MAX_BYTES:
         raise HavenError(f"{path} is larger than {MAX_BYTES // 1_000_000} MB — split it")
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise HavenError(f"{path}: not UTF-8 text ({exc.reason}) — save it as UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise HavenError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}) "
-                         "— fix the file or export it again") from None
+    return load_json(path, text)
 
 
 def _group(items: list[Any], report: ImportReport) -> list[JSON]:
@@ -281,7 +332,12 @@ def _assemble(tables: dict[str, list[JSON]], report: ImportReport) -> list[JSON]
                 row["taxonomy_term"] = terms[str(row["taxonomy_term_id"])]
     languages = {key: by("languages", key) for key in ("service_id", "location_id", "phone_id")}
     phones = {key: by("phones", key)
-              for key in ("organization_id", "service_id", "location_id")}
+              for key in ("organization_id", "service_id", "location_id", "contact_id")}
+    contacts = {key: by("contacts", key)
+                for key in ("organization_id", "service_id", "location_id")}
+    accessibility = by("accessibility", "location_id")
+    documents = by("required_documents", "service_id")
+    areas = by("service_areas", "service_id")
     schedules = {key: by("schedules", key) for key in ("service_id", "location_id")}
     addresses = by("addresses", "location_id")
     costs = by("cost_options", "service_id")
@@ -297,9 +353,15 @@ def _assemble(tables: dict[str, list[JSON]], report: ImportReport) -> list[JSON]
                 "languages": take(languages["phone_id"].get(str(row["id"]), [])),
                 "attributes": take(attrs.get(str(row["id"]), []))}
 
+    def contact(row: JSON) -> JSON:
+        return {**take([row])[0],
+                "phones": [phone(p) for p in phones["contact_id"].get(str(row["id"]), [])]}
+
     def location(row: JSON) -> JSON:
         lid = str(row.get("id"))
         return {**take([row])[0], "addresses": take(addresses.get(lid, [])),
+                "accessibility": take(accessibility.get(lid, [])),
+                "contacts": [contact(c) for c in contacts["location_id"].get(lid, [])],
                 "phones": [phone(p) for p in phones["location_id"].get(lid, [])],
                 "schedules": take(schedules["location_id"].get(lid, [])),
                 "languages": take(languages["location_id"].get(lid, [])),
@@ -331,22 +393,26 @@ def _assemble(tables: dict[str, list[JSON]], report: ImportReport) -> list[JSON]
                 "schedules": take(schedules["service_id"].get(sid, [])),
                 "languages": take(languages["service_id"].get(sid, [])),
                 "cost_options": take(costs.get(sid, [])),
+                "required_documents": take(documents.get(sid, [])),
+                "service_areas": take(areas.get(sid, [])),
+                "contacts": [contact(c) for c in contacts["service_id"].get(sid, [])],
                 "attributes": take(attrs.get(sid, [])),
             })
         result.append({
             **take([org])[0], "locations": nested_locations, "services": nested_services,
             "phones": [phone(p) for p in phones["organization_id"].get(oid, [])],
             "organization_identifiers": take(identifiers.get(oid, [])),
+            "contacts": [contact(c) for c in contacts["organization_id"].get(oid, [])],
             "attributes": take(attrs.get(oid, [])),
         })
     for table in ("services", "locations", "service_at_location", "addresses", "phones",
                   "schedules", "languages", "cost_options", "attributes",
-                  "organization_identifiers"):
+                  "organization_identifiers", "contacts", "accessibility", "required_documents",
+                  "service_areas"):
         orphans = sum(1 for row in tables.get(table, []) if id(row) not in used)
         if orphans:
             report.not_carried[f"{table}.csv (rows linked to no imported record)"] += orphans
-    for table in ("contacts", "funding", "programs", "accessibility", "service_areas",
-                  "required_documents", "metadata", "meta_table_descriptions"):
+    for table in ("funding", "programs", "metadata", "meta_table_descriptions"):
         if tables.get(table):
             report.not_carried[f"{table}.csv (whole rows)"] += len(tables[table])
     return result
@@ -359,8 +425,11 @@ class _Mapper:
     """HSDS objects → Haven records, reporting everything that does not fit."""
 
     def __init__(self, report: ImportReport, country: str, topics: set[str],
-                 audiences: set[str], source: str) -> None:
+                 audiences: set[str], source: str, base_url: str = "") -> None:
         self.report = report
+        self.namespace = hsds.namespace(base_url) if base_url else None
+        """The hub's own UUID namespace: an id it would derive itself need not be kept."""
+        self.hsds_ids: set[str] = set()
         self.country = country
         self.topics = topics
         self.audiences = audiences
@@ -392,8 +461,11 @@ class _Mapper:
         self.used |= set(self._planned)
         org_id = self.unique(org_id)
         self._planned.add(org_id)
-        record: JSON = {"id": org_id, "name": _text(data["name"])}
+        record: JSON = {"id": org_id, "name": _text(data["name"]),
+                        "hsds_id": self.hsds_id(data, "organization", org_id)}
         self.copy(data, record, "organization", ["alternate_name", "description"])
+        record["organization_identifiers"] = self.identifiers(data)
+        record["contacts"] = self.contacts(data.get("contacts"), "organization")
         self.link(data, record, "website", "url", _URL, "organization")
         self.link(data, record, "email", "email", _EMAIL, "organization")
         record["phones"] = self.phones(data.get("phones"), "organization")
@@ -409,9 +481,8 @@ class _Mapper:
             record["services"].append(mapped)
         record["verification"] = self.verification(haven) or {"status": "unverified"}
         handled = {"name", "alternate_name", "description", "website", "email", "phones",
-                   "locations", "services", "attributes", "organization_identifiers"}
+                   "locations", "services", "attributes", "organization_identifiers", "contacts"}
         self.leftovers(data, "organization", handled)
-        self.leftover_identifiers(data)
         record = _prune(record)
         try:
             Organization.model_validate(record, context={"country": self.country})
@@ -434,7 +505,8 @@ class _Mapper:
         name = _text(data.get("name"))
         ident = self.unique(preferred if ID_PATTERN.match(preferred)
                             else _slug(f"{org_id} {name or 'location'}"))
-        record: JSON = {"id": ident, "name": name}
+        record: JSON = {"id": ident, "name": name,
+                        "hsds_id": self.hsds_id(data, "location", ident)}
         self.copy(data, record, "location", ["description"])
         withheld = haven.get("haven:address-withheld", [""])[0] == "true"
         if withheld:
@@ -451,9 +523,12 @@ class _Mapper:
                     len(addresses) - 1
         record["phones"] = self.phones(data.get("phones"), f"location '{name or ident}'")
         record["schedules"] = self.schedules(data.get("schedules"), "location")
+        record["accessibility"] = self.accessibility(data.get("accessibility"))
+        record["contacts"] = self.contacts(data.get("contacts"), f"location '{name or ident}'")
         record["verification"] = self.verification(haven)
         self.leftovers(data, "location", {"name", "description", "addresses", "phones",
                                           "schedules", "attributes", "location_type",
+                                          "accessibility", "contacts",
                                           "external_identifier", "external_identifier_type"})
         if data.get("location_type") not in (None, "physical"):
             self.report.not_carried[f"location.location_type ({data['location_type']})"] += 1
@@ -476,9 +551,20 @@ class _Mapper:
         name = _text(data.get("name")) or "Service"
         ident = self.unique(preferred if ID_PATTERN.match(preferred)
                             else _slug(f"{org['id']} {name}"))
-        record: JSON = {"id": ident, "name": name}
+        record: JSON = {"id": ident, "name": name,
+                        "hsds_id": self.hsds_id(data, "service", ident)}
         self.copy(data, record, "service", ["description", "fees_description",
-                                            "eligibility_description"])
+                                            "eligibility_description", "application_process"])
+        for key in ("minimum_age", "maximum_age"):
+            age = self.age(data.get(key), f"service '{name}': {key}")
+            if age is not None:
+                record[key] = age
+        if record.get("minimum_age", 0) > record.get("maximum_age", 200):
+            self.leave_out(f"service '{name}': minimum_age {record.pop('minimum_age')}, "
+                           f"which is above maximum_age {record.pop('maximum_age')}")
+        record["required_documents"] = self.documents(data.get("required_documents"))
+        record["service_areas"] = self.areas(data.get("service_areas"))
+        record["contacts"] = self.contacts(data.get("contacts"), f"service '{name}'")
         self.link(data, record, "url", "url", _URL, f"service '{name}'")
         self.link(data, record, "email", "email", _EMAIL, f"service '{name}'")
         record["topics"] = self.known(haven.get("haven:topic", []), self.topics, "topic")
@@ -514,7 +600,9 @@ class _Mapper:
         self.leftovers(data, "service", {
             "name", "description", "fees_description", "eligibility_description", "url",
             "email", "accreditations", "languages", "cost_options", "schedules", "phones",
-            "service_at_locations", "attributes", "assured_date", "assurer_email", "status"})
+            "service_at_locations", "attributes", "assured_date", "assurer_email", "status",
+            "application_process", "minimum_age", "maximum_age", "required_documents",
+            "service_areas", "contacts"})
         return record
 
     def assured(self, data: JSON, name: str) -> JSON | None:
@@ -538,11 +626,12 @@ class _Mapper:
         if amount is not None:
             try:
                 value = float(amount)
-                if value < 0:
+                if not 0 <= value <= MAX_AMOUNT:
                     raise ValueError
                 record["amount"] = int(value) if value.is_integer() else value
-            except (TypeError, ValueError):
-                self.leave_out(f"a cost amount {amount!r} that is not a number")
+            except (TypeError, ValueError, OverflowError):
+                self.leave_out(f"a cost amount {str(amount)[:40]!r} that is not a number "
+                               f"from 0 to {MAX_AMOUNT:,}")
         if data.get("currency"):
             record["currency"] = str(data["currency"]).upper()
         self.leftovers(data, "cost_option", {"option", "amount", "currency"})
@@ -551,7 +640,18 @@ class _Mapper:
     def schedules(self, items: Any, entity: str) -> list[JSON]:
         out = []
         for data in _objects(items):
-            record: JSON = {"byday": _text(data.get("byday"))}
+            record: JSON = {"byday": self.byday(data.get("byday"))}
+            freq = str(data.get("freq") or "").upper()
+            if freq in ("WEEKLY", "MONTHLY"):
+                record["freq"] = freq
+                interval = data.get("interval")
+                if isinstance(interval, int | float) and 1 <= interval <= 52 \
+                        and float(interval).is_integer():
+                    record["interval"] = int(interval)
+                elif interval not in (None, "", 1):
+                    self.report.not_carried[f"{entity}.schedule.interval"] += 1
+            elif freq:
+                self.report.not_carried[f"{entity}.schedule.freq ({freq.lower()})"] += 1
             for key in ("opens_at", "closes_at"):
                 value = str(data.get(key) or "")
                 match = re.match(r"^(\d{1,2}):(\d{2})", value)
@@ -566,7 +666,8 @@ class _Mapper:
                 description = " ".join(p for p in (days, times) if p) or "See the organization"
             record["description"] = description
             self.leftovers(data, f"{entity}.schedule",
-                           {"byday", "opens_at", "closes_at", "description", "freq"})
+                           {"byday", "opens_at", "closes_at", "description", "freq",
+                            "interval"})
             out.append(record)
         return out
 
@@ -671,10 +772,118 @@ class _Mapper:
             else:
                 self.report.not_carried[f"{entity}.{key}"] += 1
 
-    def leftover_identifiers(self, data: JSON) -> None:
+    def hsds_id(self, data: JSON, kind: str, haven_id: str) -> str | None:
+        """The record's HSDS id to keep: a UUID, once per import, unless it is the one this
+        hub would derive from the Haven id anyway."""
+        value = str(data.get("id") or "")
+        try:
+            ident = str(uuid.UUID(value))
+        except ValueError:
+            if value:
+                self.report.not_carried[f"{kind}.id (not a UUID)"] += 1
+            return None
+        if self.namespace is not None and ident == hsds.make_uuid(self.namespace, kind,
+                                                                   haven_id):
+            return None
+        if ident in self.hsds_ids:
+            self.leave_out(f"{kind} '{haven_id}': id {ident}, which another record of the "
+                           "dataset also has (the export gives it an id of its own)")
+            return None
+        self.hsds_ids.add(ident)
+        return ident
+
+    def sub_id(self, data: JSON) -> str | None:
+        """The HSDS id of a small record (identifier, contact …), kept when it is a UUID."""
+        try:
+            return str(uuid.UUID(str(data.get("id") or "")))
+        except ValueError:
+            return None
+
+    def identifiers(self, data: JSON) -> list[JSON]:
+        out = []
         for ident in _objects(data.get("organization_identifiers")):
-            if ident.get("identifier_scheme") != "haven":
-                self.report.not_carried["organization.organization_identifiers"] += 1
+            if ident.get("identifier_scheme") == "haven":
+                continue
+            record = {"identifier_scheme": _text(ident.get("identifier_scheme")),
+                      "identifier_type": _text(ident.get("identifier_type")) or "identifier",
+                      "identifier": _text(ident.get("identifier")),
+                      "hsds_id": self.sub_id(ident)}
+            self.leftovers(ident, "organization_identifier",
+                           {"identifier_scheme", "identifier_type", "identifier"})
+            if not record["identifier"]:
+                self.leave_out("an organization_identifier without its identifier")
+                continue
+            out.append(record)
+        return out
+
+    def contacts(self, items: Any, owner: str) -> list[JSON]:
+        out = []
+        for data in _objects(items):
+            record: JSON = {k: _text(data.get(k)) for k in ("name", "title", "department")}
+            self.link(data, record, "email", "email", _EMAIL, f"{owner} contact")
+            record["phones"] = self.phones(data.get("phones"), f"{owner} contact")
+            record["hsds_id"] = self.sub_id(data)
+            self.leftovers(data, "contact", {"name", "title", "department", "email", "phones"})
+            if any(record.get(k) for k in ("name", "title", "department", "email", "phones")):
+                out.append(record)
+        return out
+
+    def accessibility(self, items: Any) -> list[JSON]:
+        out = []
+        for data in _objects(items):
+            record: JSON = {"description": _text(data.get("description")),
+                            "details": _text(data.get("details")), "hsds_id": self.sub_id(data)}
+            self.link(data, record, "url", "url", _URL, "accessibility")
+            if not record["description"]:
+                record["description"] = record.pop("details")
+            self.leftovers(data, "accessibility", {"description", "details", "url"})
+            if record["description"]:
+                out.append(record)
+        return out
+
+    def documents(self, items: Any) -> list[JSON]:
+        out = []
+        for data in _objects(items):
+            record: JSON = {"document": _text(data.get("document")),
+                            "hsds_id": self.sub_id(data)}
+            self.link(data, record, "uri", "uri", _URL, "required document")
+            self.leftovers(data, "required_document", {"document", "uri"})
+            if record["document"]:
+                out.append(record)
+        return out
+
+    def areas(self, items: Any) -> list[JSON]:
+        out = []
+        for data in _objects(items):
+            description = _text(data.get("description"))
+            self.leftovers(data, "service_area", {"description"} if description
+                           else {"description", "name"})
+            description = description or _text(data.get("name"))
+            if description:
+                out.append({"description": description, "hsds_id": self.sub_id(data)})
+        return out
+
+    def age(self, value: Any, what: str) -> int | None:
+        if value in (None, ""):
+            return None
+        try:
+            age = float(value)
+            if not 0 <= age <= 130 or not age.is_integer():
+                raise ValueError
+        except (TypeError, ValueError, OverflowError):
+            self.leave_out(f"{what} {str(value)[:40]!r}, which is not an age from 0 to 130")
+            return None
+        return int(age)
+
+    def byday(self, value: Any) -> str | None:
+        text = _text(value)
+        if text is None:
+            return None
+        try:
+            return _BYDAY.validate_python(text)
+        except ValidationError:
+            self.leave_out(f"a schedule's byday {text[:40]!r}, which is not a list of days")
+            return None
 
     def leave_out(self, what: str) -> None:
         line = f"organization '{self.record}': {what}"
@@ -789,5 +998,5 @@ def _check_hub(into: Path, report: ImportReport) -> None:
         validate(load(into))
     except ContentError as exc:
         report.notes.append(f"the hub now has {len(exc.problems)} problem(s); fix them before "
-                            "'haven build':")
+                            f"{hint('build', into)}:")
         report.notes += [f"  {p}" for p in exc.problems]

@@ -12,10 +12,9 @@ import json
 from json.encoder import encode_basestring
 from typing import Any
 
+from haven.content.facets import is_closed, is_free, location_closed, service_closed
 from haven.content.schema import Organization, Service
-from haven.costs import is_free
-from haven.i18n.languages import language
-from haven.model import is_closed, location_closed, service_closed
+from haven.languages import language
 from haven.phones import tel
 
 LEGAL_TOPICS = {"legal-help"}

@@ -10,7 +10,7 @@ from haven.outreach.messages import (
     write_messages,
     write_outreach,
 )
-from haven.outreach.sms import SmsInfo, analyze, split_segments
+from haven.sms import SmsInfo, analyze, split_segments
 
 __all__ = [
     "CHANNELS",

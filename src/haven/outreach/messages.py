@@ -29,11 +29,10 @@ from markdown_it.token import Token
 from haven.content.validate import Content
 from haven.errors import OutputError
 from haven.i18n.catalog import Entry, State, read_catalog
-from haven.i18n.languages import Language, language
-from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize
-from haven.outreach.sms import PART, analyze
-from haven.render.markdown import render_markdown
+from haven.languages import Language, language
+from haven.markdown import render_markdown
+from haven.sms import DEFAULT_BUDGET, analyze, budget_warnings, fill_message, language_link
 from haven.spreadsheet import safe_cell
 
 Channel = Literal["sms", "email", "voice"]
@@ -133,7 +132,7 @@ def outreach_rows(content: Content,
 
 def link(content: Content, tag: str) -> str:
     """The hub's short address in a language, like https://host/es/."""
-    return f"{content.hub.base_url.rstrip('/')}/{tag}/"
+    return language_link(content.hub.base_url, tag)
 
 
 def spoken_number(number: str, country: str) -> str:
@@ -195,15 +194,15 @@ def _message(content: Content, channel: Channel, lang: Language, view: Localized
     url = link(content, lang.tag)
     hub = content.hub
     if channel == "sms":
-        text = _fill(parts["text"], hub.phone, url, parts.get("call"), " ")
+        text = fill_message(parts["text"], hub.phone, url, parts.get("call"), " ")
         message = Message(channel, lang, text_language, state, _one_line(text))
-        warnings += _sms_warnings(message.text, _budget(content))
+        warnings += budget_warnings(message.text, _budget(content))
     elif channel == "email":
         return _email(content, lang, text_lang, state, parts, url, warnings)
     else:
         spoken = spoken_number(hub.phone, hub.country)
         address = url.split("://", 1)[-1].rstrip("/")  # if the script names the link at all
-        text = _fill(_speak_numbers(parts["text"], hub.country), spoken, address,
+        text = fill_message(_speak_numbers(parts["text"], hub.country), spoken, address,
                      parts.get("call"), " ", add_link=False)
         lines = _sentences(text) + _sentences(_speak_numbers(parts["interpretation"], hub.country))
         with_number = next((line for line in lines if spoken in line), None)
@@ -218,19 +217,7 @@ def _message(content: Content, channel: Channel, lang: Language, view: Localized
 
 def _budget(content: Content) -> int:
     outreach = content.hub.outreach
-    return outreach.sms_segment_budget if outreach else 2
-
-
-def _fill(text: str, phone: str, url: str, call: str | None, sep: str,
-          add_link: bool = True) -> str:
-    """Put the number and the link where the text says; add what it leaves out at the end."""
-    filled = fill(text, {"phone": phone, "link": url})
-    extra = []
-    if "{phone}" not in text:
-        extra.append(f"{call}: {phone}" if call else phone)
-    if add_link and "{link}" not in text:
-        extra.append(url)
-    return sep.join([filled.rstrip(), *extra]) if extra else filled
+    return outreach.sms_segment_budget if outreach else DEFAULT_BUDGET
 
 
 def _one_line(text: str) -> str:
@@ -251,19 +238,6 @@ def _speak_numbers(text: str, country: str) -> str:
     return "".join(result) + text[last:]
 
 
-def _sms_warnings(text: str, budget: int) -> list[str]:
-    info = analyze(text)
-    if info.segments <= budget:
-        return []
-    warning = (f"{info.segments} SMS segments ({info.encoding}, {info.units} "
-               f"{'septets' if info.encoding == 'GSM-7' else 'units'}), over the hub's budget "
-               f"of {budget}: shorten it to {budget * PART[info.encoding]} or fewer")
-    if info.encoding == "UCS-2" and len(info.non_gsm) <= 5:
-        shown = " ".join(info.non_gsm)
-        warning += f", or replace {shown} to send it as GSM-7"
-    return [warning + "."]
-
-
 # -- e-mail --------------------------------------------------------------------------------
 
 
@@ -279,7 +253,7 @@ def _email(content: Content, lang: Language, text_lang: Language, state: State,
         body += "\n\n" + "\n".join(f"- {_md_escape(step)}" for step in steps)
     if "interpretation" in parts:
         body += "\n\n" + _md_escape(parts["interpretation"])
-    markdown = _fill(body, phone_md, f"<{url}>", parts.get("call"), "\n\n")
+    markdown = fill_message(body, phone_md, f"<{url}>", parts.get("call"), "\n\n")
     subject = _one_line(parts["subject"])
     plain = markdown_to_text(markdown)
     rendered = render_markdown(markdown, url if url.endswith("/") else url + "/")
@@ -415,7 +389,7 @@ def render_outreach_html(content: Content, messages: list[Message] | None = None
     from jinja2 import Environment, PackageLoader
 
     from haven.privacy.headers import page_meta
-    from haven.render.cache import template_cache
+    from haven.template_cache import template_cache
 
     env = Environment(loader=PackageLoader("haven.outreach", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

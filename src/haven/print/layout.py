@@ -13,17 +13,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from haven.content.facets import is_closed, service_closed
 from haven.content.schema import Organization, Status
+from haven.dates import format_long_date
 from haven.i18n.catalog import State
-from haven.i18n.dates import format_long_date
-from haven.i18n.languages import Language, language, name_for
-from haven.i18n.placeholders import fill
 from haven.i18n.translate import LocalDocument, Localized, LStr
-from haven.model import is_closed, service_closed
+from haven.languages import Language, language, name_for
+from haven.phones import shown as shown_number
+from haven.placeholders import fill
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 
@@ -82,8 +82,7 @@ class Writer:
         return {"t": wrapped, "l": typst_lang(self.lang.tag)}
 
     def phone(self, number: str) -> dict[str, str]:
-        parsed = phonenumbers.parse(number, self.region)
-        return self.ltr(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+        return self.ltr(shown_number(number, self.region))
 
     def date(self, value: dt.date, tag: str) -> str:
         """A date in the language of the sentence it goes in (English in an English fallback)."""
@@ -292,8 +291,7 @@ def _status(writer: Writer, view: Localized, verification: Any,
 def _unverified_call(writer: Writer, view: Localized) -> dict[str, str]:
     """"Not yet confirmed. Before you go, call {phone} to check." as one sentence pair."""
     first, then = view.ui["status_unverified"], view.ui["call_to_check"]
-    parsed = phonenumbers.parse(str(view.hub.phone), writer.region)
-    shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    shown = shown_number(str(view.hub.phone), writer.region)
     if writer.lang.is_rtl:
         shown = LRI + shown + PDI
     text = f"{first} {str(then).replace('{phone}', shown)}"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -35,6 +34,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from haven.errors import HavenError
+from haven.privacy.browser import browser_for_privacy, find_browser
 from haven.privacy.server import serving
 
 WORKER = "sw.js"
@@ -151,12 +151,8 @@ class PrivacyReport:
 
 
 def find_chromium() -> str:
-    """Debian's Chromium, or a HavenError that says how to install it."""
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        raise HavenError("the privacy check needs Chromium, which is not installed — "
-                         "install it with: apt-get install chromium")
-    return path
+    """The installed Chromium, Chrome or Edge, or a HavenError that says how to get one."""
+    return find_browser()
 
 
 WORKERS = 2
@@ -168,12 +164,7 @@ def crawl_privacy(site_dir: Path, max_pages: int | None = None) -> PrivacyReport
     if not (site_dir / "index.html").is_file():
         raise HavenError(f"{site_dir} holds no built site (no index.html) — "
                          "run 'haven build' first, or give the folder the site was built into")
-    chromium = find_chromium()
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        raise HavenError("the privacy check needs Playwright — install it with: "
-                         "pip install playwright (no browser download is needed)") from None
+    chromium = browser_for_privacy()
     report = PrivacyReport(site=site_dir)
     errors: list[BaseException] = []
 
@@ -198,8 +189,14 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
     from playwright.async_api import async_playwright
 
     queue: asyncio.Queue[str | None] = asyncio.Queue()
-    queue.put_nowait("/")
-    seen = {"/"}
+    # The chooser links to every page but the 404 pages, which hosts show for any missing
+    # address: a whole crawl opens them too.
+    starts = ["/"] + sorted("/" + p.relative_to(report.site).as_posix()
+                            for p in [report.site / "404.html", *report.site.glob("*/404.html")]
+                            if p.is_file() and max_pages is None)
+    for start in starts:
+        queue.put_nowait(start)
+    seen = set(starts)
     cached: set[str] = set()
 
     def wanted(path: str) -> bool:
@@ -236,7 +233,11 @@ async def _crawl(chromium: str, origin: str, report: PrivacyReport,
                     current[0] = path
                     report.pages.append(path)
                     storage.opened(path)
-                    for link in await _check_page(context, page, origin, path, report, storage):
+                    links = await _check_page(context, page, origin, path, report, storage)
+                    # A language's offline page (haven.offline) is only linked offline.
+                    if path.count("/") == 2 and (report.site / path[1:] / "offline").is_dir():
+                        links.append(path + "offline/")
+                    for link in links:
                         if link not in seen and wanted(link):
                             seen.add(link)
                             queue.put_nowait(link)

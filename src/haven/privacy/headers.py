@@ -4,8 +4,9 @@
 
 - `_headers` at the site root: Netlify and Cloudflare Pages read it and send its headers
   with every response (neither serves the file itself);
-- `_hosting/nginx.conf`: a snippet to copy into nginx's configuration (it also turns off
-  the access log and keeps `_headers` and `_hosting/` from being served).
+- `_hosting/nginx.conf` (haven.privacy.nginx): one `location` for the hub's folder, to
+  include in nginx's configuration (headers, caching, 404 pages, no access log, and
+  `_headers`, `_hosting/`, `_staff/` and dot-files never served).
 
 The same policy is in every page as a `<meta http-equiv="Content-Security-Policy">`, for
 hosts that cannot set headers; `frame-ancestors` only works as a header.
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -44,10 +46,11 @@ the hub."""
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
 
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "camera", "microphone", "geolocation", "interest-cohort", "browsing-topics",
-    "attribution-reporting", "payment", "usb",
+    "camera", "microphone", "geolocation", "interest-cohort", "browsing-topics", "payment", "usb",
 ))
-"""Powerful features the hub never uses, denied to it and to anything it might embed."""
+"""Powerful features the hub never uses, denied to it and to anything it might embed. Only
+tokens current Chromium recognises: an unknown one (`attribution-reporting`) puts an error
+in every page's console (tests/test_hosting.py loads a page with this header in Chromium)."""
 
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; worker-src 'self'; connect-src 'none'; "
                "object-src 'none'; base-uri 'none'; form-action 'none'")
@@ -80,14 +83,29 @@ HEADERS: Mapping[str, str] = {
 HSTS = "max-age=31536000"
 """Sent only when the hub's base_url is https: browsers then never use plain http for it."""
 
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""For the content-hashed assets (haven.render.assets): kept a year, never asked for again."""
+
+NO_CACHE = "no-cache"
+
+HASHED_ASSET = r"assets/[^/]+\.[0-9a-f]{8}\.[a-z]+"
+"""The path of a content-hashed asset from the hub's folder (haven.render.assets names
+them so): the only files hosts may keep for a year."""
+
 NO_CACHE_PATHS = ("/sw.js", "/offline/*")
 """The offline worker and its manifests (haven.offline): `Cache-Control: no-cache`, so that a
 reader's browser always asks whether they changed (an unchanged file costs a 304, no body)."""
 
 HEADERS_FILE = "_headers"
 NGINX_FILE = "_hosting/nginx.conf"
-PRIVATE_PATHS = ("/_headers", "/_hosting/")
+PRIVATE_PATHS = ("/_headers", "/_redirects", "/_hosting/")
 """Host configuration published beside the site that a host must not serve."""
+
+
+def base_path(base_url: str) -> str:
+    """The folder the hub is published in, from its `base_url`: "/" or "/hub/"."""
+    path = urlsplit(str(base_url)).path.strip("/")
+    return f"/{path}/" if path else "/"
 
 
 def site_headers(https: bool) -> dict[str, str]:
@@ -98,63 +116,41 @@ def site_headers(https: bool) -> dict[str, str]:
     return headers
 
 
-def headers_file(https: bool) -> str:
-    """The `_headers` file (Netlify, Cloudflare Pages): one rule for every path."""
+def headers_file(https: bool, languages: Sequence[str] = ()) -> str:
+    """The `_headers` file (Netlify, Cloudflare Pages): the security headers for every path,
+    then how long browsers may keep each kind of file. Both hosts join the values of a
+    header given by several matching rules, so no path matches two Cache-Control rules."""
     lines = [
         "# Security and privacy headers for every page of this Haven hub.",
         "# Netlify and Cloudflare Pages read this file; it is not served itself.",
         "/*",
     ]
     lines += [f"  {name}: {value}" for name, value in site_headers(https).items()]
-    for pattern in NO_CACHE_PATHS:
-        lines += [pattern, "  Cache-Control: no-cache"]
+    lines += ["# Stylesheet, scripts and icon: named by their content, never changed.",
+              "/assets/*", f"  Cache-Control: {IMMUTABLE}",
+              "# Pages, the offline worker and its manifests: asked for again on every visit",
+              "# (an unchanged file costs a 304, no body)."]
+    for pattern in (*NO_CACHE_PATHS, "/", "/index.html", "/404.html",
+                    *(f"/{tag}/*" for tag in languages), "/pdf/*"):
+        lines += [pattern, f"  Cache-Control: {NO_CACHE}"]
     return "\n".join(lines) + "\n"
 
 
-def nginx_snippet(https: bool) -> str:
-    """An nginx snippet for the hub's `server { }` block."""
-    lines = [
-        "# Haven: privacy and security settings for nginx.",
-        "# Copy this file to /etc/nginx/snippets/haven.conf and add, inside the server { }",
-        "# block that serves the hub:   include snippets/haven.conf;",
-        "# A location { } block with its own add_header lines drops these: include the",
-        "# snippet inside such a block too.",
-        "",
-        "# Keep no record of who reads the hub. nginx's error log cannot be turned off;",
-        "# at level crit it is nearly silent, but a few messages (a failed TLS handshake)",
-        "# still carry the visitor's address. 'error_log /dev/null emerg;' drops those too.",
-        "access_log off;",
-        "log_not_found off;",
-        "error_log /var/log/nginx/error.log crit;",
-        "",
-    ]
-    lines += [f'add_header {name} "{value}" always;' for name, value in site_headers(https).items()]
-    lines += [
-        "",
-        "# The offline worker and its manifests: browsers ask for a new version on every visit",
-        "# (an empty value sends no header). The pattern also matches in a sub-folder.",
-        'set $haven_cache_control "";',
-        'if ($uri ~ "(^|/)(sw\\.js|offline/[^/]+\\.json)$") { set $haven_cache_control "no-cache"; }',
-        "add_header Cache-Control $haven_cache_control always;",
-        "",
-        "# Host configuration files beside the site are not part of it, nor are the staff",
-        "# pages (_staff/: open them from the build folder, or put them behind a login of",
-        "# your own) and dot-files (a build's own state) anywhere in the site, except",
-        "# /.well-known/ (certificate renewal uses it).",
-        "location = /_headers { return 404; }",
-        "location ^~ /_hosting/ { return 404; }",
-        "location ^~ /_staff/ { return 404; }",
-        "location ~ /\\.(?!well-known/) { return 404; }",
-    ]
-    return "\n".join(lines) + "\n"
+def nginx_snippet(https: bool, prefix: str = "/", languages: Sequence[str] = ()) -> str:
+    """An nginx snippet for the hub's `server { }` block: one `location` for the folder the
+    hub is served from (`prefix`, "/" at a site's root, "/hub/" in a sub-folder)."""
+    from haven.privacy.nginx import nginx_conf  # it imports this module's constants
+
+    return nginx_conf(site_headers(https), prefix, languages)
 
 
 def security_files(content: Content) -> dict[str, bytes]:
     """The host configuration files to publish with a build, by their path in the site."""
     https = str(content.hub.base_url).startswith("https://")
+    tags = [entry.tag for entry in content.hub.languages]
     return {
-        HEADERS_FILE: headers_file(https).encode("utf-8"),
-        NGINX_FILE: nginx_snippet(https).encode("utf-8"),
+        HEADERS_FILE: headers_file(https, tags).encode("utf-8"),
+        NGINX_FILE: nginx_snippet(https, base_path(content.hub.base_url), tags).encode("utf-8"),
     }
 
 

@@ -15,19 +15,27 @@ import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from haven.content.facets import (
+    Facet,
+    is_closed,
+    is_free,
+    open_phones,
+    public_towns,
+    service_closed,
+)
 from haven.content.schema import Phone
-from haven.costs import cost_text, is_free
-from haven.i18n.languages import name_for
-from haven.i18n.placeholders import fill
+from haven.costs import cost_text
 from haven.i18n.translate import Localized, LStr
-from haven.model import Facet, Site, is_closed, open_phones, public_towns, service_closed
+from haven.languages import name_for
+from haven.markdown import render_markdown
+from haven.model import Site
 from haven.phones import tel, tel_of
-from haven.render.markdown import render_markdown
+from haven.placeholders import fill
+from haven.render.assets import asset_bytes, asset_path
 
-SCRIPT_PATH = "assets/find.js"
+SCRIPT_PATH = asset_path("find.js")
 INDEX_NAME = "search-index.js"
 """In each language's folder: `es/search-index.js`."""
 
@@ -45,7 +53,7 @@ def directory_files(site: Site, view: Localized) -> dict[str, bytes]:
 @lru_cache(maxsize=1)
 def find_script() -> bytes:
     """The help page's filtering and search: plain JavaScript, no library."""
-    return (resources.files("haven.render") / "static" / "find.js").read_bytes()
+    return asset_bytes("find.js")
 
 
 def facet_label(record: str, view: Localized, language_name: Callable[[str], str]) -> str:

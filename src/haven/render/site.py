@@ -9,28 +9,33 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from haven.content.facets import open_phones
 from haven.content.schema import Phone
 from haven.costs import format_money
+from haven.dates import format_long_date
 from haven.i18n.catalog import State
-from haven.i18n.dates import format_long_date
-from haven.i18n.languages import Language, language, name_for
-from haven.i18n.placeholders import fill
 from haven.i18n.translate import Localized, LStr, localize, partly_translated
-from haven.model import Page, Site, open_phones
+from haven.languages import Language, language, name_for
+from haven.markdown import render_markdown
+from haven.model import Page, Site
 from haven.opendata.jsonld import organization_jsonld, script_safe_string
 from haven.phones import tel_of
-from haven.render.cache import template_cache
+from haven.placeholders import fill
+from haven.privacy.headers import base_path
+from haven.render.assets import asset_bytes, asset_path
+from haven.render.describe import describe, shorten
 from haven.render.directory import directory_files, facet_label
-from haven.render.markdown import render_markdown
 from haven.render.shared import END, START, Evaluate, Filler, Placeholders, Skeleton
+from haven.template_cache import template_cache
 
-CSS_PATH = "assets/haven.css"
+CSS_PATH = asset_path("haven.css")
+NOT_FOUND = "404.html"
+"""Each language's page for a missing address, and the site's (haven.hosting)."""
 
 
 @dataclass
@@ -113,7 +118,8 @@ def environment() -> Environment:
     )
     env.filters.update(t=_text, md=_markdown, date=_date, striptags=_striptags)
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
-                       organization_jsonld=_organization_jsonld, letter_notice=_letter_notice)
+                       organization_jsonld=_organization_jsonld, letter_notice=_letter_notice,
+                       asset_path=asset_path)
     env.globals.update(cached=_cached, language_facet=_language_facet)  # the filter pages
     env.globals.update(open_phones=open_phones, call_to_check=_call_to_check, money=_money)
     env.tests["contains"] = lambda seq, item: item in seq
@@ -144,9 +150,10 @@ class Renderer:
         self.head = Markup(env.get_template("_head.html").render())
         self.links = env.get_template("_links.html")
         self.templates = {p.template: env.get_template(p.template) for p in site.pages}
+        self.templates[OFFLINE_PAGE.template] = env.get_template(OFFLINE_PAGE.template)
 
     def css(self) -> bytes:
-        return (resources.files("haven.render") / "static" / "haven.css").read_bytes()
+        return asset_bytes("haven.css")
 
     def chooser(self, partial: Mapping[str, tuple[str, str]] | None = None) -> bytes:
         """The root page: every served language, named in itself.
@@ -159,8 +166,11 @@ class Renderer:
         state = PageState(site.source, site.source, "index.html", region=hub.country)
         labels = {tag: (text, language(lang)) for tag, (text, lang) in (partial or {}).items()}
         with _rendering(state):
+            description = shorten(f"{hub.name}: " + " · ".join(
+                dict.fromkeys(lang.endonym for lang in site.languages)))
             html = self.env.get_template("chooser.html").render(
-                site=site, hub=hub, r=state, languages=site.languages, partial=labels
+                site=site, hub=hub, r=state, languages=site.languages, partial=labels,
+                description=description,
             )
         return html.encode()
 
@@ -182,9 +192,10 @@ class Renderer:
         # The head's links, header, navigation and footer differ only by the page's depth and
         # nav entry.
         chrome: dict[tuple[int, str], tuple[Markup, Markup, Markup, int]] = {}
-        layouts: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+        layouts: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
         files: dict[str, bytes] = {}
-        for page in site.pages:
+        offline = [OFFLINE_PAGE] if site.content.hub.offline else []
+        for page in [*site.pages, *offline]:
             state = base.sibling(f"{lang.tag}/{page.path}index.html")
             current = page.key if page.key in nav_keys else ""
             with _rendering(state):
@@ -216,24 +227,51 @@ class Renderer:
                     frame = self._frame(common, page, state, links=links, top=top, bottom=bottom)
                     if not own:
                         layouts[frame_key] = frame
-                html = f"{frame[0]}{escape(title)}{frame[1]}{main}{frame[2]}"
+                description = escape(describe(main, title))
+                html = f"{frame[0]}{description}{frame[1]}{escape(title)}{frame[2]}{main}{frame[3]}"
             files[state.path] = html.encode()
         files.update(directory_files(site, view))  # the search index and its script
+        files.update(self.not_found(view, lang, base))
+        return files
+
+    def not_found(self, view: Localized, lang: Language, base: PageState) -> dict[str, bytes]:
+        """The language's 404 page (`es/404.html`), and for the source language the site's
+        (`404.html`), which lists every language too.
+
+        A host serves a 404 page at whatever address was asked for, at any depth: its links
+        start from the hub's folder (the path of `base_url`: "/" or "/hub/")."""
+        root = base_path(self.site.content.hub.base_url)
+        template = self.env.get_template(NOT_FOUND)
+        files = {}
+        places: list[tuple[str, tuple[Language, ...]]] = [(f"{lang.tag}/{NOT_FOUND}", ())]
+        if lang.tag == self.site.source.tag:
+            places.append((NOT_FOUND, tuple(self.site.languages)))
+        for path, languages in places:
+            state = base.sibling(path)
+            with _rendering(state):
+                html = template.render(
+                    hub=view.hub, lang=lang, head=self.head, root=root, home=f"{root}{lang.tag}/",
+                    languages=languages, r=state,
+                    description=shorten(f"{state.ui['not_found_title']}. {state.ui['not_found']}"))
+            files[path] = html.encode()
         return files
 
     def _frame(self, common: dict[str, Any], page: Page, state: PageState,
-               **parts: Markup) -> tuple[str, str, str]:
-        """The layout around a page's title and main: (before the title, between, after).
+               **parts: Markup) -> tuple[str, str, str, str]:
+        """The layout around a page's description, title and main: (before the description,
+        between it and the title, between the title and main, after main).
 
         `parts` are the head's links, the header and the footer."""
         scratch = state.sibling(state.path)
         scratch.notice(state.noticed)
         with _rendering(scratch):
             html = self.layout.render(common, page=page, r=scratch, title=_TITLE,
-                                      main=Markup(_MAIN), head=self.head, **parts)
-        before, _, rest = html.partition(_TITLE)
+                                      description=_DESCRIPTION, main=Markup(_MAIN),
+                                      head=self.head, **parts)
+        before, _, rest = html.partition(_DESCRIPTION)
+        described, _, rest = rest.partition(_TITLE)
         between, _, after = rest.partition(_MAIN)
-        return before, between, after
+        return before, described, between, after
 
     def _common(self, view: Localized, lang: Language, lookup: dict[str, dict[str, Any]],
                 printed: Sequence[str] = ()) -> dict[str, Any]:
@@ -275,8 +313,8 @@ class Renderer:
         return self._skeletons
 
 
-_TITLE, _MAIN = "\x02title\x03", "\x02main\x03"
-"""Where a page's title and main go in a layout rendered once for many pages."""
+_TITLE, _MAIN, _DESCRIPTION = "\x02title\x03", "\x02main\x03", "\x02description\x03"
+"""Where a page's title, main and description go in a layout rendered once for many pages."""
 
 
 def _names(site: Site) -> dict[str, Language]:
@@ -308,7 +346,12 @@ def _printed(names: Sequence[str]) -> list[tuple[str, list[tuple[str, str]]]]:
     return sorted(products.items(), key=lambda item: (order.get(item[0], 9), item[0]))
 
 
-UI_LABELS = {"home": "home", "help": "find_help", "report": "report", "resources": "resources"}
+UI_LABELS = {"home": "home", "help": "find_help", "report": "report", "resources": "resources",
+             "offline": "offline_missing_title"}
+
+OFFLINE_PAGE = Page("offline", "offline.html", "offline/")
+"""Each language's page that the offline worker (haven.offline) shows, from a phone's saved
+copy, for a page that is not saved there when the network fails: never linked online."""
 
 
 def _label(page: Page, view: Localized, lookup: dict[str, dict[str, Any]]) -> str:
@@ -461,7 +504,7 @@ def _ui(key: str, **values: Any) -> Markup:
 def _fill(text: Markup, values: dict[str, Any]) -> Markup:
     """{name} placeholders replaced by escaped values; anything else in braces left as it is.
 
-    Translators write these strings, so only plain names are filled (haven.i18n.placeholders:
+    Translators write these strings, so only plain names are filled (haven.placeholders:
     no attribute or index lookups, no format specs, never str.format).
     """
     return Markup(fill(text, {key: str(escape(value)) for key, value in values.items()}))
@@ -632,7 +675,8 @@ def _page_language() -> Markup:
 
 
 def _asset(name: str) -> str:
-    return _file(f"assets/{name}")
+    """A relative link to a shared asset, by its content-hashed name (haven.render.assets)."""
+    return _file(asset_path(name))
 
 
 def _file(path: str) -> str:

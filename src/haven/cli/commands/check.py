@@ -19,8 +19,12 @@ from rich.table import Table
 from haven.check import CheckReport, CheckSettings, default_cache_path, run_check
 from haven.check.links import LinkResult
 from haven.check.report import render_staff_page
+from haven.cli.options import console as make_console
+from haven.cli.options import content_argument
 from haven.errors import HavenError
+from haven.locate import hint, inside_package, locate, output_words
 from haven.output import MARKER
+from haven.render.assets import asset_path
 
 STAFF_PAGE = "_staff/check.html"
 """Where the staff report goes in a built site: linked from no page, listed in no sitemap."""
@@ -32,21 +36,16 @@ class CheckFailed(HavenError):
     """--strict was given and the check found errors."""
 
 
-def _console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
 @click.command("check")
-@click.argument("content_dir", required=False,
-                type=click.Path(file_okay=False, path_type=Path))
+@content_argument
 @click.option("--offline", is_flag=True,
               help="Skip the link checks: check phone numbers and review dates only.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="Judge review dates as of this day (default: today).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, metavar="FILE", help="Also write the report as JSON ('-': standard output).")
-@click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
-              show_default=True,
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="site/ beside hub.yaml",
               help=f"The built site to put the staff report page in, as {STAFF_PAGE}.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, metavar="FILE", help="Also write the staff report page here.")
@@ -71,23 +70,28 @@ def _console() -> Console:
                    "about a reader could leak (see 'haven privacy').")
 @click.pass_context
 def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
-                  today: dt.datetime | None, json_path: Path | None, site: Path,
+                  today: dt.datetime | None, json_path: Path | None, site: Path | None,
                   html_path: Path | None, strict: bool, cache_path: Path | None, refresh: bool,
                   timeout: float, retries: int, per_host: int, proxy: str | None,
                   privacy: bool) -> None:
-    """Check the hub in CONTENT_DIR (default: the bundled Hartford example): every web
-    address answers, every phone number is valid and typed, no fact is past its review date.
+    """Check the hub in CONTENT_DIR (default: the nearest folder upwards with a hub.yaml):
+    every web address answers, every phone number is valid and typed, no fact is past its review date.
 
     Lists what needs attention, most urgent first, each with its fix. Links are asked
     with no cookie and a User-Agent naming Haven; answers are reused for the hub's
     link_check_every_hours (24 by default).
     """
-    from haven.build import example_content
+    if privacy:  # before the link check: say at once if the privacy extra is missing
+        from haven.privacy.browser import browser_for_privacy
 
-    console = _console()
-    source = content_dir or example_content()
-    if cache_path is None:
-        cache_path = default_cache_path(content_dir) if content_dir else default_cache_path(Path.cwd())
+        browser_for_privacy()
+    console = make_console()
+    hub = locate(content_dir, "check")
+    source = hub.root
+    if cache_path is None:  # never inside the installed package (the bundled example)
+        cache_path = default_cache_path(Path.cwd() if inside_package(source) else source)
+    site = site or hub.output()
+    build_hint = hint("build", source, *output_words(site, hub.output()))
     settings = CheckSettings(timeout=timeout, retries=retries, backoff=min(0.5, timeout),
                              per_host=per_host, proxy=proxy)
     with Progress(TextColumn("Checking links"), BarColumn(), MofNCompleteColumn(),
@@ -110,20 +114,21 @@ def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
         else:
             _write(json_path, text)
             console.print(f"JSON report: {json_path}")
-    page_written = _write_staff_page(report, site, ctx.get_parameter_source("site"), console)
+    page_written = _write_staff_page(report, site, ctx.get_parameter_source("site"), console,
+                                     build_hint)
     if html_path is not None:
         _write(html_path, render_staff_page(report))
         console.print(f"Staff report page: {html_path}")
     elif not page_written:
-        console.print(f"No built site in {site}: run 'haven build' first to get the staff "
-                      f"report page at {site / STAFF_PAGE}, or give --html FILE.")
+        console.print(f"No built site in {site}: run {build_hint} first to get the staff "
+                      f"report page at {site / STAFF_PAGE}, or give --html FILE.", markup=False)
     private = True
     if privacy:
-        from haven.privacy.command import print_report as print_privacy
+        from haven.cli.commands.privacy import print_report as print_privacy
         from haven.privacy.crawl import crawl_privacy
 
         if not (site / MARKER).is_file():
-            raise HavenError(f"{site} is not a site Haven built — run 'haven build' first, "
+            raise HavenError(f"{site} is not a site Haven built — run {build_hint} first, "
                              "or give --site FOLDER")
         crawl = crawl_privacy(site)
         print_privacy(crawl, console)
@@ -137,14 +142,15 @@ def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
 
 
 def _write_staff_page(report: CheckReport, site: Path, given: ParameterSource | None,
-                      console: Console) -> bool:
+                      console: Console, build_hint: str) -> bool:
     if not (site / MARKER).is_file():
         if given is ParameterSource.COMMANDLINE:
             raise HavenError(
                 f"{site} is not a site Haven built, so the staff report page was not put in it "
-                "— run 'haven build' first, or write the page elsewhere with --html FILE")
+                f"— run {build_hint} first, or write the page elsewhere with --html FILE")
         return False
-    stylesheet = "../assets/haven.css" if (site / "assets" / "haven.css").is_file() else None
+    css = asset_path("haven.css")
+    stylesheet = f"../{css}" if (site / css).is_file() else None
     target = site / STAFF_PAGE
     _write(target, render_staff_page(report, stylesheet))
     console.print(f"Staff report page (not linked from the site, not indexed): {target}")

@@ -17,7 +17,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import DateTimePattern, get_date_format, parse_pattern
 
-from haven.i18n.languages import cldr_locale
+from haven.languages import cldr_locale
 
 OWN_MONTHS: dict[str, tuple[str, ...]] = {
     "ht": ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm", "oktòb",

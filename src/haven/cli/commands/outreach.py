@@ -5,37 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from haven.build import example_content
-from haven.content.load import load
-from haven.content.validate import validate
+from haven.cli.options import console, content_argument, load_valid, output_option
+from haven.locate import locate, refuse_package_writes
 from haven.outreach.messages import Message, build_messages, write_messages
-
-console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @click.command("outreach")
-@click.argument("content_dir", required=False,
-                type=click.Path(file_okay=False, path_type=Path))
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("outreach"), show_default=True,
-              help="Folder to write sms.csv, email.csv and voice.csv into.")
-def outreach_command(content_dir: Path | None, output: Path) -> None:
+@content_argument
+@output_option("outreach", "Folder to write sms.csv, email.csv and voice.csv into.")
+def outreach_command(content_dir: Path | None, output: Path | None) -> None:
     """Write the hub's text message, e-mail and voice-call script in every
     served language, as CSV files to import into a mass-notification system.
 
     Each text message shows its encoding (GSM-7 or UCS-2) and its exact number
     of SMS segments; a message over the hub's segment budget gets a warning.
     """
-    content = validate(load(content_dir or example_content()))
+    hub = locate(content_dir, "outreach")
+    output = output or hub.output("outreach")
+    refuse_package_writes(output, "the messages")
+    content = load_valid(hub.root)
     messages = build_messages(content)
     write_messages(messages, output)
     _summary(messages, output)
 
 
 def _summary(messages: list[Message], output: Path) -> None:
+    out = console()
     table = Table(title=f"Outreach messages written to {output}", title_justify="left")
     for column in ("language", "text in", "state", "SMS", "segments", "e-mail", "voice"):
         table.add_column(column, justify="right" if column == "segments" else "left")
@@ -52,13 +49,13 @@ def _summary(messages: list[Message], output: Path) -> None:
                       sms.state.value, row["encoding"], segments,
                       email.text_language, voice.text_language)
         over += [f"{tag}: {w}" for w in budget_warning]
-    console.print(table)
+    out.print(table)
     for warning in over:
-        console.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {warning}")
     machine = sum(1 for m in messages if m.state.value == "machine")
     fallback = sum(1 for m in messages if m.text_language != m.language.tag)
-    console.print(f"{len(messages)} messages in {len(by_language)} languages; "
-                  f"{len(over)} text message(s) over the segment budget; "
-                  f"{machine} machine translation(s) to review; {fallback} message(s) not yet "
-                  "translated, sent in the source language. The 'warning' column of each "
-                  "file says what to check before sending.")
+    out.print(f"{len(messages)} messages in {len(by_language)} languages; "
+              f"{len(over)} text message(s) over the segment budget; "
+              f"{machine} machine translation(s) to review; {fallback} message(s) not yet "
+              "translated, sent in the source language. The 'warning' column of each "
+              "file says what to check before sending.")

@@ -104,6 +104,22 @@ UI_STRINGS: dict[str, str] = {
     "offline_off": "These pages are not saved on this phone.",
     "offline_remove": "Remove from this phone",
     "offline_save": "Save on this phone",
+    # The 404 page of each language (haven.render.site): any address that does not exist.
+    "not_found_title": "Page not found",
+    "not_found": "There is no page at this address. It may have moved.",
+    "offline_slow": "The internet connection is not answering. This is the copy saved on this phone "
+    "on {date}; it may have changed since.",
+    "offline_pages_size": "The pages take {size}.",
+    "offline_pdfs_size": "The printable sheets (PDF) would take {size} more.",
+    "offline_pdfs_saved": "With the printable sheets (PDF): {size} in all.",
+    "offline_save_pdfs": "Also save the printable sheets ({size})",
+    "offline_confirm": "Remove the saved pages from this phone? Without internet, they will no longer open.",
+    "offline_yes": "Yes, remove them",
+    "offline_no": "No, keep them",
+    "offline_list": "Languages saved on this phone",
+    "offline_missing_title": "This page is not saved on this phone",
+    "offline_missing": "There is no internet connection, or it is not answering, and this page was not "
+    "saved on this phone. These languages are saved on this phone:",
 }
 
 

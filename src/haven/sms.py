@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from haven.placeholders import fill
+
 Encoding = Literal["GSM-7", "UCS-2"]
 
 GSM7_BASIC = frozenset(
@@ -38,6 +40,8 @@ SINGLE = {"GSM-7": 160, "UCS-2": 70}
 """Septets (GSM-7) or UTF-16 units (UCS-2) in a message sent whole."""
 PART = {"GSM-7": 153, "UCS-2": 67}
 """Septets or units per part of a concatenated message (the rest is the part's header)."""
+DEFAULT_BUDGET = 2
+"""SMS segments a hub's text message may take when hub.yaml says nothing."""
 
 
 @dataclass(frozen=True)
@@ -116,3 +120,39 @@ def analyze(text: str) -> SmsInfo:
         characters=len(text),
         non_gsm=non_gsm,
     )
+
+
+# -- the hub's text message, as sent ------------------------------------------------------------
+# Shared by the outreach files and `haven translate check`, which holds each translation of
+# the text message to the hub's budget.
+
+
+def language_link(base_url: str, tag: str) -> str:
+    """The hub's short address in a language, like https://host/es/."""
+    return f"{base_url.rstrip('/')}/{tag}/"
+
+
+def fill_message(text: str, phone: str, url: str, call: str | None, sep: str,
+          add_link: bool = True) -> str:
+    """Put the number and the link where the text says; add what it leaves out at the end."""
+    filled = fill(text, {"phone": phone, "link": url})
+    extra = []
+    if "{phone}" not in text:
+        extra.append(f"{call}: {phone}" if call else phone)
+    if add_link and "{link}" not in text:
+        extra.append(url)
+    return sep.join([filled.rstrip(), *extra]) if extra else filled
+
+
+def budget_warnings(text: str, budget: int) -> list[str]:
+    """Why `text` is over `budget` SMS segments, and how to bring it under (or nothing)."""
+    info = analyze(text)
+    if info.segments <= budget:
+        return []
+    warning = (f"{info.segments} SMS segments ({info.encoding}, {info.units} "
+               f"{'septets' if info.encoding == 'GSM-7' else 'units'}), over the hub's budget "
+               f"of {budget}: shorten it to {budget * PART[info.encoding]} or fewer")
+    if info.encoding == "UCS-2" and len(info.non_gsm) <= 5:
+        shown = " ".join(info.non_gsm)
+        warning += f", or replace {shown} to send it as GSM-7"
+    return [warning + "."]

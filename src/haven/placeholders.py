@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Collection, Mapping
 from functools import cache
 
-from haven.i18n.ui import UI_STRINGS
+from haven.ui import UI_STRINGS
 
 _NAME = re.compile(r"\{(\w+)\}")
 _BRACES = re.compile(r"\{[^{}]*\}|[{}]")

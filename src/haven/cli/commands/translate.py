@@ -1,4 +1,5 @@
-"""`haven translate status | export | import | draft`: the translation workflow's commands."""
+"""`haven translate update | status | export | import | check | draft`: the translation
+workflow's commands."""
 
 from __future__ import annotations
 
@@ -6,35 +7,56 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from haven.cli.options import console, content_argument, load_valid
 from haven.content.validate import Content
 from haven.errors import HavenError
 from haven.i18n.catalog import State
 from haven.i18n.status import StatusMatrix
-
-"""Where the translation matrix goes in a built site: linked from no page, `noindex`."""
-
-CONTENT = click.argument(
-    "content_dir", required=False, type=click.Path(file_okay=False, path_type=Path)
-)
+from haven.locate import hint, locate, refuse_package_writes
 
 
 class BelowThreshold(HavenError):
     """--strict was given and a page of a served language is under the hub's threshold."""
 
 
-def _console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+def _content(content_dir: Path | None, command: str, writes: str | None = None) -> Content:
+    """The hub's content; a command that `writes` into the hub refuses the installed package."""
+    root = locate(content_dir, f"translate {command}").root
+    if writes:
+        refuse_package_writes(root, writes)
+    return load_valid(root)
 
 
-def _content(content_dir: Path | None) -> Content:
-    from haven.build import example_content
-    from haven.content.load import load
-    from haven.content.validate import validate
+@click.group("translate")
+def translate_group() -> None:
+    """Work with the translation catalogs (one gettext PO file per language)."""
 
-    return validate(load(content_dir or example_content()))
+
+@translate_group.command("update")
+@content_argument
+@click.option("--language", "-l", "languages", multiple=True, metavar="TAG",
+              help="Only this language (repeat for several). Default: every served language.")
+def update_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
+    """Bring every language's catalog in step with the content.
+
+    New text is added; changed text is marked fuzzy with the previous source kept
+    for the translator; removed text is kept as obsolete. No translation is lost.
+    """
+    from haven.i18n.catalog import update_catalog
+    from haven.i18n.translate import content_segments
+
+    content = _content(content_dir, "update", "the translation catalogs")
+    segments = content_segments(content)
+    out = console()
+    for entry in content.hub.languages:
+        if entry.tag == content.hub.source_language or (languages and entry.tag not in languages):
+            continue
+        path = content.root / "translations" / f"{entry.tag}.po"
+        counts = update_catalog(path, entry.tag, segments)
+        out.print(f"{path}: {counts['new']} new, {counts['changed']} changed, "
+                  f"{counts['kept']} unchanged, {counts['obsolete']} obsolete", markup=False)
 
 
 WIDTH = 80
@@ -95,8 +117,8 @@ def status_lines(matrix: StatusMatrix, pages: bool = True) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-@click.command("status")
-@CONTENT
+@translate_group.command("status")
+@content_argument
 @click.option("--strict", is_flag=True,
               help="Exit with status 1 when a page of a served language is under the hub's "
                    "translation_threshold.")
@@ -116,35 +138,36 @@ def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages:
     from haven.i18n.exchange import atomic_write
     from haven.i18n.status import render_status_html, status_matrix
 
-    content = _content(content_dir)
+    content = _content(content_dir, "status")
     matrix = status_matrix(content)
-    console = _console()
+    out = console()
     if html_file is not None:
         atomic_write(html_file, render_status_html(matrix).encode())
     if as_json:
         click.echo(json.dumps(matrix.as_json(), ensure_ascii=False, indent=1))
     else:
         for line in status_lines(matrix, pages):
-            console.print(line, markup=False, highlight=False)
+            out.print(line, markup=False, highlight=False)
         if html_file is not None:
-            console.print(f"Wrote the languages × pages page to {html_file}.")
+            out.print(f"Wrote the languages × pages page to {html_file}.")
     below = matrix.below_threshold()
     if strict and below:
         lines = "\n".join(f"{tag} {key}: {percent}% shown translated"
                           for tag, key, percent in below)
         raise BelowThreshold(
             f"{len(below)} page(s) are under the hub's translation_threshold of "
-            f"{matrix.threshold}%:\n{lines}\n— translate them (haven translate export LANG), "
+            f"{matrix.threshold}%:\n{lines}\n— translate them "
+            f"({hint('translate', 'export', 'LANG', content.root)}), "
             "or lower translation_threshold in hub.yaml"
         )
     if below and not as_json:
-        console.print(f"[yellow]{len(below)} page(s) under the threshold of "
-                      f"{matrix.threshold}%.[/]")
+        out.print(f"[yellow]{len(below)} page(s) under the threshold of "
+                  f"{matrix.threshold}%.[/]")
 
 
-@click.command("export")
+@translate_group.command("export")
 @click.argument("language")
-@CONTENT
+@content_argument
 @click.option("--format", "fmt", type=click.Choice(["po", "xliff"]), default="po",
               show_default=True, help="PO for gettext tools, XLIFF 2.0 for CAT tools.")
 @click.option("--all", "everything", is_flag=True,
@@ -157,24 +180,25 @@ def export_command(language: str, content_dir: Path | None, fmt: str, everything
     outdated, with where each text shows and a length limit where one applies."""
     from haven.i18n.exchange import export_items, write_export
 
-    content = _content(content_dir)
+    content = _content(content_dir, "export")
     items = export_items(content, language, everything)
     target = output or Path(f"{language}-{'all' if everything else 'todo'}."
                             f"{'po' if fmt == 'po' else 'xlf'}")
     count = write_export(items, content, language, "po" if fmt == "po" else "xliff", target)
     outdated = sum(1 for i in items if i.state is State.OUTDATED)
-    _console().print(f"Wrote {count} segment(s) for {language} to {target} "
-                     f"({outdated} outdated, {count - outdated} other). Send it to the "
-                     f"translator; bring it back with 'haven translate import {target}'.")
+    back = hint("translate", "import", target, content.root)
+    console().print(f"Wrote {count} segment(s) for {language} to {target} "
+                    f"({outdated} outdated, {count - outdated} other). Send it to the "
+                    f"translator; bring it back with {back}.", markup=False)
 
 
 class ImportRefused(HavenError):
     """`haven translate import` refused some entries of the file."""
 
 
-@click.command("import")
+@translate_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@CONTENT
+@content_argument
 @click.option("--force", is_flag=True,
               help="Let the file replace reviewed translations with unreviewed ones, and "
                    "people's translations with machine drafts.")
@@ -192,9 +216,9 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
     """
     from haven.i18n.exchange import import_file
 
-    content = _content(content_dir)
+    content = _content(content_dir, "import", "the translation catalog")
     report = import_file(content, file, force=force, language=language)
-    console = _console()
+    out = console()
     table = Table(title=f"{file.name} → {report.catalog}", title_justify="left")
     table.add_column("result")
     table.add_column("entries", justify="right")
@@ -212,11 +236,11 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
                   show(report.fuzzy))
     table.add_row("conflicts (the hub's kept)", str(len(report.conflicts)), "")
     table.add_row("refused", str(len(report.refused)), "")
-    console.print(table)
+    out.print(table)
     for ident, why in report.conflicts:
-        console.print(f"[yellow]conflict:[/] {ident}: {why}", highlight=False)
+        out.print(f"[yellow]conflict:[/] {ident}: {why}", highlight=False)
     for ident, why in report.refused:
-        console.print(f"[yellow]refused:[/] {ident}: {why}", highlight=False)
+        out.print(f"[yellow]refused:[/] {ident}: {why}", highlight=False)
     if report.refused:
         raise ImportRefused(
             f"{len(report.refused)} entr{'y was' if len(report.refused) == 1 else 'ies were'} "
@@ -228,8 +252,8 @@ class ChecksFailed(HavenError):
     """`haven translate check` found translations that fail a check."""
 
 
-@click.command("check")
-@CONTENT
+@translate_group.command("check")
+@content_argument
 @click.option("--language", "-l", "languages", metavar="TAG", multiple=True,
               help="Check only this language (repeat for more); default: every language.")
 def check_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
@@ -243,27 +267,28 @@ def check_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
     from haven.i18n.checks import check_hub
     from haven.i18n.exchange import check_language as known_language
 
-    content = _content(content_dir)
+    content = _content(content_dir, "check")
     for tag in languages:
         known_language(content, tag)
     findings, problems = check_hub(content, list(languages) or None)
-    console = _console()
+    out = console()
     for problem in problems:
-        console.print(f"[yellow]glossary:[/] {problem}", markup=False)
+        out.print(f"[yellow]glossary:[/] {problem}", markup=False)
     for finding in sorted(findings):
-        console.print(str(finding), markup=False, highlight=False)
+        out.print(str(finding), markup=False, highlight=False)
     entries = len({(f.file, f.ident) for f in findings})
     if findings or problems:
         raise ChecksFailed(
             f"{len(findings)} problem(s) in {entries} translation(s)"
             + (f", {len(problems)} in glossaries" if problems else "")
-            + " — fix each as it says, then run 'haven translate check' again")
-    console.print("Every translation passes the checks.")
+            + f" — fix each as it says, then run {hint('translate', 'check', content.root)}"
+            " again")
+    out.print("Every translation passes the checks.")
 
 
-@click.command("draft")
+@translate_group.command("draft")
 @click.argument("language")
-@CONTENT
+@content_argument
 @click.option("--provider", type=click.Choice(["libretranslate"]), default="libretranslate",
               show_default=True, help="The machine translation service.")
 @click.option("--url", required=True, help="The service's address, like http://127.0.0.1:5000.")
@@ -279,7 +304,7 @@ def draft_command(language: str, content_dir: Path | None, provider: str, url: s
     """
     from haven.i18n.draft import PROVIDERS, draft
 
-    content = _content(content_dir)
+    content = _content(content_dir, "draft", "machine drafts")
     service = PROVIDERS[provider](url, api_key=api_key)
     try:
         report = draft(content, language, service)
@@ -287,12 +312,11 @@ def draft_command(language: str, content_dir: Path | None, provider: str, url: s
         close = getattr(service, "close", None)
         if callable(close):
             close()
-    console = _console()
-    console.print(f"{language}: {len(report.drafted)} machine draft(s) from {report.provider}; "
-                  f"{report.kept} segment(s) already translated were not touched.")
+    out = console()
+    out.print(f"{language}: {len(report.drafted)} machine draft(s) from {report.provider}; "
+              f"{report.kept} segment(s) already translated were not touched.")
     for ident in report.lost_placeholder:
-        console.print(f"[yellow]left untranslated:[/] {ident}: the machine translation lost a "
-                      "placeholder or link")
+        out.print(f"[yellow]left untranslated:[/] {ident}: the machine translation lost a "
+                  "placeholder or link")
 
 
-COMMANDS = (status_command, export_command, import_command, check_command, draft_command)

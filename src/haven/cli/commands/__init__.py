@@ -1,0 +1,1 @@
+"""One module per topic: the commands of `haven`, registered by `haven.cli`."""

@@ -1,0 +1,129 @@
+"""`haven build`, `haven serve` and `haven init`: making and previewing a hub."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+
+from haven.build import BuildReport, build
+from haven.cli.options import console, content_argument, output_option
+from haven.errors import ContentError, HavenError, StrictError
+from haven.locate import (
+    Hub,
+    example_notice,
+    hint,
+    locate_or_example,
+    output_words,
+    refuse_package_writes,
+)
+
+
+@click.command("build")
+@content_argument
+@output_option("site", "Folder to write the site into.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings as errors: publish nothing and exit with status 1.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also make the printable flyers, rights cards and posters (PDF).")
+def build_command(content_dir: Path | None, output: Path | None, strict: bool,
+                  pdf: bool) -> None:
+    """Build the hub in CONTENT_DIR (default: the nearest folder upwards with a hub.yaml;
+    with none, the bundled Hartford example).
+
+    The whole site is written at once: if anything is wrong, nothing is published
+    and the previous site stays as it was.
+    """
+    out = console()
+    hub = locate_or_example(content_dir)
+    if hub.bundled:
+        out.print(example_notice("building"), markup=False)
+    target = output or hub.output()
+    report = run_build(hub.root, target, out, strict, pdf)
+    print_summary(report, hub, out)
+
+
+def run_build(source: Path, output: Path, console: Console, strict: bool = False,
+              pdf: bool = True) -> BuildReport:
+    """Build with a progress bar that appears only if the build takes over a second."""
+    refuse_package_writes(output, "the site")
+    started = time.monotonic()
+    # No refresh thread (auto_refresh off): the build forks worker processes only while the
+    # process has a single thread. The bar is redrawn as each language finishes.
+    with RichProgress(console=console, transient=True, disable=not console.is_terminal,
+                      auto_refresh=False) as bar:
+        task = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal task
+            if task is None and time.monotonic() - started > 1:
+                task = bar.add_task("Rendering languages", total=total)
+            if task is not None:
+                bar.update(task, completed=done, refresh=True)
+
+        try:
+            return build(source, output, progress, strict, pdf)
+        except (ContentError, StrictError):
+            raise  # they list every problem and say that nothing was published
+        except HavenError as exc:
+            message = exc.format_message().rstrip()
+            raise HavenError(f"{message.rstrip('.')}; nothing was published, and the previous "
+                             "site, if any, is unchanged.") from None
+
+
+def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
+    table = Table(title=f"Built {report.total_pages} pages into {report.output}", title_justify="left")
+    table.add_column("language")
+    table.add_column("pages", justify="right")
+    for tag, count in report.pages.items():
+        table.add_row(tag, str(count))
+    console.print(table)
+    name, size = report.heaviest
+    console.print(f"Heaviest page: {name} ({size:,} bytes gzip-compressed, stylesheet included)")
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    preview = hint("serve", *hub.words(), *output_words(report.output, hub.output()))
+    console.print(f"{len(report.warnings)} warning(s); {report.files} files in "
+                  f"{report.seconds:.2f} s. Open {report.output / 'index.html'} "
+                  f"or run {preview} to preview.", markup=False)
+
+
+@click.command("serve")
+@content_argument
+@click.option("--port", "-p", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@output_option("site", "Folder to build into and serve.")
+def serve_command(content_dir: Path | None, port: int, output: Path | None) -> None:
+    """Preview the hub at http://127.0.0.1:PORT/, rebuilding when a file changes.
+
+    Only this computer can see the preview. Stop it with Ctrl+C.
+    """
+    from haven.serve import serve
+
+    out = console()
+    hub = locate_or_example(content_dir)
+    if hub.bundled:
+        out.print(example_notice("previewing"), markup=False)
+    target = output or hub.output()
+    refuse_package_writes(target, "the site")
+    serve(hub.root, target, port, out)
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init_command(folder: Path) -> None:
+    """Create a new hub in FOLDER: a small, valid content folder whose files
+    explain themselves. It builds as it is; edit it to make it yours."""
+    from haven.guides import guide
+    from haven.scaffold import create
+
+    refuse_package_writes(folder, "a new hub")
+    written = create(folder)
+    out = console()
+    out.print(f"Created a new hub in {folder} ({len(written)} files).", markup=False)
+    out.print(f"Next: edit {folder / 'hub.yaml'}, then run {hint('build', folder)}.",
+              markup=False)
+    out.print(f"Every file and field is explained in {guide()}.", markup=False)
