@@ -5,18 +5,18 @@ from __future__ import annotations
 import io
 import re
 import threading
-import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 import haven.output
-from haven.build import build
+from haven.build import BuildReport, build
 from haven.errors import ContentError, OutputError
 from haven.output import MARKER
 from haven.scaffold import create
-from haven.serve import make_server, rebuild, snapshot, watch
+from haven.serve import Preview, make_server, rebuild
 from tests.conftest import MakeHub
 
 
@@ -107,44 +107,50 @@ def test_output_folder_of_someone_elses_files_is_refused(hub: Path, tmp_path: Pa
 
 
 def test_preview_server_serves_on_loopback_and_rebuilds(hub: Path, tmp_path: Path) -> None:
+    """The preview's parts in one process (tests/test_preview.py runs `haven serve` itself)."""
     from rich.console import Console
 
     out = tmp_path / "site"
     console = Console(file=io.StringIO())
-    assert rebuild(hub, out, console) is not None
-    server = make_server(out, 0)
+    preview = Preview(out)
+    assert isinstance(rebuild(hub, out, console), BuildReport)
+    preview.built([])
+    server = make_server(out, 0, preview)
     assert server.server_address[0] == "127.0.0.1"
-    stop = threading.Event()
     serving = threading.Thread(target=server.serve_forever, daemon=True)
-    watcher = threading.Thread(
-        target=watch, args=(hub, lambda: rebuild(hub, out, console), stop, snapshot(hub), 0.1),
-        daemon=True)
     serving.start()
-    watcher.start()
+
+    def get(path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}") as answer:
+                assert answer.headers["Referrer-Policy"] == "no-referrer"
+                return int(answer.status), answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
     try:
-        base = f"http://127.0.0.1:{server.server_port}"
-        with urllib.request.urlopen(f"{base}/en/") as response:
-            assert response.status == 200
-            assert b"Every child has the right" in response.read()
-            assert response.headers["Referrer-Policy"] == "no-referrer"
+        status, body = get("/en/")
+        assert status == 200 and b"Every child has the right" in body
+        assert f'data-build="{preview.build}"'.encode() in body
         (hub / "hub.yaml").write_text((hub / "hub.yaml").read_text().replace(
             "Every child has the right", "Each and every child has the right"))
-        deadline = time.monotonic() + 10
-        body = b""
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(f"{base}/en/") as response:
-                body = response.read()
-            if b"Each and every child" in body:
-                break
-            time.sleep(0.1)
-        assert b"Each and every child" in body
-        # A broken edit keeps the last good site.
+        assert isinstance(rebuild(hub, out, console), BuildReport)
+        preview.built([])
+        status, body = get("/en/")
+        assert b"Each and every child" in body and f'data-build="{preview.build}"'.encode() in body
+        # A broken edit keeps the last good site, one link away from the problems page.
         (hub / "hub.yaml").write_text("name: [unclosed\n")
-        time.sleep(0.6)
-        with urllib.request.urlopen(f"{base}/en/") as response:
-            assert b"Each and every child" in response.read()
+        problems = rebuild(hub, out, console)
+        assert isinstance(problems, list) and problems[0].startswith("hub.yaml:1: ")
+        preview.built(problems)
+        status, body = get("/en/")
+        assert status == 503 and b"hub.yaml:1: " in body and b"/_haven/last-good/en/" in body
+        status, body = get("/_haven/last-good/en/")
+        assert status == 200 and b"Each and every child" in body
+        assert b"Each and every child" in (out / "en" / "index.html").read_bytes()
+        assert get("/sw.js")[0] == 200
     finally:
-        stop.set()
+        preview.close()
         server.shutdown()
         server.server_close()
 
@@ -251,15 +257,23 @@ def test_the_build_record_beside_a_site_in_the_hub_is_not_watched_nor_served(hub
     """The default output is the hub's `site/`: the record, spare and lock an incremental build
     keeps beside it are then in the hub folder, where the preview's watcher must not see them
     (each build would trigger the next) and nothing of them is in the site that is served."""
+    from watchfiles import Change
+
     from haven.incremental import spare_folder, state_folder
+    from haven.serve import ContentFilter, snapshot
 
     out = hub / "site"
+    edits = ContentFilter(hub, out)
     build(hub, out, pdf=False)
     (hub / "hub.yaml").write_text((hub / "hub.yaml").read_text().replace(
         "Every child has the right", "Each and every child has the right"))
-    seen = snapshot(hub, out)
+    seen = snapshot(hub, edits)
     assert build(hub, out, pdf=False).remade, "an incremental build"
-    assert state_folder(out).parent == hub and any(state_folder(out).iterdir())
+    records = list(state_folder(out).iterdir())
+    assert state_folder(out).parent == hub and records
     assert spare_folder(out).is_dir()
-    assert snapshot(hub, out) == seen
+    assert snapshot(hub, edits) == seen
+    assert not any(edits(Change.added, str(path)) for path in
+                   [*records, *spare_folder(out).rglob("*")])
+    assert edits(Change.modified, str(hub / "hub.yaml"))
     assert not [p for p in out.rglob("*") if ".haven-state" in str(p.relative_to(out))]

@@ -24,7 +24,7 @@ from haven.locate import (
     shell,
 )
 from haven.scaffold import create
-from haven.serve import snapshot
+from haven.serve import ContentFilter, snapshot
 
 HSDS_FILE = Path(__file__).parent / "data" / "hsds-3.0" / "examples" / "organization_full.json"
 
@@ -239,5 +239,6 @@ def test_default_outputs_go_beside_hub_yaml(hub: Path, tmp_path: Path,
 
 def test_the_preview_does_not_watch_its_own_site(hub: Path) -> None:
     run(["build", str(hub), "--no-pdf"])
-    names = {Path(name).relative_to(hub).parts[0] for name, _, _ in snapshot(hub, hub / "site")}
+    edits = ContentFilter(hub, hub / "site")
+    names = {Path(name).relative_to(hub).parts[0] for name in snapshot(hub, edits)}
     assert "site" not in names and "hub.yaml" in names

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import http.client
+import os
 import re
 import shutil
 import socket
@@ -45,27 +46,40 @@ class Running:
         self.process = process
         self.base = f"http://127.0.0.1:{port}"
         self.token = url.rsplit("token=", 1)[1]
+        self.notes = ""
 
 
-@pytest.fixture
-def editor(tmp_path: Path) -> Iterator[Running]:
+def editor_process(tmp_path: Path, options: list[str] | None = None,
+                   env: dict[str, str] | None = None) -> Iterator[Running]:
+    """A real `haven edit` on a copy of the example, with `options` and `env` added to its
+    environment (for fixtures)."""
     root = tmp_path / "hub"
     shutil.copytree(example_content(), root)
     port = _free_port()
     before = set(Path(tempfile.gettempdir()).glob("haven-edit-preview-*"))
-    process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port", str(port)],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port", str(port),
+                                *(options or [])],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                               env={**os.environ, **env} if env else None)
     assert process.stderr is not None
     line = process.stderr.readline()
     found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)
     assert found, line
     running = Running(root, port, found.group(1), process)
+    while line and not line.startswith("Only this computer"):  # notes come before this line
+        line = process.stderr.readline()
+        running.notes += line
     yield running
     process.terminate()
     process.wait(timeout=30)
     assert process.returncode == 0
     left = set(Path(tempfile.gettempdir()).glob("haven-edit-preview-*")) - before
     assert not left, f"the preview folder is left behind: {left}"
+
+
+@pytest.fixture
+def editor(tmp_path: Path) -> Iterator[Running]:
+    yield from editor_process(tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -13,17 +13,21 @@ content alive in the site, and no secret of the build machine's environment anyw
 Reproducible: in CI the run is derandomized (the same cases every time), and every failing
 case found so far is kept as an explicit `@example`. For development, a long randomized
 run: `HAVEN_FUZZ_LONG=10000 pytest tests/test_fuzz.py -k never_crash -s` (add
-`HAVEN_FUZZ_SEED=<n>` to repeat a run, `HAVEN_FUZZ_NO_PDF=1` to build without PDFs;
-Hypothesis prints how to reproduce a failure).
+`HAVEN_FUZZ_SEED=<n>` to repeat a run, `HAVEN_FUZZ_NO_PDF=1` to build without PDFs,
+`HAVEN_FUZZ_KEEP_GOING=1` to count tracebacks, hangs and leaks over the whole run instead of
+stopping at the first; Hypothesis prints how to reproduce a failure).
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import re
+import signal
 import tempfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -60,9 +64,17 @@ FORMATS = [("{filter.__class__.__new__.__globals__[Path].cwd.__func__.__globals_
            "{value.__class__.__mro__}", "{", "}", "{{value}}", "{secret}", "Hart\x000\x01ford",
            "{filter}: {value}\x00"]
 """Translations (msgstr) whose braces ask for more than a plain {name}, or hold a control."""
+SCRIPTS = ["法律援助", "مساعدة قانونية", "कानूनी सहायता", "😀👨‍👩‍👧", "\ue000", "\U000f0000",
+           "\u0378", "\U000e0080", "ᚠᛇᚻ", "𓀀𓁐", "ꦲꦏ꧀", "𞤀𞤢", "ⵜⴰⵎⴰⵣⵉⵖⵜ", "🄰", "\U0001fae8",
+           "e\u0301\u0301\u0301", "\u200d\u200c", "\ufeff", "\ud7a4"]
+"""Letters of many scripts, emoji, private-use and unassigned code points: print fonts lack
+some; each must print with a font that has it, or be refused with its file:line."""
 NUMBERS = ["1e400", "-1e400", ".inf", "-.inf", ".nan", "9" * 5000, "1e-400", "0x1F", "1_000"]
 """Numbers as written in YAML: too large, not finite, or in forms YAML 1.1 reads as numbers."""
 SECRET = "fuzz-secret-of-the-build-machine"
+OUTSIDE = "fuzz-text-of-a-file-outside-the-content-folder"
+"""A leak is either of these (or /etc/passwd) anywhere in the output: the environment, or a
+file outside the content folder."""
 LOOP, FOLDER, FIFO = "<a link to itself>", "<a folder>", "<a named pipe>"
 """What a symlink case may put where a file should be, besides a link outside."""
 CLIMBING = ["../../etc/passwd", "/etc/passwd", "..", "../outside", "..\\..\\windows",
@@ -134,7 +146,7 @@ def broken_hubs(draw: st.DrawFn) -> dict[str, Any]:
     """A description of one broken content folder: file → new text or bytes, plus symlinks."""
     kind = draw(st.sampled_from(["value", "truncate", "bytes", "poison", "symlink", "id",
                                  "markdown", "nesting", "control", "alias", "number",
-                                 "translation"]))
+                                 "translation", "script"]))
     name = draw(st.sampled_from(YAML_FILES))
     case: dict[str, Any] = {"kind": kind, "files": {}, "links": {}}
     if kind == "symlink":
@@ -149,6 +161,12 @@ def broken_hubs(draw: st.DrawFn) -> dict[str, Any]:
             "translation", draw(st.sampled_from(sorted(UI_STRINGS))),
             draw(st.sampled_from(FORMATS) | st.text(st.sampled_from("{}[]._:!0xa"),
                                                      min_size=1, max_size=12)))
+        return case
+    if kind == "script":  # letters the print fonts may lack, in one text field
+        case["files"][name] = ("script", draw(st.integers(min_value=0, max_value=10_000)),
+                               draw(st.sampled_from(SCRIPTS) | st.text(
+                                   st.characters(codec="utf-8", exclude_categories=("Cc",)),
+                                   min_size=1, max_size=8)))
         return case
     if kind == "alias":
         case["files"][name] = ("alias", draw(st.integers(min_value=0, max_value=10_000)),
@@ -182,6 +200,15 @@ def apply(case: dict[str, Any], root: Path, outside: Path) -> None:
             path.write_text(po_file(key, text), encoding="utf-8")
             continue
         original = path.read_text(encoding="utf-8")
+        if kind == "script":
+            _, at, letters = spec
+            data = yaml.safe_load(original)
+            strings = [p for p in leaves(data) if p and isinstance(_get(data, p), str)
+                       and " " in _get(data, p)]
+            target = strings[at % len(strings)] if strings else ("name",)
+            path.write_text(dump(replace(data, target, f"{_get(data, target)} {letters}")),
+                            encoding="utf-8")
+            continue
         if kind == "alias":
             _, at, size = spec
             lines = original.splitlines()
@@ -333,7 +360,7 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
         base = Path(tmp)
         outside = base / "outside"
         outside.mkdir()
-        (outside / "outside.yaml").write_text("id: outside\nname: <script>secret</script>\n")
+        (outside / "outside.yaml").write_text(f"id: outside\nname: {OUTSIDE} <script>x</script>\n")
         (outside / "outside-dir").mkdir()
         (outside / "outside-dir" / "x.yaml").write_text("id: x\n")
         root = base / "content"
@@ -344,7 +371,7 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
         result = CliRunner().invoke(main, ["build", str(root), "--output", str(out / "site"),
                                            *NO_PDF], env={"HAVEN_FUZZ_SECRET": SECRET})
         output = result.output
-        assert SECRET not in output, output
+        assert SECRET not in output and "root:x:0:0" not in output, f"leak: {output}"
         assert result.exception is None or isinstance(result.exception, SystemExit), \
             f"{case['kind']}: {result.exception!r}\n{output}"
         assert result.exit_code in (0, 1), output
@@ -393,16 +420,43 @@ def check_case(case: dict[str, Any], stats: collections.Counter[str]) -> None:
             assert "\u2028" not in text and "\u2029" not in text, index
         for path in (out / "site").rglob("*"):
             if path.is_file() and path.suffix in (".html", ".js", ".json", ".csv", ".txt"):
-                assert SECRET not in path.read_text(encoding="utf-8", errors="replace"), path
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert SECRET not in text and OUTSIDE not in text, f"leak: {path}"
+                assert "root:x:0:0" not in text, f"leak of /etc/passwd: {path}"
 
 
-LONG = int(os.environ.get("HAVEN_FUZZ_LONG") or 0)
-"""A long randomized run for development (HAVEN_FUZZ_LONG=10000); 0 in CI."""
+LONG = int(os.environ.get("HAVEN_FUZZ_LONG") or os.environ.get("HAVEN_FUZZ_EXAMPLES") or 0)
+"""A long randomized run for development (HAVEN_FUZZ_LONG=10000, or HAVEN_FUZZ_EXAMPLES);
+0 in CI."""
 LONG_SEED = int(os.environ["HAVEN_FUZZ_SEED"]) if os.environ.get("HAVEN_FUZZ_SEED") else None
 NO_PDF = ["--no-pdf"] if os.environ.get("HAVEN_FUZZ_NO_PDF") else []
-"""HAVEN_FUZZ_NO_PDF=1 skips printing in a long run: characters the print fonts lack still
-refuse a whole build without a file:line (issue 16, not fixed yet), and would stop the run
-at its first such case."""
+"""HAVEN_FUZZ_NO_PDF=1 skips printing, to fit more cases of a long run in the time."""
+KEEP_GOING = bool(os.environ.get("HAVEN_FUZZ_KEEP_GOING"))
+"""A long run that counts failures (tracebacks, hangs, leaks) instead of stopping at the first;
+each failing case is appended to HAVEN_FUZZ_REPORT (default haven-fuzz-failures.jsonl)."""
+REPORT = os.environ.get("HAVEN_FUZZ_REPORT") or "haven-fuzz-failures.jsonl"
+HANG_SECONDS = 120
+"""A case that has not finished after this long counts as a hang (in a keep-going run)."""
+
+
+class Hang(BaseException):
+    """A case ran past HANG_SECONDS (BaseException: no `except Exception` in Haven swallows it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    def expired(signum: int, frame: Any) -> None:
+        raise Hang
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 SETTINGS = settings(
     max_examples=LONG or 150, deadline=None, database=None, derandomize=not LONG,
     print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -427,6 +481,14 @@ FOUND: dict[str, dict[str, Any]] = {
         "translations/es.po", ("translation", "last_checked", "{date[x]} {{")),
     "hub.yaml as a folder": {"kind": "symlink", "files": {}, "links": {"hub.yaml": FOLDER}},
     "topics.yaml as a FIFO": {"kind": "symlink", "files": {}, "links": {"topics.yaml": FIFO}},
+    "translations/es.po as a folder": {"kind": "symlink", "files": {},
+                                       "links": {"translations/es.po": FOLDER}},
+    "translations/es.po a link to the content folder": {
+        "kind": "symlink", "files": {}, "links": {"translations/es.po": "../content"}},
+    "Chinese in an English name": _file("directory/example-legal-aid.yaml",
+                                        ("script", 0, "法律援助")),
+    "an emoji no print font has": _file("topics.yaml", ("script", 1, "😀")),
+    "a private-use character": _file("hub.yaml", ("script", 2, "\ue000")),
 }
 """Failing cases found so far (issue 16), kept as explicit examples: run first, every time."""
 
@@ -444,9 +506,35 @@ def test_broken_content_folders_never_crash_leak_or_inject() -> None:
     @example(FOUND["{date[x]} {{ in a translation"])
     @example(FOUND["hub.yaml as a folder"])
     @example(FOUND["topics.yaml as a FIFO"])
+    @example(FOUND["translations/es.po as a folder"])
+    @example(FOUND["translations/es.po a link to the content folder"])
+    @example(FOUND["Chinese in an English name"])
+    @example(FOUND["an emoji no print font has"])
+    @example(FOUND["a private-use character"])
     def run(case: dict[str, Any]) -> None:
         stats["cases"] += 1
-        check_case(case, stats)
+        if not KEEP_GOING:
+            check_case(case, stats)
+            return
+        try:
+            with time_limit(HANG_SECONDS):
+                check_case(case, stats)
+        except Hang:
+            failed("hangs", case, f"no answer within {HANG_SECONDS} s")
+        except AssertionError as exc:
+            text = str(exc)
+            kind = ("leaks" if text.startswith("leak") else
+                    "tracebacks" if "Traceback" in text or "Error(" in text else "other")
+            failed(kind, case, text)
+        except Exception as exc:  # noqa: BLE001 -- a traceback of the harness is one too
+            failed("tracebacks", case, repr(exc))
+
+    def failed(kind: str, case: dict[str, Any], why: str) -> None:
+        stats[kind] += 1
+        stats["failed"] += 1
+        with open(REPORT, "a", encoding="utf-8") as report:
+            report.write(json.dumps({"kind": kind, "case": repr(case), "why": why[:2000]})
+                         + "\n")
 
     if LONG_SEED is not None:
         run = seed(LONG_SEED)(run)
@@ -454,6 +542,10 @@ def test_broken_content_folders_never_crash_leak_or_inject() -> None:
     print(f"\nhypothesis: {stats['cases']} broken content folders; {stats['refused']} refused "
           f"with file:line problems, {stats['built']} built ({stats['escaped']} pages "
           "showing the HTML payload as text, none running it)")
+    if KEEP_GOING:
+        print(f"tracebacks {stats['tracebacks']}, hangs {stats['hangs']}, leaks "
+              f"{stats['leaks']}, other failures {stats['other']} (each in {REPORT})")
+        assert not stats["failed"], f"{stats['failed']} failing cases, listed in {REPORT}"
     assert stats["cases"] >= min(100, LONG or 100)
     assert stats["refused"] and stats["built"]
 

@@ -16,9 +16,9 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "haven"
 
-GROUND = {"haven", "haven.errors", "haven.example", "haven.locate", "haven.languages",
+GROUND = {"haven", "haven.errors", "haven.interrupt", "haven.example", "haven.locate", "haven.languages",
           "haven.dates", "haven.placeholders", "haven.ui", "haven.markdown", "haven.sms",
-          "haven.template_cache", "haven.output", "haven.scaffold", "haven.spreadsheet",
+          "haven.template_cache", "haven.templating", "haven.output", "haven.scaffold", "haven.spreadsheet",
           "haven.guides"}
 """Leaves: they know nothing of a hub's content, only of text, languages, files and errors."""
 
@@ -166,3 +166,20 @@ def test_the_checker_sees_what_it_should() -> None:
     # `from haven.cli.commands.build import …` and `from haven import __version__`.
     cli_targets = {target for target, _ in EDGES["haven.cli"]}
     assert {"haven.cli.commands.build", "haven"} <= cli_targets
+
+
+FACTORIES = {"Environment": "haven.templating", "MarkdownIt": "haven.markdown"}
+"""What only one module may construct: every Jinja environment and every Markdown parser
+comes from one factory, so autoescape and raw-HTML-off cannot be forgotten in one place."""
+
+
+def test_jinja_and_markdown_are_made_in_one_place_each() -> None:
+    made = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in FACTORIES and module_name(path) != FACTORIES[name]:
+                    made.append(f"{module_name(path)}:{node.lineno}: {name}(…)")
+    assert made == [], "use haven.templating.environment() or haven.markdown.parser()"
+    assert FACTORIES["Environment"] in {module_name(p) for p in PACKAGE.rglob("*.py")}

@@ -275,8 +275,10 @@ def test_a_missing_font_names_the_package_to_install(hub: Site, tmp_path: Path) 
 def test_a_character_no_font_has_is_refused_not_drawn_as_a_box(tmp_path: Path) -> None:
     choice = choose("en", "en")
     check("en", "English", choice, ["Plain text, Tiếng Việt"], font_dirs())
-    with pytest.raises(FontError, match=r"U\+13A0"):
-        check("en", "English", choice, ["Cherokee: Ꭰ"], font_dirs())
+    chosen = check("en", "English", choice, ["Cherokee: Ꭰ"], font_dirs())
+    assert chosen.families == (*choice.families, "Noto Sans Cherokee")  # a fallback, not a box
+    with pytest.raises(FontError, match=r"U\+1F10D"):
+        check("en", "English", choice, ["Circled zero with slash: \U0001f10d"], font_dirs())
 
 
 def test_command_writes_the_pieces_atomically(hub_dir: Path, tmp_path: Path,

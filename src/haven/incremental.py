@@ -25,6 +25,7 @@ is never trusted again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -41,8 +42,21 @@ from haven import __version__
 from haven.content.validate import Content
 from haven.i18n.segments import map_record, markdown_blocks
 from haven.i18n.translate import Localized
+from haven.interrupt import shielded
 from haven.model import Site
-from haven.output import MARKER, _check_replaceable, _lock, _safe, marker_text
+from haven.output import (
+    MARKER,
+    _check_replaceable,
+    _lock,
+    _lock_of,
+    _new_staging,
+    _old_prefix,
+    _safe,
+    _swap_lock,
+    clean_leftovers,
+    exchange,
+    marker_text,
+)
 from haven.render.uses import SEARCH_INDEX, PageUse, record_key, records
 
 FORMAT = 1
@@ -310,7 +324,8 @@ def publish_changes(output: Path, live: BuildRecord, record: BuildRecord,
     meanwhile (the caller then builds in full)."""
     output = output.absolute()
     state = save_record(output, record)
-    with _lock(output.parent / f".haven-lock-{output.name}"):
+    clean_leftovers(output)  # what killed builds left beside the site
+    with _lock(_swap_lock(output)):
         if not live.state or state_of(output) != live.state:
             return False
         _check_replaceable(output)
@@ -369,22 +384,31 @@ a spare drops them, as a full build does."""
 
 
 def _swap_spare(output: Path) -> None:
-    """The spare becomes the site and the site the spare (under the build lock)."""
+    """The spare becomes the site and the site the spare (under the build lock): exchanged in
+    one call where the system can (haven.output.exchange), else by three renames that a stop
+    signal cannot cut, the site moved aside under the name haven.output puts back if a build
+    is killed even so."""
     spare = spare_folder(output)
-    swapped = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
-    swapped.rmdir()
-    output.rename(swapped)
-    try:
-        spare.rename(output)
-    except OSError:
-        swapped.rename(output)
-        raise
-    swapped.rename(spare)
+    with shielded():
+        if exchange(spare, output):
+            return
+        swapped = Path(tempfile.mkdtemp(prefix=_old_prefix(output), dir=output.parent))
+        swapped.rmdir()
+        output.rename(swapped)
+        try:
+            spare.rename(output)
+        except OSError:
+            swapped.rename(output)
+            raise
+        swapped.rename(spare)
 
 
 def _copy_of_live(output: Path, live: BuildRecord, spare: Path) -> BuildRecord:
-    """A spare made of hard links to the live site's files (none is ever written in place)."""
-    made = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=output.parent))
+    """A spare made of hard links to the live site's files (none is ever written in place),
+    in a staging folder of haven.output's (locked while it is made: a killed build's is
+    cleaned up by the next)."""
+    with shielded():
+        made, owner = _new_staging(output)
     try:
         folders: set[str] = set()
         for name in live.files:
@@ -398,4 +422,8 @@ def _copy_of_live(output: Path, live: BuildRecord, spare: Path) -> BuildRecord:
     except BaseException:
         shutil.rmtree(made, ignore_errors=True)
         raise
+    finally:
+        owner.release()
+        with contextlib.suppress(OSError):
+            os.unlink(_lock_of(made))
     return live

@@ -8,7 +8,15 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+def parser() -> MarkdownIt:
+    """The one Markdown setup of Haven: CommonMark with raw HTML off, no linkify, no
+    typographic replacements. Pages, PDFs, messages and the translation segments all parse
+    a document the same way, so a segment is the same block everywhere."""
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+_md = parser()
 _md.disable("image")  # a picture from another site would be a request to another host
 
 

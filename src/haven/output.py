@@ -3,19 +3,35 @@
 Files go into a temporary folder beside the output; only when every file is written is it
 swapped in for the old site, under a lock so that two builds cannot interleave. A build that
 fails leaves the previous site exactly as it was.
+
+The swap is one system call where the system has one (Linux's `renameat2` with
+RENAME_EXCHANGE): the output is the old site, then the new one, never neither, whenever the
+build is killed. Elsewhere (macOS, Windows, file systems without it) it is two renames, and a
+build killed between them leaves the old site in a `.haven-old-*` folder, which the next
+build puts back before anything else. Each build holds a lock on its staging folder while it
+exists, so the next build can tell folders of killed builds (removed) from those of builds
+still running (left alone). Locks are `filelock`'s: `fcntl` on POSIX, `msvcrt` on Windows.
 """
 
 from __future__ import annotations
 
-import fcntl
+import ctypes
+import ctypes.util
+import errno
 import os
+import secrets
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import cast
+
+from filelock import FileLock, Timeout
 
 from haven.errors import OutputError
+from haven.interrupt import shielded
 
 MARKER = ".haven-site"
 """A file in every built site: Haven only ever replaces a folder that holds it (or an empty one)."""
@@ -59,24 +75,116 @@ class Staging:
             self.write(name, data)
         (self.path / MARKER).write_text(marker_text(state))
         os.chmod(self.path, 0o755)
-        with _lock(self.output.parent / f".haven-lock-{self.output.name}"):
+        with _lock(_swap_lock(self.output)):
             _check_replaceable(self.output)  # only under the lock: another build may be mid-swap
-            _swap(self.path, self.output)
+            with shielded():  # Ctrl+C between the two renames would leave no site at all
+                _swap(self.path, self.output)
             if drop is not None and drop.exists():
                 shutil.rmtree(drop, ignore_errors=True)
 
 
 @contextmanager
 def staging(output: Path) -> Iterator[Staging]:
-    """A new, empty staging folder for `output`; removed unless it was published."""
+    """A new, empty staging folder for `output`; removed unless it was published.
+
+    Leftovers of earlier builds that were killed are cleaned up first."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=f".haven-new-{output.name}-", dir=output.parent))
+    clean_leftovers(output)
+    path: Path | None = None
+    owner: FileLock | None = None
     try:
+        with shielded():  # a stop signal cannot fall between making the folder and its removal
+            path, owner = _new_staging(output)
         yield Staging(output, path)
     finally:
-        if path.exists():
-            shutil.rmtree(path, ignore_errors=True)
+        if path is not None and owner is not None:
+            if path.exists():
+                shutil.rmtree(path, ignore_errors=True)
+            owner.release()
+            with suppress(OSError):
+                os.unlink(_lock_of(path))
+
+
+def clean_leftovers(output: Path) -> list[Path]:
+    """Remove what killed builds of `output` left beside it; put back a site a build killed
+    in mid-swap had moved aside. Returns what was removed (or put back)."""
+    parent = output.parent
+    done: list[Path] = []
+    if not parent.is_dir():
+        return done
+    with _lock(_swap_lock(output)):  # no other build is in mid-swap meanwhile
+        olds = sorted(parent.glob(f"{_old_prefix(output)}*"))
+        if olds and not output.exists() and not output.is_symlink():
+            newest = max(olds, key=lambda p: p.stat().st_mtime_ns)
+            if (newest / MARKER).exists():
+                newest.rename(output)  # the previous site, back where it belongs
+                done.append(output)
+                olds.remove(newest)
+        for old in olds:
+            if old.is_dir() and not old.is_symlink() and (old / MARKER).exists():
+                shutil.rmtree(old, ignore_errors=True)
+                done.append(old)
+    for folder in sorted(parent.glob(f"{_new_prefix(output)}*")):
+        if folder.suffix == ".lock" or not folder.is_dir() or folder.is_symlink():
+            continue
+        lock = FileLock(_lock_of(folder))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            continue  # a build still running writes into it
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(folder)
+        finally:
+            lock.release()
+            with suppress(OSError):
+                os.unlink(_lock_of(folder))
+    for lock_file in parent.glob(f"{_new_prefix(output)}*.lock"):
+        if not Path(str(lock_file)[: -len(".lock")]).exists():
+            lock = FileLock(lock_file)
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                continue
+            lock.release()
+            with suppress(OSError):
+                os.unlink(lock_file)
+    return done
+
+
+def _new_staging(output: Path) -> tuple[Path, FileLock]:
+    """A new staging folder, made only once its lock is held: another build's clean-up
+    never sees it unlocked."""
+    while True:
+        path = output.parent / f"{_new_prefix(output)}{secrets.token_hex(6)}"
+        owner = FileLock(_lock_of(path))
+        try:
+            owner.acquire(timeout=0)
+        except Timeout:
+            continue
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            owner.release()
+            continue
+        return path, owner
+
+
+def _new_prefix(output: Path) -> str:
+    return f".haven-new-{output.name}-"
+
+
+def _old_prefix(output: Path) -> str:
+    return f".haven-old-{output.name}-"
+
+
+def _lock_of(folder: Path) -> str:
+    return f"{folder}.lock"
+
+
+def _swap_lock(output: Path) -> Path:
+    return output.parent / f".haven-lock-{output.name}"
 
 
 def publish(files: Mapping[str, bytes], output: Path) -> None:
@@ -106,9 +214,13 @@ def _check_replaceable(output: Path) -> None:
 
 
 def _swap(staging: Path, output: Path) -> None:
+    """Put `staging` in place of `output`: exchanged in one call where the system can."""
+    if output.exists() and exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
     old = None
     if output.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".haven-old-{output.name}-", dir=output.parent))
+        old = Path(tempfile.mkdtemp(prefix=_old_prefix(output), dir=output.parent))
         old.rmdir()
         output.rename(old)
     try:
@@ -121,11 +233,44 @@ def _swap(staging: Path, output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _renameat2() -> Callable[..., int] | None:
+    """Linux's renameat2(2) from the C library, or None elsewhere (or in an old libc)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return cast(Callable[..., int], function)
+
+
+_RENAMEAT2 = _renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the folders `a` and `b` atomically; False when the system or file system cannot
+    (then nothing was changed)."""
+    if _RENAMEAT2 is None:
+        return False
+    result = _RENAMEAT2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # not supported here: fall back to two renames
+    raise OSError(code, os.strerror(code), str(b))
+
+
 @contextmanager
 def _lock(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """An exclusive lock between processes (fcntl on POSIX, msvcrt on Windows)."""
+    with FileLock(path):
+        yield

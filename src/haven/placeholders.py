@@ -14,6 +14,7 @@ accepted, and leaves anything it does not know as it is.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from functools import cache
 
@@ -93,11 +94,50 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters no text may hold (tab, line feed and carriage return may): the
 renderer's own markers are made of them, and they show as nothing or garbage anyway."""
 
+_UNPRINTABLE = {
+    "Cn": ("a code point Unicode has not assigned (U+{code})",
+           "no font has it and readers would see an empty box: remove it, or retype the text"),
+    "Co": ("a private-use character (U+{code})",
+           ("it means something only on the computer it came from, and prints as an empty "
+            "box: remove it, or replace it with the ordinary character or word")),
+    "Cs": ("half of a character (a lone surrogate, U+{code})",
+           "remove it, or copy the text again from a plain-text source"),
+}
+"""Unicode categories no text may hold: unassigned, private use, surrogates."""
+
+
+MAX_TEXT = 1_000_000
+"""The longest text (in characters) one translation may have: the longest page of a hub is
+a few thousand; a million is a mistake (a whole book pasted in), and would be slow to check,
+write and publish in every language."""
+
+
+def text_problem(text: str) -> str | None:
+    """A message when a translation is too long, or holds a character no text may hold."""
+    if len(text) > MAX_TEXT:
+        return (f"the text is {len(text):,} characters long, more than the {MAX_TEXT:,} Haven "
+                "accepts in one entry — translate the text this entry's source holds, no more")
+    return control_problem(text)
+
 
 def control_problem(text: str) -> str | None:
-    """A message when `text` holds a control character, naming which one."""
+    """A message when `text` holds a control character, or a code point that is unassigned,
+    private-use or half a surrogate pair, naming which one."""
+    found = bad_character(text)
+    return None if found is None else found[1]
+
+
+def bad_character(text: str) -> tuple[int, str] | None:
+    """Where `text` first holds a character no text may hold, and the message saying why."""
     found = CONTROL.search(text)
-    if found is None:
-        return None
-    return (f"the text contains an invisible control character (U+{ord(found.group(0)):04X}) "
+    if found is not None:
+        return found.start(), (
+            f"the text contains an invisible control character (U+{ord(found.group(0)):04X}) "
             "— remove it: retype the text, or copy it again from a plain-text source")
+    if text.isascii():
+        return None
+    for index, char in enumerate(text):
+        if ord(char) >= 0x378 and (kind := unicodedata.category(char)) in _UNPRINTABLE:
+            what, hint = _UNPRINTABLE[kind]
+            return index, f"the text contains {what.format(code=f'{ord(char):04X}')} — {hint}"
+    return None

@@ -25,6 +25,7 @@ from haven.i18n.segments import Segment
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import Localized, content_segments, localize, partly_translated
 from haven.incremental import Plan, file_digest, language_unit, shown_digests
+from haven.interrupt import quiet_pool, tidy_task
 from haven.model import Site
 from haven.offline import file_digests
 from haven.output import Staging
@@ -159,7 +160,8 @@ def largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
 
 def _render_language(index: int) -> LanguageDone:
     assert _JOB is not None
-    return _JOB.language(index)
+    with tidy_task():
+        return _JOB.language(index)
 
 
 @contextmanager
@@ -198,7 +200,7 @@ def per_language(job: Job) -> Iterator[Iterator[LanguageDone]]:
             yield (job.language(index) for index in range(count))
             return
         _JOB = job
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with quiet_pool(multiprocessing.get_context("fork"), workers) as pool:
             yield pool.imap(_render_language, range(count))
     finally:
         _JOB = None

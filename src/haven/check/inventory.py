@@ -8,18 +8,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from haven.content.load import RawContent
 from haven.content.schema import Phone, Resource, Verification
 from haven.content.source import Located, Path_
 from haven.content.validate import Content
+from haven.markdown import parser
 
 POLICY_REVIEW_DAYS = 30
 """Legal-policy items (resources of kind `policy`) are reviewed this often unless they say."""
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+_markdown = parser()
 
 
 @dataclass(frozen=True)

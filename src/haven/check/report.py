@@ -8,13 +8,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import Environment, PackageLoader
-
 from haven.check.freshness import RecordResult
 from haven.check.inventory import LinkUse
 from haven.check.links import LinkResult
 from haven.check.phones import PhoneResult
 from haven.privacy.headers import page_meta
+from haven.templating import environment
 
 Severity = Literal["error", "warning", "notice"]
 
@@ -203,8 +202,7 @@ def record_findings(record: RecordResult, today: dt.date) -> list[Finding]:
     return found
 
 
-_env = Environment(loader=PackageLoader("haven.check", "templates"), autoescape=True,
-                   trim_blocks=True, lstrip_blocks=True)
+_env = environment("haven.check")
 _env.globals["security_meta"] = page_meta
 
 

@@ -18,6 +18,7 @@ from haven.content.source import (
     parse_yaml,
 )
 from haven.errors import Problem, relative
+from haven.placeholders import bad_character
 
 SINGLE_FILES = ("hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml")
 DOCUMENTS_DIR = "documents"
@@ -106,7 +107,7 @@ def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawConten
             raw.problems.append(_broken_link(relative(path, root)))
         elif path.is_file():
             found.append(path)
-        elif not path.is_dir():
+        else:  # a pipe, or a folder named like a file (other folders have no such suffix)
             raw.problems.append(_not_a_file(relative(path, root)))
     return found
 
@@ -165,6 +166,12 @@ def _read_text(path: Path, raw: RawContent) -> str | None:
                     "the line contains an invisible control character",
                     "retype the line, or copy it again from a plain-text source")
         )
+        return None
+    bad = bad_character(text)
+    if bad is not None:
+        what, _, hint = bad[1].partition(" — ")
+        raw.problems.append(Problem(name, text.count("\n", 0, bad[0]) + 1,
+                                    what.replace("the text", "the line", 1), hint))
         return None
     return text.replace("\r\n", "\n")
 

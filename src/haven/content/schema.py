@@ -132,12 +132,39 @@ def _check_email(value: str) -> str:
 Email = Annotated[str, AfterValidator(_check_email)]
 
 
-def _check_language_tag(value: str) -> str:
+_NOT_A_LANGUAGE = {
+    "und": "means 'undetermined'", "mul": "means 'several languages'",
+    "zxx": "means 'no linguistic content'", "mis": "means 'a language without a code'",
+    "root": "is the CLDR default, not a language",
+}
+
+
+def language_tag_problem(value: str) -> str | None:
+    """Why `value` cannot name a language families read, or None.
+
+    Valid BCP 47 is not enough: private-use tags (`x-evil`, `qaa`–`qtz`, `Qaaa`–`Qabx`,
+    `-x-…`), grandfathered `i-` tags and the special codes name no language a browser, a
+    font chooser or a translator knows; they would fail later, when printing."""
+    subtags = value.lower().replace("_", "-").split("-")
+    first = subtags[0]
+    if first in ("x", "i") or "x" in subtags[1:]:
+        kind = "a grandfathered tag" if first == "i" else "a private-use tag"
+        return f"{value!r} is {kind}, which no browser, font or translator knows"
+    if first in _NOT_A_LANGUAGE:
+        return f"{value!r} {_NOT_A_LANGUAGE[first]}"
+    if len(first) == 3 and "qaa" <= first <= "qtz":
+        return f"{value!r} is a private-use language code (qaa–qtz)"
+    if any(len(part) == 4 and "qaaa" <= part <= "qabx" for part in subtags[1:]):
+        return f"{value!r} has a private-use script code (Qaaa–Qabx)"
     if not langcodes.tag_is_valid(value):
-        raise ValueError(
-            f"{value!r} is not a known BCP 47 language tag — use a tag like 'es', 'zh-Hant' "
-            "or 'prs'"
-        )
+        return f"{value!r} is not a known BCP 47 language tag"
+    return None
+
+
+def _check_language_tag(value: str) -> str:
+    why = language_tag_problem(value)
+    if why is not None:
+        raise ValueError(f"{why} — use a tag like 'es', 'zh-Hant' or 'prs'")
     return value
 
 

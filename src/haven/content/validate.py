@@ -410,7 +410,7 @@ _STATUS_ELSEWHERE = (
     "migratori", "migratoire", "ciudadan", "cidadan", "citoyen", "indocumentad",
     "sanspapier", "extranjero", "estrangeiro", "etranger", "imigrasyon", "imigracyj",
     "imigracao", "inmigracion", "obywatel", "sitwayen", "nacionalidad", "nacionalidade",
-    "nationalite", "quoctich", "tinhtrangditru", "ditrucu",
+    "nationalite", "quoctich", "tinhtrangditru", "ditrucu", "immigrazion", "cittadinanz",
     # other scripts, as written
     "гражданств", "иммиграц", "мигрант", "миграцион", "громадянств", "الجنسية", "الهجرة",
     "جنسيت", "تابعیت", "مهاجرت", "اقامت", "شہریت", "移民", "国籍", "國籍", "公民身份",
@@ -472,7 +472,8 @@ def _is_status_name(key: str) -> bool:
         return True
     if normal in ("a_number", "anumber", "uscis_number", "green_card", "visa_type", "i_94"):
         return True
-    return bool(tokens & {"status", "type", "number"} and tokens & _STATUS_WORDS)
+    return bool(tokens & {"status", "statut", "estatus", "stato", "type", "number"}
+                and tokens & _STATUS_WORDS)
 
 
 def _keys(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -46,10 +46,11 @@ from haven.editor.files import (
     write_atomic,
 )
 from haven.editor.forms import FILE_MODELS, FormField, build_form, record_model, walk
-from haven.editor.i18n import _, ngettext
+from haven.editor.i18n import EditorCatalog, _, editor_catalog, ngettext, use
 from haven.editor.validation import check
 from haven.errors import HavenError, Problem
 from haven.markdown import render_markdown
+from haven.templating import environment
 
 HOST = "127.0.0.1"
 MAX_BODY = 5_000_000
@@ -117,16 +118,21 @@ class Editor:
     port: int
     session: Session
     preview: Preview
+    language: str = "en"
+    """The language of the editor's own interface (`haven edit --language`)."""
     env: Environment = field(init=False)
+    catalog: EditorCatalog = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
     """One change at a time: two tabs saving at once cannot undo each other's work."""
 
     def __post_init__(self) -> None:
-        self.env = Environment(loader=PackageLoader("haven.editor", "templates"),
-                               autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                               extensions=["jinja2.ext.i18n"])
+        self.env = environment("haven.editor", extensions=["jinja2.ext.i18n"])
         self.env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals["_"] = _
+        self.catalog = editor_catalog(self.language)
+        lang, direction = self.catalog.page_language()
+        self.env.globals["interface_lang"] = lang
+        self.env.globals["interface_dir"] = direction
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -325,6 +331,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """No log of requests."""
+
+    def handle(self) -> None:
+        with use(self.editor.catalog):  # each request has its own thread
+            super().handle()
 
     # -- safety --
     def _allowed(self) -> bool:
@@ -737,13 +747,15 @@ def record_groups(root: Path) -> list[dict[str, Any]]:
     return groups
 
 
-def make_server(root: Path, port: int, token: str | None = None
+def make_server(root: Path, port: int, token: str | None = None, interface: str = "en"
                 ) -> tuple[ThreadingHTTPServer, Editor]:
-    """The editor's server on 127.0.0.1:`port` (0: a free port)."""
+    """The editor's server on 127.0.0.1:`port` (0: a free port), its interface in the
+    language `interface`."""
     server = ThreadingHTTPServer((HOST, port), Handler)
     server.daemon_threads = True
     session = Session(token or secrets.token_urlsafe(24))
-    editor = Editor(root.resolve(), server.server_port, session, Preview(root.resolve()))
+    editor = Editor(root.resolve(), server.server_port, session, Preview(root.resolve()),
+                    interface)
     handler = type("BoundHandler", (Handler,), {"editor": editor})
     server.RequestHandlerClass = handler
     return server, editor

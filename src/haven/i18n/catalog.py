@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po, write_po
 
 from haven.errors import TranslationError
 from haven.i18n.segments import Segment
-from haven.placeholders import control_problem, segment_problem
+from haven.placeholders import segment_problem, text_problem
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 REVIEWED, MACHINE = "reviewed", "machine"
@@ -57,6 +57,9 @@ def read_catalog(path: Path) -> dict[str, Entry]:
     it does not expect (plural forms, a malformed line) goes to Babel, which also explains
     errors. tests/test_catalog.py checks that both readers agree.
     """
+    if not path.is_file():  # a folder or a pipe with a catalog's name: never wait on it
+        raise TranslationError(f"{path.parent.name}/{path.name}: this is not a file — replace it "
+                               "with the translation file itself, or remove it")
     try:
         stat = os.stat(path)
         key: tuple[int, int, int] | None = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
@@ -69,6 +72,10 @@ def read_catalog(path: Path) -> dict[str, Entry]:
         fast = _read_plain_po(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         fast = None
+    except OSError as exc:
+        raise TranslationError(f"{path.parent.name}/{path.name}: this file cannot be read "
+                               f"({exc.strerror}) — check that it exists and that you may "
+                               "read it") from None
     entries = fast if fast is not None else _read_with_babel(path)
     refuse_unsafe(path, entries)
     if key is not None:
@@ -90,7 +97,7 @@ def refuse_unsafe(path: Path, entries: dict[str, Entry]) -> None:
         text = entry.text
         if not text:
             continue
-        why = control_problem(text)
+        why = text_problem(text)
         if why is None and ("{" in text or "}" in text):
             why = segment_problem(seg_id, text)
         if why is not None:
@@ -316,37 +323,68 @@ def header(language: str, old: Catalog | None = None) -> str:
     return 'msgid ""\nmsgstr ""\n' + lines + "\n"
 
 
+LONG_TEXT = 2_000
+"""Strings longer than this (in characters) are written unwrapped: Babel's line wrapping
+splits with a regular expression whose time grows with the square of the length of a run
+without spaces (80,000 Chinese characters took two minutes, 20 MB never finished)."""
+
+
 def po_text(catalog: Catalog) -> bytes:
     """The entries of `catalog` as PO, each fuzzy one with its previous source as `#| msgid`.
 
     Babel writes a long previous source as one comment and wraps that comment like prose,
     cutting strings in the middle: a file msgfmt refuses. So the `#|` lines are written here.
+    A string longer than LONG_TEXT is written here too, unwrapped (one line per line of the
+    text), in time linear in its length.
     """
     from babel.messages.pofile import normalize
 
     previous = {str(m.context): str(m.previous_id[0]) for m in catalog
                 if m.id and m.context and m.previous_id}
     kept = {m.context: m.previous_id for m in catalog if m.previous_id}
-    for message in catalog:
+    messages = [*catalog, *catalog.obsolete.values()]
+    long: dict[str, str] = {}
+    originals = [(m, m.id, m.string) for m in messages]
+    for number, message in enumerate(messages):
         message.previous_id = []
+        if isinstance(message.id, str) and len(message.id) > LONG_TEXT:
+            long[token := f"haven-long-id-{number}"] = message.id
+            message.id = token
+        if isinstance(message.string, str) and len(message.string) > LONG_TEXT:
+            long[token := f"haven-long-string-{number}"] = message.string
+            message.string = token
     buffer = io.BytesIO()
     try:
         write_po(buffer, catalog, width=100, omit_header=True)
     finally:
-        for message in catalog:
+        for message, message_id, string in originals:
+            message.id, message.string = message_id, string
             if message.context in kept:
                 message.previous_id = kept[message.context]
-    if not previous:
+    if not previous and not long:
         return buffer.getvalue()
     contexts = {f"msgctxt {normalize(context, width=0)}": context for context in previous}
     lines: list[str] = []
     for line in buffer.getvalue().decode("utf-8").split("\n"):
         context = contexts.get(line)
         if context is not None:
-            lines += ["#| " + part for part in
-                      f"msgid {normalize(previous[context], width=100)}".split("\n")]
+            text = previous[context]
+            lines += ["#| " + part for part in f"msgid {_po_string(text)}".split("\n")]
+        prefix = "#~ " if line.startswith("#~ ") else ""
+        keyword, _, rest = line[len(prefix):].partition(" ")
+        if rest.startswith('"haven-long-') and rest[1:-1] in long:
+            lines += [prefix + part for part in
+                      f"{keyword} {normalize(long[rest[1:-1]], width=0)}".split("\n")]
+            continue
         lines.append(line)
     return "\n".join(lines).encode("utf-8")
+
+
+def _po_string(text: str) -> str:
+    """`text` as a PO string: wrapped at 100 columns like Babel, unwrapped when long."""
+    from babel.messages.pofile import normalize
+
+    return str(normalize(text, width=0 if len(text) > LONG_TEXT else 100))
 
 
 def _write(path: Path, language: str, catalog: Catalog, old: Catalog) -> None:

@@ -62,7 +62,7 @@ from haven.i18n.status import (
 from haven.i18n.translate import bundled_catalog, content_segments, entry_state
 from haven.locate import hint
 from haven.model import build_model
-from haven.placeholders import control_problem, segment_problem
+from haven.placeholders import segment_problem, text_problem
 
 Format = Literal["po", "xliff"]
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -595,7 +595,7 @@ def import_file(content: Content, path: Path, force: bool = False,
                                    "no such text in the hub any more"))
         elif entry.state is None:
             report.unfinished.append(entry.id)
-        elif (why := control_problem(entry.text) or segment_problem(entry.id, entry.text)):
+        elif (why := text_problem(entry.text) or segment_problem(entry.id, entry.text)):
             report.refused.append((entry.id, f"line {entry.line}: {why}" if entry.line else why))
             failing += 1
         elif current.source != entry.source:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Literal
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from haven.content.schema import translatable_kind
+from haven.markdown import parser
 
 SegmentKind = Literal["text", "markdown", "ui"]
 
@@ -174,7 +174,7 @@ def extract(record: Any, prefix: str) -> Iterator[tuple[str, str, str]]:
     yield from found
 
 
-_md = MarkdownIt("commonmark", {"html": False})
+_md = parser()
 _BLOCK_OPENERS = {"paragraph_open", "heading_open", "bullet_list_open", "ordered_list_open",
                   "blockquote_open", "fence", "code_block", "table_open", "html_block"}
 

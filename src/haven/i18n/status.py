@@ -17,7 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from haven.content.schema import PublishPolicy
@@ -34,7 +33,7 @@ from haven.i18n.translate import (
 from haven.languages import Language
 from haven.model import Page, build_model
 from haven.privacy.headers import page_meta
-from haven.template_cache import template_cache
+from haven.templating import environment
 
 STATES: tuple[State, ...] = (
     State.REVIEWED, State.TRANSLATED, State.MACHINE, State.OUTDATED, State.MISSING,
@@ -265,13 +264,7 @@ def band(percent: int) -> tuple[str, str, str]:
     return BANDS[-1][1:]
 
 
-_env = Environment(
-    loader=PackageLoader("haven.i18n", "templates"),
-    bytecode_cache=template_cache(),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_env = environment("haven.i18n")
 _env.globals["security_meta"] = page_meta
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Literal
 
 import phonenumbers
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from haven.content.validate import Content
@@ -31,7 +30,7 @@ from haven.errors import OutputError
 from haven.i18n.catalog import Entry, State, read_catalog
 from haven.i18n.translate import Localized, LStr, localize
 from haven.languages import Language, language
-from haven.markdown import render_markdown
+from haven.markdown import parser, render_markdown
 from haven.sms import DEFAULT_BUDGET, analyze, budget_warnings, fill_message, language_link
 from haven.spreadsheet import safe_cell
 
@@ -281,7 +280,7 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#!|])", r"\\\1", text)
 
 
-_plain_md = MarkdownIt("commonmark", {"html": False})
+_plain_md = parser()
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -386,14 +385,11 @@ STAFF_OUTREACH = "_staff/outreach.html"
 def render_outreach_html(content: Content, messages: list[Message] | None = None,
                          stylesheet: str = "staff.css") -> str:
     """The staff report's page of messages to copy, one table per channel."""
-    from jinja2 import Environment, PackageLoader
 
     from haven.privacy.headers import page_meta
-    from haven.template_cache import template_cache
+    from haven.templating import environment
 
-    env = Environment(loader=PackageLoader("haven.outreach", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=template_cache())
+    env = environment("haven.outreach")
     env.globals["security_meta"] = page_meta
     channels = [("sms", "Text messages"), ("email", "E-mails"), ("voice", "Voice-call scripts")]
     return env.get_template("outreach.html").render(

@@ -3,7 +3,11 @@
 Typst shapes the text (rustybuzz, the Rust port of HarfBuzz) and embeds a subset of each font
 it uses. What Typst cannot do is refuse to print a character no installed font has: it would
 draw an empty box. So before compiling, every character of every language's text is looked up
-in the cmap of the fonts chosen for that language; a missing font or glyph is a `FontError`
+in the cmap of the fonts chosen for that language (its script's, then the source language's,
+then Latin). A character those lack (a Chinese name on an English flyer, a symbol) gets the
+first installed font that has it, added to the end of the chain Typst falls back through; a
+character no installed font has is an `UnprintableError`, which the build reports at the
+file and line that hold it. A missing font of the language's own script is a `FontError`
 naming the Debian package to install.
 """
 
@@ -143,9 +147,36 @@ def _cmap(path: str, index: int) -> frozenset[int]:
         return frozenset(font.getBestCmap() or {})
 
 
+FALLBACK_FIRST = ("Noto Sans CJK SC", "Noto Sans Symbols", "Noto Sans Symbols2",
+                  "Noto Sans Math", "Noto Color Emoji", "Noto Emoji")
+"""Fonts tried first for a character the language's own fonts lack: Han in the Simplified
+Chinese design (pages in Japanese, Korean or Traditional Chinese choose their own above),
+then symbols. Every other installed family follows: Noto Sans, then Noto Serif, then the rest."""
+
+
+_SCRIPT_FAMILIES = tuple(dict.fromkeys(
+    family for families, _ in SCRIPT_FONTS.values() for family in families))
+
+
+class UnprintableError(FontError):
+    """Some characters are in no installed font; `chars` says which."""
+
+    def __init__(self, tag: str, name: str, chars: Sequence[str]) -> None:
+        self.tag, self.name, self.chars = tag, name, list(chars)
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in self.chars[:5])
+        super().__init__(
+            f"cannot print {name} ({tag}): no installed font has the characters {shown} — "
+            "remove or replace them, or install a font that has them, then run the command "
+            "again (or build with --no-pdf)"
+        )
+
+
 def check(tag: str, name: str, choice: FontChoice, texts: Iterable[str],
-          dirs: Sequence[str]) -> None:
-    """Raise FontError unless every character of `texts` has a glyph in `choice`'s fonts."""
+          dirs: Sequence[str]) -> FontChoice:
+    """`choice`, with a fallback font added for each character its fonts lack.
+
+    Raises FontError when one of the language's own fonts is not installed, and
+    UnprintableError (naming the characters) when no installed font has a character."""
     fonts = installed(tuple(dirs))
     missing = [family for family in choice.families if family not in fonts]
     if missing:
@@ -156,21 +187,49 @@ def check(tag: str, name: str, choice: FontChoice, texts: Iterable[str],
             f"Debian's package {package} (sudo apt-get install {package}), or put the font in "
             f"one of {', '.join(dirs) or 'the font folders'}, then run the command again"
         )
-    coverage = [_cmap(*fonts[family]) for family in choice.families if family in fonts]
+    coverage = [_cmap(*fonts[family]) for family in choice.families]
     uncovered: dict[str, None] = {}
     for text in texts:
-        for char in text:
-            if unicodedata.category(char) in _IGNORABLE:
+        for char in set(text):
+            if char in uncovered or unicodedata.category(char) in _IGNORABLE:
                 continue
             if not any(ord(char) in cmap for cmap in coverage):
                 uncovered[char] = None
-    if uncovered:
-        chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in list(uncovered)[:5])
-        raise FontError(
-            f"cannot print {name} ({tag}): no installed font has the characters {chars} — "
-            f"install Debian's package {choice.package} (sudo apt-get install "
-            f"{choice.package}), or a font for this script, then run the command again"
-        )
+    if not uncovered:
+        return choice
+    added, unprintable = fallbacks(sorted(uncovered), tuple(dirs))
+    if unprintable:
+        raise UnprintableError(tag, name, unprintable)
+    return FontChoice(choice.script, (*choice.families, *added), choice.package)
+
+
+def fallbacks(chars: Sequence[str], dirs: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The installed families, in fallback order, that give `chars` a glyph; and the
+    characters no installed font has."""
+    fonts = installed(dirs)
+    left = {ord(char) for char in chars}
+    added = []
+    for family in sorted(fonts, key=_fallback_rank):
+        if not left:
+            break
+        has = left & _cmap(*fonts[family])
+        if has:
+            added.append(family)
+            left -= has
+    return added, [chr(code) for code in sorted(left)]
+
+
+def _fallback_rank(family: str) -> tuple[int, int, str]:
+    if family in FALLBACK_FIRST:
+        return (0, FALLBACK_FIRST.index(family), family)
+    if family in _SCRIPT_FAMILIES:  # a script's letters as its own pages print them
+        return (0, len(FALLBACK_FIRST) + _SCRIPT_FAMILIES.index(family), family)
+    plain = not any(word in family for word in ("Mono", "Display", "UI", "Unjoined"))
+    if family.startswith("Noto Sans ") and plain:
+        return (1, 0, family)
+    if family.startswith("Noto Serif ") and plain:
+        return (2, 0, family)
+    return (3, 0, family)
 
 
 def _package_of(family: str) -> str:

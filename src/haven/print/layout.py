@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from haven.content.facets import is_closed, service_closed
@@ -22,12 +21,13 @@ from haven.dates import format_long_date
 from haven.i18n.catalog import State
 from haven.i18n.translate import LocalDocument, Localized, LStr
 from haven.languages import Language, language, name_for
+from haven.markdown import parser
 from haven.phones import shown as shown_number
 from haven.placeholders import fill
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md = parser()
 
 STAFF_AUDIENCE_PREFIX = "staff"
 LEGAL_TOPIC = "legal-help"

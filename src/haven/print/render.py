@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import tempfile
 from collections.abc import Callable, Sequence
 from importlib import resources
 from importlib.metadata import version
@@ -18,9 +17,11 @@ import typst
 from haven.errors import HavenError
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.translate import Localized, localize
+from haven.interrupt import temporary_folder
 from haven.model import Site
-from haven.print.fonts import check, choose, font_dirs
+from haven.print.fonts import UnprintableError, check, choose, font_dirs
 from haven.print.layout import hub_url, piece_data
+from haven.print.unprintable import content_error
 
 PAPERS = {"letter": "us-letter", "a4": "a4"}
 PRODUCTS = ("flyer", "card", "poster")
@@ -70,8 +71,11 @@ def render_pdfs(site: Site, views: Sequence[Localized], languages: Sequence[str]
     for view in chosen:
         lang = site.language(view.lang)
         data, texts = piece_data(view, lang, site.source, hub.base_url, hub.country)
-        choice = choose(lang.tag, site.source.tag)
-        check(lang.tag, lang.english_name, choice, texts, dirs)
+        try:
+            choice = check(lang.tag, lang.english_name, choose(lang.tag, site.source.tag),
+                           texts, dirs)
+        except UnprintableError as exc:
+            raise content_error(exc, content.root, content.catalogs.values()) from None
         data["fonts"] = list(choice.families)
         data["district"] = hub.district
         urdu = choice.families[0] == "Noto Nastaliq Urdu"
@@ -80,8 +84,7 @@ def render_pdfs(site: Site, views: Sequence[Localized], languages: Sequence[str]
 
     files: dict[str, bytes] = {}
     template = resources.files("haven.print") / "templates" / "print.typ"
-    with tempfile.TemporaryDirectory(prefix="haven-print-") as tmp:
-        root = Path(tmp)
+    with temporary_folder("haven-print-") as root:  # removed even on Ctrl+C
         main = root / "print.typ"
         main.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
         compiler: typst.Compiler | None = None  # made only if a piece must be compiled

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from haven import templating
 from haven.content.facets import open_phones
 from haven.content.schema import Phone
 from haven.costs import format_money
@@ -40,7 +41,6 @@ from haven.render.uses import (
     own_records,
     segment_records,
 )
-from haven.template_cache import template_cache
 
 CSS_PATH = asset_path("haven.css")
 NOT_FOUND = "404.html"
@@ -140,16 +140,7 @@ def _rendering(state: PageState) -> Iterator[PageState]:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The templates, compiled once per process (the preview rebuilds many times)."""
-    env = Environment(
-        loader=PackageLoader("haven.render", "templates"),
-        bytecode_cache=template_cache(),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    env = templating.environment("haven.render", strict=True)
     env.filters.update(t=_text, md=_markdown, date=_date, striptags=_striptags)
     env.globals.update(ui=_ui, phone=_phone, url=_url, asset=_asset, file=_file, language_name=_language_name,
                        organization_jsonld=_organization_jsonld, letter_notice=_letter_notice,

@@ -13,6 +13,7 @@ from rich.table import Table
 from haven.build import BuildReport, build
 from haven.cli.options import console, content_argument, output_option
 from haven.errors import ContentError, HavenError, StrictError
+from haven.interrupt import interruptible
 from haven.locate import (
     Hub,
     example_notice,
@@ -33,6 +34,7 @@ from haven.locate import (
 @click.option("--clean", is_flag=True,
               help="Render every page, even into a site an earlier build made (by default "
                    "only the pages that used what changed are rendered again).")
+@interruptible("Stopped: nothing was published, and the previous site, if any, is unchanged.")
 def build_command(content_dir: Path | None, output: Path | None, strict: bool,
                   pdf: bool, clean: bool) -> None:
     """Build the hub in CONTENT_DIR (default: the nearest folder upwards with a hub.yaml;
@@ -100,12 +102,17 @@ def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
 
 @click.command("serve")
 @content_argument
-@click.option("--port", "-p", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (the next free one if it is in use; 0: any free port).")
 @output_option("site", "Folder to build into and serve.")
-def serve_command(content_dir: Path | None, port: int, output: Path | None) -> None:
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also make the printable PDFs (--no-pdf rebuilds faster).")
+@interruptible("Stopped.")
+def serve_command(content_dir: Path | None, port: int, output: Path | None, pdf: bool) -> None:
     """Preview the hub at http://127.0.0.1:PORT/, rebuilding when a file changes.
 
-    Only this computer can see the preview. Stop it with Ctrl+C.
+    Only this computer can see the preview; pages reload by themselves after each
+    change. Stop it with Ctrl+C.
     """
     from haven.serve import serve
 
@@ -115,7 +122,7 @@ def serve_command(content_dir: Path | None, port: int, output: Path | None) -> N
         out.print(example_notice("previewing"), markup=False)
     target = output or hub.output()
     refuse_package_writes(target, "the site")
-    serve(hub.root, target, port, out)
+    serve(hub.root, target, port, out, pdf)
 
 
 @click.command("init")
