@@ -395,8 +395,8 @@ def test_scaffold_examples_warn_at_build_and_stop_a_strict_build(make_hub: MakeH
     report = build(root, tmp_path / "site", pdf=False)
     warnings = [str(w) for w in report.warnings]
     expected = [
-        "hub.yaml:9: base_url https://families.example.org/ is the example address",
-        "hub.yaml:20: 860-555-0100 is a fictional number (555-01xx)",
+        "hub.yaml:10: base_url https://families.example.org/ is the example address",
+        "hub.yaml:21: 860-555-0100 is a fictional number (555-01xx)",
         "directory/example-legal-aid.yaml:3: 'Example Legal Aid' is the example organization",
         "directory/example-legal-aid.yaml:6: 860-555-0199 is a fictional number",
         "reporting.yaml:10: 860-555-0100 is a fictional number",
