@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import haven.incremental
-from haven.build import build
+from haven.build import BuildReport, build
 from haven.cli import main
 from haven.incremental import package_digest, spare_folder, state_folder
 from haven.output import MARKER
@@ -286,10 +286,11 @@ def test_the_preview_rebuilds_through_the_incremental_path(built: tuple[Path, Pa
 
     hub, site = built
     out = io.StringIO()
-    assert rebuild(hub, site, Console(file=out, width=200)) is not None  # with PDFs: in full
+    # with PDFs: in full
+    assert isinstance(rebuild(hub, site, Console(file=out, width=200)), BuildReport)
     _organization_text(hub)
-    report = rebuild(hub, site, Console(file=out, width=200))
-    assert report is not None and report.remade
+    report = rebuild(hub, site, Console(file=out, width=200), pdf=True)
+    assert isinstance(report, BuildReport) and report.remade
     assert all("org-0003" in name for name in report.remade)
     assert "rendered again" in out.getvalue()
 
