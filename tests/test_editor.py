@@ -12,7 +12,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -56,11 +55,12 @@ def editor_process(tmp_path: Path, options: list[str] | None = None,
     root = tmp_path / "hub"
     shutil.copytree(example_content(), root)
     port = _free_port()
-    before = set(Path(tempfile.gettempdir()).glob("haven-edit-preview-*"))
+    temporary = tmp_path / "tmp"  # the editor's own: other tests' editors may run meanwhile
+    temporary.mkdir()
     process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port", str(port),
                                 *(options or [])],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                               env={**os.environ, **env} if env else None)
+                               env={**os.environ, **(env or {}), "TMPDIR": str(temporary)})
     assert process.stderr is not None
     line = process.stderr.readline()
     found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)
@@ -73,7 +73,7 @@ def editor_process(tmp_path: Path, options: list[str] | None = None,
     process.terminate()
     process.wait(timeout=30)
     assert process.returncode == 0
-    left = set(Path(tempfile.gettempdir()).glob("haven-edit-preview-*")) - before
+    left = list(temporary.iterdir())
     assert not left, f"the preview folder is left behind: {left}"
 
 

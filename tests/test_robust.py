@@ -3,6 +3,7 @@ file:line, never a traceback and never a whole build refused for want of a font.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,50 @@ def test_more_status_field_names_get_the_status_message(make_hub: MakeHub, key: 
     found = problems(make_hub({"hub.yaml": text}))
     assert len(found) == 1 and "would record immigration or citizenship status" in found[0], \
         found
+
+
+def test_local_servers_never_print_a_traceback_for_a_failed_request(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A browser that closes a tab mid-download (BrokenPipeError) is routine: nothing is said;
+    anything else is one line. The standard library's server prints a traceback for both."""
+    import http.server
+    import socket
+    import threading
+
+    from haven.localserver import LocalServer
+
+    class Big(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/fail":
+                raise ValueError("no such thing")
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(2000):
+                self.wfile.write(b"x" * 65536)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = LocalServer(("127.0.0.1", 0), Big)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            client.recv(1024)
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /fail HTTP/1.0\r\n\r\n")
+            client.recv(1024)
+        err = ""
+        deadline = time.monotonic() + 10
+        while "no such thing" not in err and time.monotonic() < deadline:
+            time.sleep(0.05)
+            err += capsys.readouterr().err
+    finally:
+        server.shutdown()
+        server.server_close()
+    err += capsys.readouterr().err
+    assert "haven: a request from this computer failed (ValueError: no such thing)" in err
+    assert "Traceback" not in err and "Broken pipe" not in err and "BrokenPipe" not in err

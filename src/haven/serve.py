@@ -21,7 +21,7 @@ import re
 import threading
 import time
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -32,6 +32,7 @@ from watchfiles import Change, watch
 
 from haven.build import BuildReport, build
 from haven.errors import ContentError, HavenError
+from haven.localserver import LocalServer
 from haven.output import MARKER
 
 HOST = "127.0.0.1"
@@ -133,7 +134,7 @@ class Preview:
         return (self.output / MARKER).is_file()
 
 
-class PreviewServer(ThreadingHTTPServer):
+class PreviewServer(LocalServer):
     daemon_threads = True
     preview: Preview | None = None
     """None: a plain static server (tests serve built sites with it)."""

@@ -49,6 +49,7 @@ from haven.editor.forms import FILE_MODELS, FormField, build_form, record_model,
 from haven.editor.i18n import EditorCatalog, _, editor_catalog, ngettext, use
 from haven.editor.validation import check
 from haven.errors import HavenError, Problem
+from haven.localserver import LocalServer
 from haven.markdown import render_markdown
 from haven.templating import environment
 
@@ -751,7 +752,7 @@ def make_server(root: Path, port: int, token: str | None = None, interface: str 
                 ) -> tuple[ThreadingHTTPServer, Editor]:
     """The editor's server on 127.0.0.1:`port` (0: a free port), its interface in the
     language `interface`."""
-    server = ThreadingHTTPServer((HOST, port), Handler)
+    server = LocalServer((HOST, port), Handler)
     server.daemon_threads = True
     session = Session(token or secrets.token_urlsafe(24))
     editor = Editor(root.resolve(), server.server_port, session, Preview(root.resolve()),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from haven.localserver import LocalServer
 from haven.privacy.headers import HEADERS_FILE, PRIVATE_PATHS, headers_for, parse_headers_file
 
 HOST = "127.0.0.1"
@@ -46,7 +47,7 @@ def make_headers_server(site: Path, port: int = 0) -> ThreadingHTTPServer:
     rules = parse_headers_file(headers.read_text(encoding="utf-8")) if headers.is_file() else []
     handler_class = type("HeadersHandler", (_Handler,), {"rules": rules})
     handler = functools.partial(handler_class, directory=str(site.absolute()))
-    return ThreadingHTTPServer((HOST, port), handler)
+    return LocalServer((HOST, port), handler)
 
 
 @contextmanager
