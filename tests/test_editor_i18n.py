@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from haven.cli import main
 from haven.cli.commands.edit import interface_language
+from haven.content.schema import Document, Organization, Service
 from haven.editor.extract import MACHINE_NOTE, template_ids, template_text, update_language
 from haven.editor.forms import FILE_MODELS, build_form, edited_models, walk
 from haven.editor.i18n import (
@@ -28,7 +29,6 @@ from haven.editor.i18n import (
     shipped_languages,
     use,
 )
-from haven.content.schema import Document, Organization, Service
 from haven.example import example_content
 from haven.i18n.catalog import read_babel
 from tests.test_a11y import AXE, axe_violations

@@ -31,7 +31,7 @@ def extracted() -> Catalog:
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments)
     for text, comments in schema_strings().items():
-        catalog.add(text, None, [(SCHEMA, None)], auto_comments=comments)
+        catalog.add(text, None, [(SCHEMA, 0)], auto_comments=comments)
     return catalog
 
 

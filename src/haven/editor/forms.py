@@ -154,7 +154,7 @@ def edited_models() -> list[type[BaseModel]]:
             continue
         found.append(model)
         for _key, info in ordered_fields(model):
-            kind, _options_, inner = kind_of(info.annotation, list(info.metadata))
+            kind, _choices, inner = kind_of(info.annotation, list(info.metadata))
             if kind in ("group", "items", "records") and _is_model(inner):
                 todo.append(inner)
     return found
