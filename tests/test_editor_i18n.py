@@ -111,34 +111,26 @@ def test_shipped_catalogs_pass_msgfmt_check(tmp_path: Path) -> None:
         assert done.returncode == 0, f"{path.name}: {done.stderr}"
 
 
-def test_spanish_is_a_complete_machine_draft_never_marked_reviewed(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    """Every interface string and form label is drafted; help texts may not be yet (they
-    are shown in English until they are): their count is reported."""
+def test_spanish_is_a_complete_machine_draft_never_marked_reviewed() -> None:
+    """Every interface string, form label and help text is drafted, and labelled a draft."""
     committed = template_ids(TEMPLATE.read_bytes())
     catalog = read_babel(LOCALE / "es.po")
     messages = {m.id: m for m in catalog if m.id}
     assert set(messages) == committed
     labels, helps = _form_strings()
-    required = _marked_strings() | labels
-    assert len(required) > 190
+    assert labels | helps <= set(messages)
     for message in messages.values():
-        assert message.string or (message.id in helps and message.id not in required), message.id
-        if message.string:
-            assert "machine" in message.flags and "reviewed" not in message.flags, message.id
-            assert MACHINE_NOTE in message.auto_comments, message.id
+        assert message.string, message.id
+        assert "machine" in message.flags and "reviewed" not in message.flags, message.id
         assert not message.fuzzy
+        assert MACHINE_NOTE in message.auto_comments, message.id
     spanish = editor_catalog("es")
     assert spanish.refused == []
-    translated_helps = {h for h in helps if h in spanish.singular} - required
-    assert len(spanish.singular) == len(required) + len(translated_helps)
+    assert len(spanish.singular) == len(committed)
     assert spanish.page_language() == ("es", "ltr")
     assert spanish.gettext("Phone") == "Teléfono"
-    untranslated = sorted(helps - set(spanish.singular))
-    if untranslated:
-        assert spanish.gettext(untranslated[0]) == untranslated[0]  # English, not blank
-    with capsys.disabled():
-        print(f"\nes.po: {len(translated_helps)} of {len(helps - required)} help texts translated")
+    never_ask = next(h for h in helps if h.startswith("Who can use the service"))
+    assert "nunca pregunte por la situación migratoria" in spanish.gettext(never_ask)
 
 
 def test_only_translated_current_entries_with_the_same_placeholders_are_used(
@@ -303,15 +295,17 @@ def test_haven_edit_in_spanish(browser: Any, spanish_editor: Running) -> None:
             assert page.get_by_role("button", name="Guardar").count() >= 1, path
             assert page.get_by_role("complementary", name="Vista previa").count() == 1, path
         assert "All records" not in page.content(), path
-        if path == ORGANIZATION:  # the form's labels are Spanish; help not yet drafted is English
+        if path == ORGANIZATION:  # the form's labels and help texts are Spanish
             assert page.locator("label[for=f-name]").inner_text().startswith("Nombre name")
             phones = page.locator("fieldset#f-phones")
             assert phones.locator("legend").first.inner_text() == "Teléfonos phones"
             assert phones.get_by_role("group", name="Teléfono 1").count() == 1
             assert page.locator("label[for=f-phones-0-number]").inner_text().startswith("Número")
-            help_text = Organization.model_fields["name"].description or ""
-            shown = page.locator("#f-name-help")
-            assert shown.inner_text() == editor_catalog("es").gettext(help_text), path
+            assert page.locator("#f-name-help").inner_text() == (
+                "El nombre de la organización, tal como ella lo escribe. Los nombres no se "
+                "traducen.")
+            assert page.get_by_role("textbox", name="Nombre name (obligatorio)").get_attribute(
+                "aria-describedby") == "f-name-help"
         assert axe_violations(page) == [], path
         assert errors == [], (path, errors)
 
