@@ -17,7 +17,9 @@ from click.testing import CliRunner
 
 from haven.cli import main
 from haven.cli.commands.edit import interface_language
+from haven.content.schema import Document, Organization, Service
 from haven.editor.extract import MACHINE_NOTE, template_ids, template_text, update_language
+from haven.editor.forms import FILE_MODELS, build_form, edited_models, walk
 from haven.editor.i18n import (
     LOCALE,
     TEMPLATE,
@@ -53,6 +55,36 @@ def _marked_strings() -> set[str]:
     return found
 
 
+def _form_strings() -> tuple[set[str], set[str]]:
+    """(labels, help texts) of the forms the editor shows, in English: from the forms
+    themselves, built empty and filled from the example's records."""
+    labels: set[str] = set()
+    helps: set[str] = set()
+    forms = [build_form(model, None) for model in edited_models()]
+    forms.append(build_form(Organization, example_yaml("directory/hps-welcome-center.yaml")))
+    for form in forms:
+        for form_field in walk(form):
+            labels.add(form_field.label)
+            labels.update([form_field.item_label] if form_field.item_label else [])
+            helps.update([form_field.help] if form_field.help else [])
+    return labels, helps
+
+
+def example_yaml(name: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load((example_content() / name).read_text(encoding="utf-8"))
+
+
+def test_the_forms_walked_for_extraction_are_the_forms_shown() -> None:
+    models = edited_models()
+    assert set(FILE_MODELS.values()) | {Organization, Document, Service} <= set(models)
+    labels, helps = _form_strings()
+    assert {"Phone", "Phones", "Name", "Postal code", "Interpretation languages"} <= labels
+    assert len(helps) > 100
+    assert any("immigration status" in h for h in helps)
+
+
 def test_the_committed_template_is_current() -> None:
     committed = template_ids(TEMPLATE.read_bytes())
     assert committed == template_ids(template_text()), (
@@ -61,7 +93,13 @@ def test_the_committed_template_is_current() -> None:
     marked = _marked_strings()
     assert len(marked) > 80
     assert marked - committed == set(), "strings marked with _() but not in editor.pot"
-    assert committed - marked == set(), "stale strings in editor.pot"
+    labels, helps = _form_strings()
+    assert labels - committed == set(), "form labels not in editor.pot"
+    assert helps - committed == set(), "help texts (schema docstrings) not in editor.pot"
+    assert committed - marked - labels - helps == set(), "stale strings in editor.pot"
+    template = read_babel(TEMPLATE)
+    assert any("Organization.phones" in c for c in template["Phone"].auto_comments)
+    assert any("Organization.name" in c for c in template["Name"].auto_comments)
 
 
 def test_shipped_catalogs_pass_msgfmt_check(tmp_path: Path) -> None:
@@ -74,10 +112,13 @@ def test_shipped_catalogs_pass_msgfmt_check(tmp_path: Path) -> None:
 
 
 def test_spanish_is_a_complete_machine_draft_never_marked_reviewed() -> None:
+    """Every interface string, form label and help text is drafted, and labelled a draft."""
     committed = template_ids(TEMPLATE.read_bytes())
     catalog = read_babel(LOCALE / "es.po")
     messages = {m.id: m for m in catalog if m.id}
     assert set(messages) == committed
+    labels, helps = _form_strings()
+    assert labels | helps <= set(messages)
     for message in messages.values():
         assert message.string, message.id
         assert "machine" in message.flags and "reviewed" not in message.flags, message.id
@@ -87,6 +128,9 @@ def test_spanish_is_a_complete_machine_draft_never_marked_reviewed() -> None:
     assert spanish.refused == []
     assert len(spanish.singular) == len(committed)
     assert spanish.page_language() == ("es", "ltr")
+    assert spanish.gettext("Phone") == "Teléfono"
+    never_ask = next(h for h in helps if h.startswith("Who can use the service"))
+    assert "nunca pregunte por la situación migratoria" in spanish.gettext(never_ask)
 
 
 def test_only_translated_current_entries_with_the_same_placeholders_are_used(
@@ -140,6 +184,15 @@ def test_updating_a_catalog_keeps_translations_and_marks_changed_strings_fuzzy(
     assert subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "es.mo"), str(po)],
                           check=False, capture_output=True).returncode == 0
     assert "Language: es\\n" in po.read_text(encoding="utf-8")
+    # A draft fills a fuzzy entry (Babel's guess from a similar old string), never a current one.
+    counts = update_language(po, "es", {"Remove this record now": "Quitar este registro ya",
+                                        "Save": "Salvar"}, template)
+    assert counts == {"translated": 1, "drafted": 1, "fuzzy": 0, "empty": 1}
+    catalog = read_babel(po)
+    assert catalog["Remove this record now"].string == "Quitar este registro ya"
+    assert not catalog["Remove this record now"].fuzzy
+    assert "machine" in catalog["Remove this record now"].flags
+    assert catalog["Save"].string == "Guardar"
 
 
 def test_a_language_with_no_catalog_is_english_and_says_so() -> None:
@@ -203,8 +256,9 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+ORGANIZATION = "/edit?file=directory/hps-welcome-center.yaml&path="
 PAGES = ["/", "/records", "/edit?file=hub.yaml&path=", "/edit?file=documents/letter.md&path=",
-         "/translations", "/translations/es?state=machine"]
+         ORGANIZATION, "/translations", "/translations/es?state=machine"]
 
 
 def _visit(browser: Any, running: Running) -> Iterator[tuple[str, Any, list[str]]]:
@@ -241,6 +295,17 @@ def test_haven_edit_in_spanish(browser: Any, spanish_editor: Running) -> None:
             assert page.get_by_role("button", name="Guardar").count() >= 1, path
             assert page.get_by_role("complementary", name="Vista previa").count() == 1, path
         assert "All records" not in page.content(), path
+        if path == ORGANIZATION:  # the form's labels and help texts are Spanish
+            assert page.locator("label[for=f-name]").inner_text().startswith("Nombre name")
+            phones = page.locator("fieldset#f-phones")
+            assert phones.locator("legend").first.inner_text() == "Teléfonos phones"
+            assert phones.get_by_role("group", name="Teléfono 1").count() == 1
+            assert page.locator("label[for=f-phones-0-number]").inner_text().startswith("Número")
+            assert page.locator("#f-name-help").inner_text() == (
+                "El nombre de la organización, tal como ella lo escribe. Los nombres no se "
+                "traducen.")
+            assert page.get_by_role("textbox", name="Nombre name (obligatorio)").get_attribute(
+                "aria-describedby") == "f-name-help"
         assert axe_violations(page) == [], path
         assert errors == [], (path, errors)
 

@@ -1,5 +1,7 @@
 """The editor's strings, found with Babel's extractors: Python's for the code, Jinja's for
-the templates. `scripts/extract_editor_strings.py` writes them to `locale/editor.pot`."""
+the templates; plus the forms' field labels and help texts (the schema's field docstrings),
+found by walking the models the editor shows. `scripts/extract_editor_strings.py` writes
+them to `locale/editor.pot`."""
 
 from __future__ import annotations
 
@@ -28,7 +30,34 @@ def extracted() -> Catalog:
         if filename.startswith("extract") or not message:
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments)
+    for text, comments in schema_strings().items():
+        catalog.add(text, None, [(SCHEMA, 0)], auto_comments=comments)
     return catalog
+
+
+SCHEMA = "../content/schema.py"
+
+
+def schema_strings() -> dict[str, list[str]]:
+    """Each form label and help text of the models the editor shows (English), with a
+    translator's comment for each field it belongs to (`Organization.phones`)."""
+    from haven.editor.forms import edited_models, item_label_of, kind_of, label_of, shown_fields
+
+    found: dict[str, list[str]] = {}
+    for model in edited_models():
+        for key, info in shown_fields(model):
+            where = f"{model.__name__}.{key}"
+            found.setdefault(label_of(key), []).append(
+                f"the label of the form field {where} (short, like a heading)")
+            kind, _options, _inner = kind_of(info.annotation, list(info.metadata))
+            if kind == "items":
+                found.setdefault(item_label_of(key), []).append(
+                    f"the label of one item of the list {where}")
+            if info.description:
+                found.setdefault(info.description, []).append(
+                    f"the help text of the form field {where} (the schema's description; "
+                    "docs/authoring.md says the same)")
+    return found
 
 
 def template_text(catalog: Catalog | None = None) -> bytes:
@@ -54,8 +83,9 @@ def update_language(path: Path, tag: str, drafts: dict[str, str] | None = None,
     """Bring the catalog at `path` in step with the committed template, as msgmerge would.
 
     Translations are kept; a changed English string's translation is marked fuzzy; a removed
-    one becomes obsolete. `drafts` (English → text) fill empty entries as machine drafts,
-    flagged `machine`, never `reviewed`.
+    one becomes obsolete. `drafts` (English → text) fill empty or fuzzy entries (a fuzzy one
+    may be a new string that merely looks like an old one) as machine drafts, flagged
+    `machine`, never `reviewed`; a current translation is never replaced.
     """
     from haven.editor.i18n import TEMPLATE
     from haven.i18n.catalog import read_babel
@@ -79,12 +109,15 @@ def update_language(path: Path, tag: str, drafts: dict[str, str] | None = None,
         if not message.id:
             continue
         message.auto_comments = list(message.auto_comments) + notes.get(str(message.id), [])
-        if not message.string and drafts and isinstance(message.id, str) \
+        if (not message.string or message.fuzzy) and drafts and isinstance(message.id, str) \
                 and message.id in drafts:
             message.string = drafts[message.id]
             message.flags.add("machine")
             message.flags.discard("reviewed")
-            message.auto_comments.append(MACHINE_NOTE)
+            message.flags.discard("fuzzy")
+            message.previous_id = []
+            if MACHINE_NOTE not in message.auto_comments:
+                message.auto_comments.append(MACHINE_NOTE)
             message.user_comments = [DRAFT_COMMENT]
             counts["drafted"] += 1
         elif message.fuzzy:

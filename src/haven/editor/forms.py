@@ -34,6 +34,7 @@ from haven.content.schema import (
     Topics,
     translatable_kind,
 )
+from haven.editor.i18n import _
 
 SUBRECORDS: tuple[type[BaseModel], ...] = (Service, Location, Channel, Resource, Topic, Audience)
 """Records edited on a page of their own, listed with a link from the record that holds them."""
@@ -133,7 +134,35 @@ class FormField:
 
 
 def label_of(key: str) -> str:
+    """The English label of a field, made from its key (translated where it is shown)."""
     return key.replace("_", " ").capitalize()
+
+
+def item_label_of(key: str) -> str:
+    """The English label of one item of a list field: `phones` → `Phone`."""
+    return label_of(key.rstrip("s")) if key.endswith("s") else label_of(key)
+
+
+def edited_models() -> list[type[BaseModel]]:
+    """Every model the editor makes a form of, in a stable order: the files' models, then
+    the records, groups and items inside them (as `build_form` reaches them)."""
+    found: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = [*FILE_MODELS.values(), Organization, Document]
+    while todo:
+        model = todo.pop(0)
+        if model in found:
+            continue
+        found.append(model)
+        for _key, info in ordered_fields(model):
+            kind, _choices, inner = kind_of(info.annotation, list(info.metadata))
+            if kind in ("group", "items", "records") and _is_model(inner):
+                todo.append(inner)
+    return found
+
+
+def shown_fields(model: type[BaseModel]) -> list[tuple[str, Any]]:
+    """The fields of `model` its form shows (a document's body is edited apart)."""
+    return [(k, i) for k, i in ordered_fields(model) if not (model is Document and k == "body")]
 
 
 def kind_of(annotation: Any, metadata: list[Any]) -> tuple[str, list[str], Any]:
@@ -191,21 +220,19 @@ def build_form(model: type[BaseModel], data: Any, prefix: str = "",
     """The fields of `model`, filled from `data` (the record's YAML mapping, or None)."""
     data = data if isinstance(data, dict) else {}
     fields = []
-    for key, info in ordered_fields(model):
-        if model is Document and key == "body":
-            continue
+    for key, info in shown_fields(model):
         kind, options, inner = kind_of(info.annotation, list(info.metadata))
         name = f"{prefix}{key}"
         value = data.get(key)
-        form_field = FormField(name=name, key=key, label=label_of(key),
-                               help=info.description or "", kind=kind,
+        form_field = FormField(name=name, key=key, label=_(label_of(key)),
+                               help=_(info.description) if info.description else "", kind=kind,
                                required=info.is_required(), options=options)
         if kind == "group":
             form_field.model = inner
             form_field.children = build_form(inner, value, f"{name}.", record_path)
         elif kind == "items":
             form_field.model = inner
-            form_field.item_label = label_of(key.rstrip("s")) if key.endswith("s") else label_of(key)
+            form_field.item_label = _(item_label_of(key))
             entries = value if isinstance(value, list) else []
             for index, item in enumerate(entries):
                 if not isinstance(item, dict):  # `- en` for a language: its tag
