@@ -50,12 +50,11 @@ from haven.output import (
     _lock,
     _lock_of,
     _new_staging,
-    _old_prefix,
     _safe,
     _swap_lock,
     clean_leftovers,
-    exchange,
     marker_text,
+    replace_folder,
 )
 from haven.render.uses import SEARCH_INDEX, PageUse, record_key, records
 
@@ -386,21 +385,12 @@ a spare drops them, as a full build does."""
 def _swap_spare(output: Path) -> None:
     """The spare becomes the site and the site the spare (under the build lock): exchanged in
     one call where the system can (haven.output.exchange), else by three renames that a stop
-    signal cannot cut, the site moved aside under the name haven.output puts back if a build
-    is killed even so."""
+    signal cannot cut (haven.output.replace_folder)."""
     spare = spare_folder(output)
     with shielded():
-        if exchange(spare, output):
-            return
-        swapped = Path(tempfile.mkdtemp(prefix=_old_prefix(output), dir=output.parent))
-        swapped.rmdir()
-        output.rename(swapped)
-        try:
-            spare.rename(output)
-        except OSError:
-            swapped.rename(output)
-            raise
-        swapped.rename(spare)
+        old = replace_folder(spare, output)
+        if old is not None and old != spare:
+            old.rename(spare)
 
 
 def _copy_of_live(output: Path, live: BuildRecord, spare: Path) -> BuildRecord:

@@ -214,23 +214,31 @@ def _check_replaceable(output: Path) -> None:
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Put `staging` in place of `output`: exchanged in one call where the system can."""
-    if output.exists() and exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now the old site
-        return
+    """Put `staging` in place of `output`, and remove the old site."""
+    old = replace_folder(staging, output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def replace_folder(new: Path, output: Path) -> Path | None:
+    """Put `new` in place of `output`; returns where the old site now is (None: there was
+    none). Exchanged in one call where the system can (the old site is then at `new`), else
+    the old site is moved aside under the name `clean_leftovers` puts back if a build is
+    killed between the two renames."""
+    if output.exists() and exchange(new, output):
+        return new
     old = None
     if output.exists():
         old = Path(tempfile.mkdtemp(prefix=_old_prefix(output), dir=output.parent))
         old.rmdir()
         output.rename(old)
     try:
-        staging.rename(output)
+        new.rename(output)
     except OSError:
         if old is not None:
             old.rename(output)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 RENAME_EXCHANGE = 2

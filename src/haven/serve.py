@@ -135,7 +135,6 @@ class Preview:
 
 
 class PreviewServer(LocalServer):
-    daemon_threads = True
     preview: Preview | None = None
     """None: a plain static server (tests serve built sites with it)."""
 

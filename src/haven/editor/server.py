@@ -725,26 +725,19 @@ def record_groups(root: Path) -> list[dict[str, Any]]:
             items.append((label, file, f"{key}.{index}"))
         groups.append({"title": title, "items": items,
                        "add": (add, f"/edit?{urlencode({'file': file, 'path': key + '.new'})}")})
-    documents = []
-    for path in sorted((root / "documents").glob("*.md")):
-        file = f"documents/{path.name}"
-        try:
-            data = Source(root, file).data
-        except HavenError:
-            data = {}
-        documents.append((str(data.get("title") or path.stem), file, ""))
-    groups.append({"title": _("Documents"), "items": documents,
-                   "add": (_("Add a document"), "/edit?new=document")})
-    organizations = []
-    for path in sorted((root / "directory").glob("*.yaml")):
-        file = f"directory/{path.name}"
-        try:
-            data = Source(root, file).data
-        except HavenError:
-            data = {}
-        organizations.append((str(data.get("name") or path.stem), file, ""))
-    groups.append({"title": _("Directory: organizations"), "items": organizations,
-                   "add": (_("Add an organization"), "/edit?new=organization")})
+    for folder, pattern, name_key, title, add, kind in (
+            ("documents", "*.md", "title", _("Documents"), _("Add a document"), "document"),
+            ("directory", "*.yaml", "name", _("Directory: organizations"),
+             _("Add an organization"), "organization")):
+        records = []
+        for path in sorted((root / folder).glob(pattern)):
+            file = f"{folder}/{path.name}"
+            try:
+                data = Source(root, file).data
+            except HavenError:
+                data = {}
+            records.append((str(data.get(name_key) or path.stem), file, ""))
+        groups.append({"title": title, "items": records, "add": (add, f"/edit?new={kind}")})
     return groups
 
 
