@@ -22,19 +22,13 @@ from typing import Any
 import pytest
 
 from haven.example import example_content
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 from tests.test_a11y import AXE, axe_violations
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="Debian's chromium is not installed")
 
 HAVEN = str(Path(sys.executable).parent / "haven")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Running:
@@ -54,7 +48,7 @@ def editor_process(tmp_path: Path, options: list[str] | None = None,
     environment (for fixtures)."""
     root = tmp_path / "hub"
     shutil.copytree(example_content(), root)
-    port = _free_port()
+    port = free_port()
     temporary = tmp_path / "tmp"  # the editor's own: other tests' editors may run meanwhile
     temporary.mkdir()
     process = subprocess.Popen([HAVEN, "edit", str(root), "--no-browser", "--port", str(port),

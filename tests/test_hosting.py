@@ -33,7 +33,7 @@ from haven.privacy.headers import (
 )
 from haven.render.assets import HASHED, asset_path
 from haven.render.describe import LIMIT, describe, first_sentence
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, needs_chromium
 from tests.test_a11y import axe_violations, needs_axe
 
 NGINX = Path("/usr/sbin/nginx")
@@ -210,12 +210,6 @@ def _meta_policy(page: str) -> str:
 
 # --- nginx, for real ------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
 
 @pytest.fixture
 def nginx(tmp_path: Path) -> Iterator[object]:
@@ -236,7 +230,7 @@ def nginx(tmp_path: Path) -> Iterator[object]:
         # The only change: the error log goes to the test's folder, not /var/log/nginx.
         snippet = snippet.replace("/var/log/nginx/error.log", str(prefix / "logs" / "hub.log"))
         (prefix / "haven.conf").write_text(snippet, encoding="utf-8")
-        port = _free_port()
+        port = free_port()
         temp = prefix / "temp"
         (prefix / "nginx.conf").write_text(f"""
 master_process off;

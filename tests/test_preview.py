@@ -26,6 +26,7 @@ from haven.cli import main
 from haven.example import example_content
 from haven.scaffold import create
 from haven.serve import preview_policy, problems_page, with_reload
+from tests.conftest import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -33,12 +34,6 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 HAVEN = [sys.executable, "-c", "from haven.cli import main; main(prog_name='haven')"]
 PREVIEWING = r"Previewing on (http://127\.0\.0\.1:(\d+))/"
 LEFTOVERS = (".haven-new", ".haven-old")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Haven:
