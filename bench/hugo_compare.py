@@ -169,8 +169,9 @@ def timed(command: list[str], output: Path) -> dict[str, Any]:
     subprocess.run(command, check=True, capture_output=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "pages": html_pages(output)}
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    return {"wall": wall, "cpu": user + system, "user": user, "system": system,
+            "pages": html_pages(output)}
 
 
 def main() -> None:
@@ -180,12 +181,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="pairs of builds (A B A B …)")
     parser.add_argument("--hugo", default="/usr/bin/hugo")
     parser.add_argument("--keep", type=Path, help="generate everything here, and keep it")
+    parser.add_argument("--output-dir", type=Path,
+                        help="write both sites here (/dev/shm: both without the disk)")
     args = parser.parse_args()
     if not Path(args.hugo).is_file():
         raise SystemExit(f"no Hugo at {args.hugo}: install Debian's package 'hugo'")
     root = args.keep or Path(tempfile.mkdtemp(prefix="haven-hugo-"))
     hub, hugo_site = root / "hub", root / "hugo"
-    haven_out, hugo_out = root / "out-haven", root / "out-hugo"
+    out = root if args.output_dir is None else Path(tempfile.mkdtemp(dir=args.output_dir))
+    haven_out, hugo_out = out / "out-haven", out / "out-hugo"
     try:
         make_hub(hub, args.languages, args.organizations)
         haven = str(Path(sys.executable).with_name("haven"))
@@ -207,14 +211,15 @@ def main() -> None:
                 result = timed(command, output)
                 runs[name].append(result)
                 print(f"  run {run + 1} {name:5}: {result['wall']:6.2f} s wall, "
-                      f"{result['cpu']:6.2f} s CPU, {result['pages']:5} pages, "
+                      f"{result['cpu']:6.2f} s CPU ({result['user']:5.2f} user, "
+                      f"{result['system']:5.2f} system), {result['pages']:5} pages, "
                       f"{result['wall'] / result['pages'] * 1000:6.3f} ms/page")
         medians = {name: {key: statistics.median(r[key] for r in results)
-                          for key in ("wall", "cpu", "pages")}
+                          for key in ("wall", "cpu", "user", "system", "pages")}
                    for name, results in runs.items()}
         for name, m in medians.items():
-            print(f"median {name:5}: {m['wall']:6.2f} s wall, {m['cpu']:6.2f} s CPU, "
-                  f"{m['pages']:.0f} pages")
+            print(f"median {name:5}: {m['wall']:6.2f} s wall, {m['cpu']:6.2f} s CPU "
+                  f"({m['user']:.2f} user, {m['system']:.2f} system), {m['pages']:.0f} pages")
         haven_m, hugo_m = medians["haven"], medians["hugo"]
         wall_ratio = (haven_m["wall"] / haven_m["pages"]) / (hugo_m["wall"] / hugo_m["pages"])
         cpu_ratio = (haven_m["cpu"] / haven_m["pages"]) / (hugo_m["cpu"] / hugo_m["pages"])
@@ -227,6 +232,8 @@ def main() -> None:
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
+        if args.output_dir is not None:
+            shutil.rmtree(out, ignore_errors=True)
 
 
 if __name__ == "__main__":

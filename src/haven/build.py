@@ -18,7 +18,7 @@ from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
 from haven.hosting import hosting_files
-from haven.i18n.checks import as_problems, check_hub, remember, remembered, summary
+from haven.i18n.checks import Finding, as_problems, learn, remember, remembered, summary
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import content_segments
 from haven.incremental import (
@@ -98,12 +98,14 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         site = build_model(content)
         checks = state_folder(output) / "checks.json"  # what the last build's checks found
         remembered(checks)
-        checked = check_translations(content, strict)
+        known = known_translation_warnings(content, strict)  # None: each worker checks its own
         translations = translate(content, site)
         previous = None if clean else previous_build(output, site, pdf)
         if previous is not None:
             rendered = render(site, translations, None, progress,
-                              pdf_from=output if pdf else None, pdf=pdf, previous=(previous, output))
+                              pdf_from=output if pdf else None, pdf=pdf, previous=(previous, output),
+                              check=known is None)
+            checked = known if known is not None else translation_warnings(content, strict, rendered)
             report = summarize(site, rendered, output, content.warnings + checked)
             if strict and report.warnings:
                 raise StrictError(report.warnings)
@@ -112,7 +114,9 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         if previous is None:
             with staging(output) as stage:
                 rendered = render(site, translations, stage, progress,
-                                  pdf_from=output if pdf else None, pdf=pdf)
+                                  pdf_from=output if pdf else None, pdf=pdf, check=known is None)
+                checked = (known if known is not None
+                           else translation_warnings(content, strict, rendered))
                 report = summarize(site, rendered, output, content.warnings + checked)
                 if strict and report.warnings:
                     raise StrictError(report.warnings)
@@ -132,19 +136,22 @@ def previous_build(output: Path, site: Site, pdf: bool) -> BuildRecord | None:
     return record if intact(output, record) else None
 
 
-def check_translations(content: Content, strict: bool = False) -> list[Problem]:
-    """`haven translate check` on every catalog, as warnings: one per language and file
-    (a count of each kind of problem), or every problem with its line under `strict`.
+def known_translation_warnings(content: Content, strict: bool = False) -> list[Problem] | None:
+    """The translation checks' warnings when this process found them for these very files
+    (the preview builds again after each edit); None when they must be run: then each
+    language's worker checks its catalog beside its pages (render), and
+    `translation_warnings` gathers what they found."""
+    found = _CHECKED.get((strict, files_of(content.root)))
+    return None if found is None else list(found)
 
-    The findings depend only on the content folder's files: a process that builds again
-    (the preview) checks again only when one of them changed."""
-    key = (strict, files_of(content.root))
-    found = _CHECKED.get(key)
-    if found is None:
-        findings, problems = check_hub(content)
-        found = problems + (as_problems(findings) if strict else summary(findings, content.root))
-        _CHECKED.clear()
-        _CHECKED[key] = found
+
+def translation_warnings(content: Content, strict: bool, rendered: Rendered) -> list[Problem]:
+    """`haven translate check` on every catalog, as warnings: one per language and file
+    (a count of each kind of problem), or every problem with its line under `strict`."""
+    found = rendered.glossary_problems + (
+        as_problems(rendered.findings) if strict else summary(rendered.findings, content.root))
+    _CHECKED.clear()
+    _CHECKED[(strict, files_of(content.root))] = found
     return list(found)
 
 
@@ -172,6 +179,9 @@ class Rendered:
     """The gzip size of each language's largest pages."""
     remade: list[str] | None = None
     """The pages the workers rendered (None: every page, a full build)."""
+    findings: list[Finding] = field(default_factory=list)
+    """The translation checks' findings, language by language (when the workers checked)."""
+    glossary_problems: list[Problem] = field(default_factory=list)
 
     def read(self, name: str) -> bytes:
         if name in self.files or self.staged is None:
@@ -181,11 +191,12 @@ class Rendered:
 
 def render(site: Site, translations: list[Translation], stage: Staging | None,
            progress: Progress | None = None, pdf_from: Path | None = None, pdf: bool = True,
-           previous: tuple[BuildRecord, Path] | None = None) -> Rendered:
+           previous: tuple[BuildRecord, Path] | None = None, check: bool = True) -> Rendered:
     """Every file of the site: each language's pages (and printable PDFs, with `pdf_from`,
     the previous build's folder, which may not exist yet) go straight into `stage`; with
     `previous` (an incremental build, no stage), only the pages that used what changed are
-    rendered, and every file made is returned (the second item is the live site)."""
+    rendered, and every file made is returned (the second item is the live site). With
+    `check`, each language's worker also runs the translation checks on its catalog."""
     live = None if previous is None else previous[1]
     before = None if previous is None else previous[0]
     renderer = Renderer(site)
@@ -211,8 +222,14 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     made: dict[str, bytes] = {}
     remade: list[str] | None = None if before is None else []
     previous_files = {} if before is None else _by_language(before.files, site.source.tag)
-    with per_language(Job(site, translations, pdf_from, stage, renderer, changes)) as done_:
+    findings: list[Finding] = []
+    glossary_problems: list[Problem] = []
+    job = Job(site, translations, pdf_from, stage, renderer, changes, check)
+    with per_language(job) as done_:
         for done, language in enumerate(done_, start=1):
+            findings += language.findings
+            glossary_problems += language.glossary_problems
+            learn(language.checks)
             if before is not None:
                 kept = {} if language.rendered is None else {
                     name: before.files[name] for name in previous_files.get(language.tag, ())
@@ -248,8 +265,10 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
                          records_now, {key: uses[key] for key in keys},
                          dict(sorted(hashes.items())), digests, dict(sorted(compressed.items())))
     if before is None:
-        return Rendered(files, sizes, stage.path if stage else None, record, compressed)
-    return Rendered(made | files, sizes, None, record, compressed, sorted(remade or []))
+        return Rendered(files, sizes, stage.path if stage else None, record, compressed,
+                        None, findings, glossary_problems)
+    return Rendered(made | files, sizes, None, record, compressed, sorted(remade or []),
+                    findings, glossary_problems)
 
 
 def _by_language(names: Iterable[str], source: str) -> dict[str, list[str]]:

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from haven.content.validate import Content
+from haven.errors import Problem
 from haven.i18n.catalog import Entry, read_catalog
+from haven.i18n.checks import Finding, check_one, new_checks
 from haven.i18n.segments import Segment
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import Localized, content_segments, localize, partly_translated
@@ -76,6 +78,11 @@ class LanguageDone:
     """What the language shows, digested: for the next incremental build."""
     rendered: frozenset[str] | None = None
     """The keys of the pages it rendered (None: every page)."""
+    findings: list[Finding] = field(default_factory=list)
+    """`haven translate check` on its catalog (when the job checks)."""
+    glossary_problems: list[Problem] = field(default_factory=list)
+    checks: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    """The entry checks it made, for the main process to keep (haven.i18n.checks.learn)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class Job:
     renderer: Renderer
     plan: Plan | None = None
     """What an incremental build may keep (None: render every page)."""
+    check: bool = True
+    """Run the translation checks on each catalog (False: the process knows their findings)."""
 
     def language(self, index: int) -> LanguageDone:
         """One language's pages (and printable pieces)."""
@@ -109,13 +118,20 @@ class Job:
             for name, data in files.items():
                 self.stage.write(name, data)
         messages = language_messages(content, view, self.source_view)
-        return LanguageDone({name: len(data) for name, data in files.items()}, messages,
+        findings: list[Finding] = []
+        glossary_problems: list[Problem] = []
+        if self.check and view.lang != content.hub.source_language:
+            findings, glossary_problems = check_one(content, view.lang, segments, catalog)
+        done = LanguageDone({name: len(data) for name, data in files.items()}, messages,
                             language_figures(self.site, view, catalog, segments, page_map),
                             file_digests(self.site, files), _largest_compressed(files),
                             view.lang, partial,
                             files if self.stage is None else {},
                             {name: file_digest(data) for name, data in files.items()},
-                            unit, shown, None if only is None else frozenset(only))
+                            unit, shown, None if only is None else frozenset(only),
+                            findings, glossary_problems)
+        done.checks = new_checks()
+        return done
 
     def source_view(self) -> Localized:
         """The source language's view, made once per process (messages fall back to it)."""

@@ -19,7 +19,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -149,7 +149,7 @@ def check_entry(segment: Segment, text: str, glossary: Glossary,
                       "copy every e-mail address exactly as the source has it"))
     # Markdown link targets are compared whole below: translate-toolkit's pattern would
     # take the punctuation after "(…)" as part of the address.
-    if (_URL_HINT.search(source) or _URL_HINT.search(text)) and _failure(
+    if (_source_may_hold_address(source) or _may_hold_address(text)) and _failure(
             "urls", *_without_links(source, text)) is not None:
         found.append(("url", "a web address differs from the source's",
                       "copy every web address exactly as the source has it"))
@@ -167,6 +167,18 @@ def check_entry(segment: Segment, text: str, glossary: Glossary,
                       f"shorten it to {limit} characters or fewer"))
     found += _left_untranslated(source, text, glossary)
     return found
+
+
+_ADDRESS_MARK = re.compile(r"://|www\.|\.(?:org|com|gov|edu|net|us)")
+"""What `_URL_HINT` needs in a lower-cased text: a cheap test before the pattern."""
+
+
+def _may_hold_address(text: str) -> bool:
+    return bool(_ADDRESS_MARK.search(text.lower())) and bool(_URL_HINT.search(text))
+
+
+_source_may_hold_address = lru_cache(maxsize=8192)(_may_hold_address)
+"""The same for a source text, which every language's entry repeats."""
 
 
 def _digit_runs(text: str) -> list[str]:
@@ -227,8 +239,11 @@ def _left_untranslated(source: str, text: str, glossary: Glossary) -> list[tuple
     if len(vocabulary.intersection(_WORD.findall(text.lower()))) < 3:
         return []  # the common case, decided without looking for runs (a run of RUN words
         # in the source's order with fewer than 3 different words is "the the the …")
-    words = [w.lower() for w in _WORD.findall(_ADDRESS.sub(" ", _strip_kept(text, kept)))]
-    left = next((run for run in _runs(words) if run in runs), None)
+    stripped = _strip_kept(text, kept)
+    if "@" in stripped or "www." in stripped or "://" in stripped:
+        stripped = _ADDRESS.sub(" ", stripped)
+    words = [w.lower() for w in _WORD.findall(stripped)]
+    left = next((run for run in _each_run(words) if run in runs), None)
     if left is None:
         return []
     return [("untranslated", f"words are left in the source language (\"{' '.join(left)}\" …)",
@@ -244,7 +259,11 @@ def _source_runs(source: str, kept: tuple[str, ...]
 
 
 def _runs(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
+    return set(_each_run(words))
+
+
+def _each_run(words: list[str]) -> Iterator[tuple[str, ...]]:
+    return (tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1))
 
 
 def _kept_as_is(source: str, kept: tuple[str, ...]) -> bool:
@@ -253,7 +272,8 @@ def _kept_as_is(source: str, kept: tuple[str, ...]) -> bool:
 
 def _strip_kept(text: str, kept: tuple[str, ...]) -> str:
     """The text without what stays in the source language: links, placeholders, names."""
-    text = _NOT_WORDS.sub(" ", text)
+    if "](" in text or "://" in text or "@" in text or "{" in text:  # what _NOT_WORDS needs
+        text = _NOT_WORDS.sub(" ", text)
     for term in kept:
         if term in text:
             text = text.replace(term, " ")
@@ -358,7 +378,25 @@ def remember(path: Path) -> None:
 
 
 def _context_lines(path: Path) -> dict[str, int]:
-    """The line of every entry's msgctxt in a PO file."""
+    """The line of every entry's msgctxt in a PO file (read again only when it changed)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return {}
+    key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    found = _LINES.get(key)
+    if found is None:
+        found = _read_context_lines(path)
+        if len(_LINES) > 256:
+            _LINES.clear()
+        _LINES[key] = found
+    return found
+
+
+_LINES: dict[tuple[str, int, int, int], dict[str, int]] = {}
+
+
+def _read_context_lines(path: Path) -> dict[str, int]:
     result: dict[str, int] = {}
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -374,7 +412,7 @@ def check_hub(content: Content, languages: Iterable[str] | None = None,
               catalogs: Mapping[str, Mapping[str, Entry]] | None = None
               ) -> tuple[list[Finding], list[Problem]]:
     """Findings of every translated language (or of `languages`), and glossary problems."""
-    from haven.i18n.status import catalog_path, load_catalog
+    from haven.i18n.status import load_catalog
     from haven.i18n.translate import content_segments
 
     segments = content_segments(content)
@@ -382,17 +420,44 @@ def check_hub(content: Content, languages: Iterable[str] | None = None,
     findings: list[Finding] = []
     problems: list[Problem] = []
     for tag in languages if languages is not None else tags:
-        glossary = load_glossary(content.root, tag)
-        problems += glossary.problems
-        path = catalog_path(content, tag)
-        if catalogs is not None and tag in catalogs:
-            catalog = catalogs[tag]
-        elif path.exists():
-            catalog = load_catalog(content, tag)
-        else:
-            continue
-        findings += check_language(content, tag, catalog, segments, path, glossary)
+        catalog = catalogs[tag] if catalogs is not None and tag in catalogs else None
+        found, trouble = check_one(content, tag, segments, catalog, load_catalog)
+        findings += found
+        problems += trouble
     return findings, problems
+
+
+def check_one(content: Content, tag: str, segments: Iterable[Segment],
+              catalog: Mapping[str, Entry] | None,
+              read: Callable[[Content, str], Mapping[str, Entry]] | None = None
+              ) -> tuple[list[Finding], list[Problem]]:
+    """One language's findings and glossary problems (`check_hub`'s part for one language,
+    which a build runs in that language's worker). A language without a catalog file has
+    no findings; `catalog` is its entries when the caller has read them already."""
+    from haven.i18n.status import catalog_path
+
+    glossary = load_glossary(content.root, tag)
+    path = catalog_path(content, tag)
+    if not path.exists():
+        return [], list(glossary.problems)
+    if catalog is None:
+        assert read is not None
+        catalog = read(content, tag)
+    return check_language(content, tag, catalog, segments, path, glossary), list(glossary.problems)
+
+
+def new_checks() -> dict[str, list[tuple[str, str, str]]]:
+    """The checks this process made since it last said (a worker hands them to the main
+    process, `learn`, which keeps them beside the site for the next build)."""
+    found = {key: _CHECKS[key] for key in _NEW if key in _CHECKS}
+    _NEW.clear()
+    return found
+
+
+def learn(found: Mapping[str, list[tuple[str, str, str]]]) -> None:
+    """Take in checks a worker made (`new_checks`)."""
+    _CHECKS.update(found)
+    _NEW.update(found)
 
 
 def summary(findings: Iterable[Finding], root: Path | None = None) -> list[Problem]:
