@@ -32,7 +32,6 @@ from haven.model import Site
 from haven.offline import file_digests
 from haven.output import Staging
 from haven.outreach.messages import Message, language_messages
-from haven.print.render import render_pdfs
 from haven.render.site import Renderer
 from haven.staff import language_figures, page_segments
 
@@ -105,6 +104,8 @@ class Job:
         view = translation.view(catalog)
         printed = {}
         if self.pdf_from is not None:
+            from haven.print.render import render_pdfs  # Typst and fonts: only with PDFs
+
             printed = render_pdfs(self.site, [view], previous=self.pdf_from)
         content = self.site.content
         label = view.ui["partly_translated"]

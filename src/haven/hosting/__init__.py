@@ -17,8 +17,8 @@ The 404 pages themselves are rendered with each language (haven.render.site).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 from haven.model import Site
 from haven.privacy.headers import IMMUTABLE, NO_CACHE, base_path, security_files, site_headers
@@ -80,7 +80,7 @@ def sitemap_xml(site: Site) -> str:
     """Every page of every language, by its address under the hub's base_url."""
     base = str(site.content.hub.base_url).rstrip("/") + "/"
     urls = [base] + [f"{base}{lang.tag}/{page.path}" for lang in site.languages for page in site.pages]
-    body = "".join(f"<url><loc>{xml_escape(url)}</loc></url>\n" for url in urls)
+    body = "".join(f"<url><loc>{escape(url, quote=False)}</loc></url>\n" for url in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
 
@@ -103,7 +103,7 @@ def redirects_file(languages: Sequence[str]) -> str:
 
 def web_config(headers: dict[str, str], languages: Sequence[str]) -> str:
     """An IIS `web.config` for the hub's folder (untested: see docs/hosting.md)."""
-    custom = "\n".join(f'        <add name="{xml_escape(name)}" value="{xml_escape(value, {chr(34): "&quot;"})}" />'
+    custom = "\n".join(f'        <add name="{escape(name, quote=False)}" value="{_attribute(value)}" />'
                        for name, value in headers.items())
     locations = "\n".join(
         f'  <location path="{tag}">\n    <system.webServer>\n      <httpErrors errorMode="Custom" '
@@ -157,3 +157,8 @@ def web_config(headers: dict[str, str], languages: Sequence[str]) -> str:
 </configuration>
 <!-- Everything else: {NO_CACHE}; assets: {IMMUTABLE}. -->
 """
+
+
+def _attribute(value: str) -> str:
+    """An XML attribute value in double quotes: &, <, > and " escaped (not ', as before)."""
+    return escape(value, quote=False).replace('"', "&quot;")

@@ -335,6 +335,7 @@ def _checked(segment: Segment, text: str, glossary: Glossary,
     if found is None:
         found = _CHECKS[key] = check_entry(segment, text, glossary, length_limit(segment))
         _NEW.add(key)
+        _FRESH.add(key)
         if len(_CHECKS) > 200_000:
             _CHECKS.clear()
             _SEEN.clear()
@@ -346,6 +347,9 @@ _CHECKS: dict[str, list[tuple[str, str, str]]] = {}
 _SEEN: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
 """The same, by the entry itself: no digest to compute in a process that checked it already."""
 _NEW: set[str] = set()
+"""Checks made or learnt that the file beside the site does not hold yet (`remember`)."""
+_FRESH: set[str] = set()
+"""Checks made since `new_checks` last handed them on."""
 _READ: set[str] = set()
 
 
@@ -449,8 +453,8 @@ def check_one(content: Content, tag: str, segments: Iterable[Segment],
 def new_checks() -> dict[str, list[tuple[str, str, str]]]:
     """The checks this process made since it last said (a worker hands them to the main
     process, `learn`, which keeps them beside the site for the next build)."""
-    found = {key: _CHECKS[key] for key in _NEW if key in _CHECKS}
-    _NEW.clear()
+    found = {key: _CHECKS[key] for key in _FRESH if key in _CHECKS}
+    _FRESH.clear()
     return found
 
 
