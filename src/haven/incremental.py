@@ -227,6 +227,20 @@ class Plan:
         return dirty
 
 
+    def estimate(self, source: str, shown: list[str]) -> int | None:
+        """How many pages use a changed record or a segment whose source text changed
+        (`shown`: the source language's shown_digests now); None when it cannot tell."""
+        before = self.previous.languages.get(source)
+        if before is None or len(before[1]) != len(self.previous.segments):
+            return None
+        was = dict(zip(self.previous.segments, before[1], strict=True))
+        changed = {i for i, digest in zip(self.segment_ids, shown, strict=True)
+                   if was.get(i) != digest}
+        records = self.changed_records
+        return sum(1 for use in self.uses.values()
+                   if not records.isdisjoint(use.records) or not changed.isdisjoint(use.segments))
+
+
 def plan(previous: BuildRecord, site: Site, records_now: Mapping[str, str],
          segment_ids: Iterable[str], remake: Any) -> Plan:
     """What changed since `previous`; `remake(keys)` gives the current uses of those pages."""

@@ -25,7 +25,13 @@ from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import Finding, check_one, new_checks
 from haven.i18n.segments import Segment
 from haven.i18n.status import LanguageStatus
-from haven.i18n.translate import Localized, content_segments, localize, partly_translated
+from haven.i18n.translate import (
+    Localized,
+    content_segments,
+    localize,
+    partly_translated,
+    remembers,
+)
 from haven.incremental import Plan, file_digest, language_unit, shown_digests
 from haven.interrupt import quiet_pool, tidy_task
 from haven.model import Site
@@ -47,8 +53,29 @@ class Translation:
         path = self.content.catalogs.get(self.lang)
         return read_catalog(path) if path else {}
 
-    def view(self, catalog: dict[str, Entry] | None = None) -> Localized:
-        return localize(self.content, self.lang, self.catalog() if catalog is None else catalog)
+    def catalog_key(self) -> tuple[str, int, int, int]:
+        """What identifies the catalog's content: its file's path, time, size and inode."""
+        path = self.content.catalogs.get(self.lang)
+        try:
+            stat = os.stat(path) if path else None
+        except OSError:
+            stat = None
+        if path is None or stat is None:
+            return NO_CATALOG
+        return (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    def view(self, catalog: dict[str, Entry] | None = None,
+             key: tuple[str, int, int, int] | None = None) -> Localized:
+        """The language's view; each record's copy is remembered for the next build in this
+        process (haven.i18n.translate.localize), under `key`, taken before the catalog was read."""
+        if catalog is None:
+            key = self.catalog_key()
+            catalog = self.catalog()
+        return localize(self.content, self.lang, catalog, catalog_key=key)
+
+    def changed_catalog(self) -> bool:
+        """Whether this process localized the language before from another catalog."""
+        return remembers(self.lang) not in (None, self.catalog_key())
 
 
 @dataclass
@@ -100,8 +127,9 @@ class Job:
     def language(self, index: int) -> LanguageDone:
         """One language's pages (and printable pieces)."""
         translation = self.translations[index]
+        key = translation.catalog_key()
         catalog = translation.catalog()
-        view = translation.view(catalog)
+        view = translation.view(catalog, key)
         printed = {}
         if self.pdf_from is not None:
             from haven.print.render import render_pdfs  # Typst and fonts: only with PDFs
@@ -139,8 +167,21 @@ class Job:
         global _SOURCE_VIEW
         content = self.site.content
         if _SOURCE_VIEW is None or _SOURCE_VIEW[0] is not content:
-            _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {}))
+            _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {},
+                                              catalog_key=NO_CATALOG))
         return _SOURCE_VIEW[1]
+
+    def few_changes(self) -> bool:
+        """Whether an incremental build changes so little that rendering here beats forking
+        workers (and leaves this process's remembered views warm for the next edit): at most
+        SMALL pages use a changed record or a source text that changed, and no catalog this
+        process read before has changed since."""
+        plan = self.plan
+        if plan is None or any(t.changed_catalog() for t in self.translations):
+            return False
+        source = self.site.content.hub.source_language
+        pages = plan.estimate(source, shown_digests(self.source_view(), plan.segment_ids))
+        return pages is not None and pages <= SMALL
 
     def segments(self) -> tuple[list[Segment], dict[str, list[str]]]:
         """The hub's segments, and those each page shows (the staff matrix): once per process."""
@@ -153,6 +194,9 @@ class Job:
         return _SEGMENTS[1], _SEGMENTS[2]
 
 
+SMALL = 60
+"""Pages per language an incremental build renders in this process rather than in workers."""
+NO_CATALOG = ("", 0, 0, 0)
 _SOURCE_VIEW: tuple[Content, Localized] | None = None
 _SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
 _JOB: Job | None = None
@@ -213,7 +257,7 @@ def per_language(job: Job) -> Iterator[Iterator[LanguageDone]]:
     # (and forked workers then share its memory pages instead of copying them).
     gc.freeze()
     try:
-        if workers < 2 or count < 4 or not forkable or _threads() > 1:
+        if workers < 2 or count < 4 or not forkable or _threads() > 1 or job.few_changes():
             yield (job.language(index) for index in range(count))
             return
         _JOB = job

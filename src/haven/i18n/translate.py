@@ -7,7 +7,7 @@ pages can mark fallbacks with `lang` and label machine drafts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -133,11 +133,17 @@ def bundled_catalog(lang: str) -> dict[str, Entry]:
 
 
 def localize(content: Content, lang: str, catalog: dict[str, Entry],
-             placeholder: Callable[[str], LStr] | None = None) -> Localized:
+             placeholder: Callable[[str], LStr] | None = None,
+             catalog_key: Hashable | None = None) -> Localized:
     """The content as readers of `lang` see it.
 
     With `placeholder`, every content segment is `placeholder(segment id)` instead: the
     renderer's language-independent copy (haven.render.shared).
+
+    With `catalog_key` (what identifies `catalog`: its file's path, size, time and inode), each
+    record's localized copy is remembered, and the next call with the same key maps again only
+    the records that are not the very objects it mapped before: a process that builds again
+    after an edit (the preview) localizes one organization, not the whole directory.
     """
     source = content.hub.source_language
     shown = published_states(content.hub, lang)
@@ -146,6 +152,13 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
     states: dict[str, State] = {}
     texts: dict[str, LStr] = {}
     marked = unconfirmed_segments(content)
+    token = (None if placeholder is not None or catalog_key is None
+             else (catalog_key, source, frozenset(shown)))
+    before = _VIEWS.get(lang) if token is not None else None
+    remembered: dict[int, _Mapped] = before[1] if before is not None and before[0] == token else {}
+    kept: dict[int, _Mapped] = {}
+    into: list[tuple[dict[str, LStr], dict[str, State]]] = [(texts, states)]
+    """Where `pick` writes: the view's dicts, or one record's while it is remembered."""
 
     def pick(seg_id: str, kind: str, text: str) -> LStr:
         if placeholder is not None:  # an empty text stays empty: templates test for it
@@ -156,17 +169,43 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         return shown_text
 
     def _pick(seg_id: str, text: str) -> LStr:
+        its_texts, its_states = into[-1]
         if lang == source:
             shown_text = LStr(text, source, State.REVIEWED)
         else:
             entry = catalog.get(seg_id)
-            state = states[seg_id] = entry_state(entry, text)
+            state = its_states[seg_id] = entry_state(entry, text)
             if entry is not None and entry.text and state in shown:
                 shown_text = LStr(entry.text, lang, state)
             else:
                 shown_text = LStr(text, source, state)
-        texts[seg_id] = shown_text
+        its_texts[seg_id] = shown_text
         return shown_text
+
+    def mapped(record: Any, prefix: str, body: str | None = None
+               ) -> tuple[Any, list[LStr] | None]:
+        """`map_record(record, prefix, pick)` (and a document's body blocks, first), or what
+        it gave the last time for this very record."""
+        if token is None:
+            blocks = None if body is None else [
+                pick(body_segment_id(record.id, n), "markdown", text)
+                for n, (_, text) in enumerate(markdown_blocks(body))]
+            return map_record(record, prefix, pick), blocks
+        old = remembered.get(id(record))
+        if old is None or old.record is not record or old.prefix != prefix or old.body != body:
+            into.append(({}, {}))
+            try:
+                blocks = None if body is None else [
+                    pick(body_segment_id(record.id, n), "markdown", text)
+                    for n, (_, text) in enumerate(markdown_blocks(body))]
+                value = map_record(record, prefix, pick)
+            finally:
+                its_texts, its_states = into.pop()
+            old = _Mapped(record, prefix, body, (value, blocks), its_texts, its_states)
+        texts.update(old.texts)
+        states.update(old.states)
+        kept[id(record)] = old
+        return old.value
 
     bundled = bundled_catalog(lang)
     ui: dict[str, LStr] = {}
@@ -183,22 +222,47 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
 
     documents = []
     for doc in content.documents:
-        blocks = [pick(body_segment_id(doc.meta.id, n), "markdown", text)
-                  for n, (_, text) in enumerate(markdown_blocks(doc.body))]
-        documents.append(LocalDocument(map_record(doc.meta, "document", pick), blocks))
-    return Localized(
+        meta, blocks = mapped(doc.meta, "document", doc.body)
+        documents.append(LocalDocument(meta, blocks or []))
+    view = Localized(
         lang=lang,
-        hub=map_record(content.hub, "hub", pick),
-        topics=[map_record(t, "topic", pick) for t in content.topics],
-        audiences=[map_record(a, "audience", pick) for a in content.audiences],
-        resources=[map_record(r, "resource", pick) for r in content.resources],
-        reporting=map_record(content.reporting, "reporting", pick) if content.reporting else None,
-        organizations=[map_record(o, "organization", pick) for o in content.organizations],
+        hub=mapped(content.hub, "hub")[0],
+        topics=[mapped(t, "topic")[0] for t in content.topics],
+        audiences=[mapped(a, "audience")[0] for a in content.audiences],
+        resources=[mapped(r, "resource")[0] for r in content.resources],
+        reporting=mapped(content.reporting, "reporting")[0] if content.reporting else None,
+        organizations=[mapped(o, "organization")[0] for o in content.organizations],
         documents=documents,
         ui=ui,
         states=states,
         texts=texts,
     )
+    if token is not None:
+        _VIEWS[lang] = (token, kept)
+    return view
+
+
+@dataclass
+class _Mapped:
+    """One record as one language shows it, and the segments it showed."""
+
+    record: Any
+    prefix: str
+    body: str | None
+    value: tuple[Any, list[LStr] | None]
+    texts: dict[str, LStr]
+    states: dict[str, State]
+
+
+_VIEWS: dict[str, tuple[object, dict[int, _Mapped]]] = {}
+
+
+def remembers(lang: str) -> Hashable | None:
+    """The catalog key of the view of `lang` that `localize` remembers, if any."""
+    before = _VIEWS.get(lang)
+    return before[0][0] if before is not None and isinstance(before[0], tuple) else None
+"""By language: the catalog it was localized with, and each record's copy (the last call's
+records only, so that what is kept never grows beyond one view per language)."""
 
 
 def _once_per_content(compute: Callable[[Content], R]) -> Callable[[Content], R]:
