@@ -49,7 +49,7 @@ def load(root: Path) -> RawContent:
     parsed again (see _parse_file): `haven serve` rebuilds after each save.
     """
     raw = RawContent(root=root)
-    previous, current = _recalled(root), {}
+    previous, current = _recalled(root), dict[str, _Parsed]()
     if not root.is_dir():
         raw.problems.append(
             Problem(str(root), 0, "this content folder does not exist",
