@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from haven.content.schema import (
@@ -195,11 +195,6 @@ def _towns(orgs: Iterable[Organization]) -> list[str]:
             for name in public_towns(org, service):
                 towns.setdefault(name.casefold(), name)
     return list(towns.values())
-
-
-def _in_town(name: str) -> Callable[[Organization, Service], bool]:
-    folded = name.casefold()
-    return lambda org, s: any(t.casefold() == folded for t in public_towns(org, s))
 
 
 MAX_SLUG = 60
