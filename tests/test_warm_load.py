@@ -214,6 +214,25 @@ def test_same_bytes_at_two_paths_are_two_records(hub: Path) -> None:
         assert {p.file for p in duplicated} == {"directory/copy.yaml"}
 
 
+def test_a_file_replaced_by_a_link_outside_is_refused_though_its_bytes_are_known(
+        hub: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    shutil.copy(hub / ORG, outside)
+    inside = hub / "directory" / "sub" / "linked.yaml"
+    inside.parent.mkdir()
+    inside.symlink_to(hub / OTHER_ORG)
+    for name in (ORG, "hub.yaml"):
+        shutil.copy(hub / name, outside)
+        before, warm, cold = warm_and_cold(hub, lambda name=name: (
+            (hub / name).unlink(), (hub / name).symlink_to(outside)))
+        assert warm == cold != before
+        assert (name, 0, "this file points outside the content folder",
+                "copy the file into the folder instead of linking to it") in warm["loaded"]["problems"]
+        (hub / name).unlink()
+        shutil.copy(outside, hub / name)
+    assert "directory/sub/linked.yaml" in {f[0] for f in outcome(hub)["loaded"]["files"]}
+
+
 def test_a_cold_process_gives_the_same_outcome(hub: Path, tmp_path: Path) -> None:
     """Warm in this process, after an edit, equals a new Python process's first load."""
     outcome(hub)

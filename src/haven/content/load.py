@@ -158,11 +158,13 @@ def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawConten
         return []
     found = []
     real_root = root.resolve()
+    real_folders: dict[Path, Path] = {}
     for path in sorted(base.rglob("*")):
         if path.suffix not in suffixes or path.name.startswith("."):
             continue
+        link = path.is_symlink()
         try:
-            inside = path.resolve().is_relative_to(real_root)
+            inside = _real_path(path, link, real_folders).is_relative_to(real_root)
         except (OSError, RuntimeError):  # a loop of symbolic links
             raw.problems.append(_broken_link(relative(path, root)))
             continue
@@ -172,13 +174,24 @@ def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawConten
                         "copy the file into the folder instead of linking to it")
             )
             continue
-        if path.is_symlink() and not path.exists():
+        if link and not path.exists():
             raw.problems.append(_broken_link(relative(path, root)))
         elif path.is_file():
             found.append(path)
         else:  # a pipe, or a folder named like a file (other folders have no such suffix)
             raw.problems.append(_not_a_file(relative(path, root)))
     return found
+
+
+def _real_path(path: Path, link: bool, real_folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, resolving each folder once: a file that is no symbolic link is
+    where its folder really is (a rebuild checks every file of a large directory)."""
+    if link:
+        return path.resolve()
+    folder = real_folders.get(path.parent)
+    if folder is None:
+        folder = real_folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def _broken_link(name: str) -> Problem:
