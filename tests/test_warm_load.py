@@ -282,3 +282,23 @@ def test_the_memo_stays_bounded(tmp_path: Path) -> None:
         assert sorted(load_module._memo[str(root)]) == files
         assert sorted(validate_module._memo[str(root)]) == files
     clear()
+
+
+def test_results_for_other_countries_are_not_kept(hub: Path) -> None:
+    """hub.yaml's country switched back and forth: each record keeps one validation, and the
+    outcome is each time a cold run's."""
+    us = (hub / "hub.yaml").read_text(encoding="utf-8")
+    gb = us.replace("country: US", "country: GB").replace("phone: 860-695-8400",
+                                                          "phone: +1 860-695-8400")
+    cold = {}
+    for text in (us, gb):
+        (hub / "hub.yaml").write_text(text, encoding="utf-8")
+        clear()
+        cold[text] = outcome(hub)
+    assert cold[us] != cold[gb]
+    for text in (gb, us, gb, us, gb):
+        (hub / "hub.yaml").write_text(text, encoding="utf-8")
+        assert outcome(hub) == cold[text]
+        for results in validate_module._memo[str(hub)].values():
+            assert len(results.models) <= 1
+            assert len(results.fictional) <= 1

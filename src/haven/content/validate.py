@@ -252,6 +252,8 @@ class _Checker:
         if known is None:
             start = len(self.problems)
             found = self._validate_file(name, located, model, context)
+            for other in [k for k in results.models if k[0] is model]:  # another country
+                del results.models[other]
             known = results.models[key] = (found, tuple(self.problems[start:]))
         else:
             self.problems += known[1]
@@ -824,6 +826,7 @@ def example_warnings(content: Content, raw: RawContent, memo: _Memo | None = Non
         results = memo.of(name, located)
         fictional = results.fictional.get(region)
         if fictional is None:
+            results.fictional.clear()  # only the hub's present country is kept
             fictional = results.fictional[region] = tuple(
                 Problem(name, located.line_of(path),
                         f"{value} is a fictional number (555-01xx), not one families can call",
