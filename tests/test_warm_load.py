@@ -146,6 +146,18 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 }
 
 
+def test_an_unchanged_link_to_a_page_that_goes_away_is_reported(hub: Path) -> None:
+    """The document's text is the same, but the page its link leads to is gone."""
+    (hub / DOCUMENT).write_text((hub / DOCUMENT).read_text(encoding="utf-8")
+                                + "\nSee [legal help](page:help/org/connecticut-legal-services).\n",
+                                encoding="utf-8")
+    before, warm, cold = warm_and_cold(hub, lambda: (hub / ORG).unlink())
+    assert "content" in before
+    assert warm == cold
+    assert any("goes to a page this hub does not have" in problem[2]
+               for problem in warm["problems"])
+
+
 @pytest.mark.parametrize("what", list(CHANGES))
 def test_warm_outcome_is_the_cold_one(hub: Path, what: str) -> None:
     before, warm, cold = warm_and_cold(hub, lambda: CHANGES[what](hub))

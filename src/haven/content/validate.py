@@ -108,6 +108,8 @@ class _FileResults:
                  tuple[BaseModel | None, tuple[Problem, ...]]] = field(default_factory=dict)
     fictional: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     unconfirmed: tuple[Problem, ...] | None = None
+    links: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    """The links of each Markdown text of the file (a document's body, reporting's intro …)."""
 
 
 MEMO_ROOTS = 4
@@ -232,7 +234,7 @@ class _Checker:
             origins=self.origins,
             warnings=warnings,
         )
-        self.problems += internal_link_problems(content, self.raw)
+        self.problems += internal_link_problems(content, self.raw, self.memo)
         content.warnings += example_warnings(content, self.raw, self.memo)
         content.warnings += unconfirmed_statements(self.raw, self.memo)
         return content
@@ -743,15 +745,25 @@ def markdown_fields(content: Content, raw: RawContent) -> list[tuple[str, int, s
     return found
 
 
-def internal_link_problems(content: Content, raw: RawContent) -> list[Problem]:
+def internal_link_problems(content: Content, raw: RawContent, memo: _Memo | None = None
+                           ) -> list[Problem]:
     """A `page:` link to a page or anchor that does not exist, and a link that starts with /
     or is relative (it would lead somewhere else from each page and language)."""
     from haven.markdown import links, page_target
 
+    memo = memo or _Memo(None)
     pages = hub_pages(content)
     problems: list[Problem] = []
     for file, first, text in markdown_fields(content, raw):
-        for href, offset in links(text):
+        located = raw.documents[file].meta if file in raw.documents else raw.files.get(file)
+        if located is None:
+            found = links(text)
+        else:  # the Markdown of a file's text, parsed once
+            parsed = memo.of(file, located).links
+            if text not in parsed:
+                parsed[text] = links(text)
+            found = parsed[text]
+        for href, offset in found:
             line = first + offset
             target = page_target(href)
             if target is not None:
