@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from haven.content.schema import (
@@ -86,33 +86,58 @@ def directory_facets(content: Content) -> dict[str, Facet]:
     tags = [t for t in served if t in spoken] + sorted(spoken - set(served))
     slugs = _slugs(sorted(_towns(orgs), key=lambda name: (name.casefold(), name)))
 
-    wanted: list[tuple[str, str, str, Callable[[Organization, Service], bool]]] = []
-    wanted += [("topic", t.id, f"help/{t.id}/", _has("topics", t.id)) for t in content.topics]
-    wanted += [("language", tag, f"help/language/{tag}/", _has("languages", tag)) for tag in tags]
-    wanted.append(("free", "", "help/free/", lambda _, s: is_free(s)))
+    wanted: list[tuple[str, str, str, tuple[str, str]]] = []
+    wanted += [("topic", t.id, f"help/{t.id}/", ("topic", t.id)) for t in content.topics]
+    wanted += [("language", tag, f"help/language/{tag}/", ("language", tag)) for tag in tags]
+    wanted.append(("free", "", "help/free/", ("free", "")))
     wanted += [("accreditation", a.value, f"help/accreditation/{a.value}/",
-                _has("accreditations", a)) for a in Accreditation]
-    wanted += [("audience", a.id, f"help/audience/{a.id}/", _has("audiences", a.id))
+                ("accreditation", a.value)) for a in Accreditation]
+    wanted += [("audience", a.id, f"help/audience/{a.id}/", ("audience", a.id))
                for a in content.audiences]
-    wanted += [("town", name, f"help/town/{slug}/", _in_town(name)) for name, slug in slugs.items()]
+    wanted += [("town", name, f"help/town/{slug}/", ("town", name.casefold()))
+               for name, slug in slugs.items()]
 
+    selected = _selected(orgs)
     facets: dict[str, Facet] = {}
-    for kind, value, path, selects in wanted:
-        results = tuple(
-            (org.id, ids) for org in orgs
-            if (ids := tuple(s.id for s in org.services
-                             if not service_closed(org, s) and selects(org, s)))
-        )
+    for kind, value, path, key in wanted:
+        results = tuple((orgs[n].id, tuple(ids)) for n, ids in selected.get(key, ()))
         if results:
             facet = Facet(kind, value, path, results, len(facets))
             facets[facet.key] = facet
     return facets
 
 
-def _has(attribute: str, value: object) -> Callable[[Organization, Service], bool]:
-    return lambda _, service: value in getattr(service, attribute)
+def _selected(orgs: list[Organization]) -> dict[tuple[str, str], list[tuple[int, list[str]]]]:
+    """Each filter value (kind, value; a town by its casefolded name) → the open services it
+    selects, as (position of the organization, its services' ids), in directory order.
+
+    One pass over the services, instead of one per filter value.
+    """
+    selected: dict[tuple[str, str], list[tuple[int, list[str]]]] = {}
+    for n, org in enumerate(orgs):
+        for service in org.services:
+            if service_closed(org, service):
+                continue
+            for key in _service_keys(org, service):
+                hits = selected.setdefault(key, [])
+                if hits and hits[-1][0] == n:
+                    hits[-1][1].append(service.id)
+                else:
+                    hits.append((n, [service.id]))
+    return selected
 
 
+def _service_keys(org: Organization, service: Service) -> set[tuple[str, str]]:
+    """The filter values that select `service` (closed or not)."""
+    keys: set[tuple[str, str]] = set()
+    keys.update(("topic", topic) for topic in service.topics)
+    keys.update(("language", tag) for tag in service.languages)
+    if is_free(service):
+        keys.add(("free", ""))
+    keys.update(("accreditation", a.value) for a in Accreditation if a in service.accreditations)
+    keys.update(("audience", audience) for audience in service.audiences)
+    keys.update(("town", town.casefold()) for town in public_towns(org, service))
+    return keys
 
 
 def is_closed(verification: Verification | None) -> bool:
@@ -170,11 +195,6 @@ def _towns(orgs: Iterable[Organization]) -> list[str]:
             for name in public_towns(org, service):
                 towns.setdefault(name.casefold(), name)
     return list(towns.values())
-
-
-def _in_town(name: str) -> Callable[[Organization, Service], bool]:
-    folded = name.casefold()
-    return lambda org, s: any(t.casefold() == folded for t in public_towns(org, s))
 
 
 MAX_SLUG = 60

@@ -7,6 +7,8 @@ validation, which reports them together with everything else.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +43,13 @@ class RawContent:
 
 
 def load(root: Path) -> RawContent:
-    """Read `root`; every unreadable file becomes a Problem, not an exception."""
+    """Read `root`; every unreadable file becomes a Problem, not an exception.
+
+    Every file is read each time; a file whose bytes this process has parsed before is not
+    parsed again (see _parse_file): `haven serve` rebuilds after each save.
+    """
     raw = RawContent(root=root)
+    previous, current = _recalled(root), dict[str, _Parsed]()
     if not root.is_dir():
         raw.problems.append(
             Problem(str(root), 0, "this content folder does not exist",
@@ -61,25 +68,87 @@ def load(root: Path) -> RawContent:
                             "create hub.yaml (run 'haven init' for an example)")
                 )
             continue
-        text = _read_text(path, raw)
-        if text is not None:
-            _parse_yaml_file(name, text, raw)
-    for path in _files_in(root, DIRECTORY_DIR, (".yaml", ".yml"), raw):
-        text = _read_text(path, raw)
-        if text is not None:
-            _parse_yaml_file(relative(path, root), text, raw)
-    for path in _files_in(root, DOCUMENTS_DIR, (".md",), raw):
-        text = _read_text(path, raw)
-        if text is None:
-            continue
-        name = relative(path, root)
-        try:
-            raw.documents[name] = parse_markdown(text)
-        except SourceSyntaxError as exc:
-            raw.problems.append(Problem(name, exc.line, exc.message, exc.hint))
+        _parse_file(name, _read_bytes(path, raw), raw, previous, current)
+    for folder, suffixes in ((DIRECTORY_DIR, (".yaml", ".yml")), (DOCUMENTS_DIR, (".md",))):
+        for path in _files_in(root, folder, suffixes, raw):  # each checked as _read_bytes does
+            _parse_file(relative(path, root), _read_file(path, raw), raw, previous, current)
     for path in _files_in(root, TRANSLATIONS_DIR, (".po",), raw):
         raw.catalogs[path.stem] = path
+    _remember(root, current)
     return raw
+
+
+# -- what this process parsed before ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One file's bytes and what they gave: a parse result, or the problem (line, message,
+    hint) that the file's name completes."""
+
+    data: bytes
+    result: Located | MarkdownFile | None
+    problem: tuple[int, str, str] | None
+
+
+MEMO_ROOTS = 4
+"""Content folders whose files' parse results are kept (`haven serve` and the editor load one)."""
+
+_memo: OrderedDict[str, dict[str, _Parsed]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def clear_memo() -> None:
+    """Forget every parse result kept, so that the next load parses every file again."""
+    with _memo_lock:
+        _memo.clear()
+
+
+def _recalled(root: Path) -> dict[str, _Parsed]:
+    with _memo_lock:
+        return _memo.get(str(root), {})
+
+
+def _remember(root: Path, current: dict[str, _Parsed]) -> None:
+    """Keep only this load's files for `root` (what the next rebuild is likely to find again),
+    and only the last MEMO_ROOTS folders: memory does not grow with edits or folders."""
+    with _memo_lock:
+        _memo[str(root)] = current
+        _memo.move_to_end(str(root))
+        while len(_memo) > MEMO_ROOTS:
+            _memo.popitem(last=False)
+
+
+def _parse_file(name: str, data: bytes | None, raw: RawContent, previous: dict[str, _Parsed],
+                current: dict[str, _Parsed]) -> None:
+    """Add what the file `name` holds to `raw`, parsing `data` again only if it differs from
+    the bytes this process parsed last time under the same name.
+
+    Parsing, not reading, is what costs; a result is reused only for the very same bytes,
+    never on a file's time stamp (an editor may save within the same second).
+    """
+    if data is None:
+        return
+    parsed = previous.get(name)
+    if parsed is None or parsed.data != data:
+        parsed = _parse_bytes(data, markdown=name.endswith(".md"))
+    current[name] = parsed
+    if parsed.problem is not None:
+        raw.problems.append(Problem(name, *parsed.problem))
+    elif isinstance(parsed.result, MarkdownFile):
+        raw.documents[name] = parsed.result
+    elif isinstance(parsed.result, Located):
+        raw.files[name] = parsed.result
+
+
+def _parse_bytes(data: bytes, *, markdown: bool) -> _Parsed:
+    text = _text(data)
+    if isinstance(text, tuple):
+        return _Parsed(data, None, text)
+    try:
+        result = parse_markdown(text) if markdown else parse_yaml(text)
+    except SourceSyntaxError as exc:
+        return _Parsed(data, None, (exc.line, exc.message, exc.hint))
+    return _Parsed(data, result, None)
 
 
 def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawContent) -> list[Path]:
@@ -89,11 +158,13 @@ def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawConten
         return []
     found = []
     real_root = root.resolve()
+    real_folders: dict[Path, Path] = {}
     for path in sorted(base.rglob("*")):
         if path.suffix not in suffixes or path.name.startswith("."):
             continue
+        link = path.is_symlink()
         try:
-            inside = path.resolve().is_relative_to(real_root)
+            inside = _real_path(path, link, real_folders).is_relative_to(real_root)
         except (OSError, RuntimeError):  # a loop of symbolic links
             raw.problems.append(_broken_link(relative(path, root)))
             continue
@@ -103,13 +174,24 @@ def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawConten
                         "copy the file into the folder instead of linking to it")
             )
             continue
-        if path.is_symlink() and not path.exists():
+        if link and not path.exists():
             raw.problems.append(_broken_link(relative(path, root)))
         elif path.is_file():
             found.append(path)
         else:  # a pipe, or a folder named like a file (other folders have no such suffix)
             raw.problems.append(_not_a_file(relative(path, root)))
     return found
+
+
+def _real_path(path: Path, link: bool, real_folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, resolving each folder once: a file that is no symbolic link is
+    where its folder really is (a rebuild checks every file of a large directory)."""
+    if link:
+        return path.resolve()
+    folder = real_folders.get(path.parent)
+    if folder is None:
+        folder = real_folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def _broken_link(name: str) -> Problem:
@@ -122,7 +204,7 @@ def _not_a_file(name: str) -> Problem:
                    "replace it with the file itself, or remove it")
 
 
-def _read_text(path: Path, raw: RawContent) -> str | None:
+def _read_bytes(path: Path, raw: RawContent) -> bytes | None:
     name = relative(path, raw.root)
     try:
         inside = path.resolve().is_relative_to(raw.root.resolve())
@@ -138,52 +220,41 @@ def _read_text(path: Path, raw: RawContent) -> str | None:
     if not path.is_file():  # a folder, or a FIFO that reading would wait on for ever
         raw.problems.append(_not_a_file(name))
         return None
+    return _read_file(path, raw)
+
+
+def _read_file(path: Path, raw: RawContent) -> bytes | None:
+    """The bytes of a file already known to be a regular file inside the folder."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raw.problems.append(Problem(name, 0, f"this file cannot be read ({exc.strerror})",
+        raw.problems.append(Problem(relative(path, raw.root), 0, f"this file cannot be read ({exc.strerror})",
                                     "check that it exists and that you may read it"))
         return None
+
+
+def _text(data: bytes) -> str | tuple[int, str, str]:
+    """The file's text, or the (line, message, hint) of why it is not text Haven reads."""
     if len(data) > MAX_FILE_BYTES:
-        raw.problems.append(
-            Problem(name, 0, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
-                    "split it into smaller files")
-        )
-        return None
+        return (0, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                "split it into smaller files")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raw.problems.append(
-            Problem(name, line, "the file is not UTF-8 text",
-                    "save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
-        )
-        return None
+        return (line, "the file is not UTF-8 text",
+                "save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
     found = _CONTROL.search(text)
     if found is not None:
-        raw.problems.append(
-            Problem(name, text.count("\n", 0, found.start()) + 1,
-                    "the line contains an invisible control character",
-                    "retype the line, or copy it again from a plain-text source")
-        )
-        return None
+        return (text.count("\n", 0, found.start()) + 1,
+                "the line contains an invisible control character",
+                "retype the line, or copy it again from a plain-text source")
     bad = bad_character(text)
     if bad is not None:
         what, _, hint = bad[1].partition(" — ")
-        raw.problems.append(Problem(name, text.count("\n", 0, bad[0]) + 1,
-                                    what.replace("the text", "the line", 1), hint))
-        return None
+        return (text.count("\n", 0, bad[0]) + 1, what.replace("the text", "the line", 1), hint)
     return text.replace("\r\n", "\n")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters a text file should not hold (tab, line feed and carriage return may)."""
-
-
-def _parse_yaml_file(name: str, text: str, raw: RawContent) -> None:
-    try:
-        located = parse_yaml(text)
-    except SourceSyntaxError as exc:
-        raw.problems.append(Problem(name, exc.line, exc.message, exc.hint))
-        return
-    raw.files[name] = located

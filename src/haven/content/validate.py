@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 import types
 import typing
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,17 +74,88 @@ class Content:
 
 
 def validate(raw: RawContent) -> Content:
-    """Turn raw files into typed content, or raise ContentError with every problem."""
-    checker = _Checker(raw)
-    content = checker.run()
+    """Turn raw files into typed content, or raise ContentError with every problem.
+
+    What one file gives on its own (its model, its problems, its warnings) is remembered for
+    the next validation in this process, as long as the file's parse result is the very same
+    object (haven.content.load gives the same one for the same bytes): `haven serve`
+    validates again after each save, most files unchanged.
+    """
+    memo = _Memo(raw.root)
+    checker = _Checker(raw, memo)
+    try:
+        content = checker.run()
+    finally:
+        memo.keep()
     if checker.problems or content is None:
         raise ContentError(checker.problems)
     return content
 
 
+# -- what this process found in each file before --------------------------------------------------
+#
+# Content records are frozen pydantic models and nothing changes them (or a parse result)
+# after validation: the model step and translations make copies (haven.i18n.segments). So a
+# file's model, found once, can be handed out again.
+
+@dataclass
+class _FileResults:
+    """What validation found in one file's parse result, for as long as it is that object."""
+
+    located: Located
+    status: tuple[Problem, ...] | None = None
+    models: dict[tuple[type[BaseModel], tuple[tuple[str, Any], ...]],
+                 tuple[BaseModel | None, tuple[Problem, ...]]] = field(default_factory=dict)
+    fictional: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    unconfirmed: tuple[Problem, ...] | None = None
+    links: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    """The links of each Markdown text of the file (a document's body, reporting's intro …)."""
+
+
+MEMO_ROOTS = 4
+_memo: OrderedDict[str, dict[str, _FileResults]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def clear_memo() -> None:
+    """Forget what earlier validations found, so that the next one checks every file again."""
+    with _memo_lock:
+        _memo.clear()
+
+
+class _Memo:
+    """One validation's view of the memo: the last validation's results for the same folder,
+    and the results of this one, which replace them when it ends (so memory stays bounded)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.key = str(root) if root is not None else None
+        with _memo_lock:
+            self.previous = _memo.get(self.key, {}) if self.key is not None else {}
+        self.current: dict[str, _FileResults] = {}
+
+    def of(self, name: str, located: Located) -> _FileResults:
+        results = self.current.get(name)
+        if results is None or results.located is not located:
+            results = self.previous.get(name)
+            if results is None or results.located is not located:
+                results = _FileResults(located)
+            self.current[name] = results
+        return results
+
+    def keep(self) -> None:
+        if self.key is None:
+            return
+        with _memo_lock:
+            _memo[self.key] = self.current
+            _memo.move_to_end(self.key)
+            while len(_memo) > MEMO_ROOTS:
+                _memo.popitem(last=False)
+
+
 class _Checker:
-    def __init__(self, raw: RawContent) -> None:
+    def __init__(self, raw: RawContent, memo: _Memo | None = None) -> None:
         self.raw = raw
+        self.memo = memo or _Memo(None)
         self.problems: list[Problem] = list(raw.problems)
         self.origins: dict[tuple[str, str], str] = {}
 
@@ -161,9 +234,9 @@ class _Checker:
             origins=self.origins,
             warnings=warnings,
         )
-        self.problems += internal_link_problems(content, self.raw)
-        content.warnings += example_warnings(content, self.raw)
-        content.warnings += unconfirmed_statements(self.raw)
+        self.problems += internal_link_problems(content, self.raw, self.memo)
+        content.warnings += example_warnings(content, self.raw, self.memo)
+        content.warnings += unconfirmed_statements(self.raw, self.memo)
         return content
 
     # -- schema -----------------------------------------------------------------------------
@@ -175,6 +248,23 @@ class _Checker:
         return self._validate(name, located, model, context)
 
     def _validate(self, name: str, located: Located, model: type[M], context: dict[str, Any]) -> M | None:
+        results = self.memo.of(name, located)
+        key = (model, tuple(sorted(context.items())))
+        known = results.models.get(key)
+        if known is None:
+            start = len(self.problems)
+            found = self._validate_file(name, located, model, context)
+            for other in [k for k in results.models if k[0] is model]:  # another country
+                del results.models[other]
+            known = results.models[key] = (found, tuple(self.problems[start:]))
+        else:
+            self.problems += known[1]
+        value = known[0]
+        assert value is None or isinstance(value, model)
+        return value
+
+    def _validate_file(self, name: str, located: Located, model: type[M], context: dict[str, Any]
+                       ) -> M | None:
         for path, line in located.duplicates:
             self.problems.append(
                 Problem(name, line + located.line_offset, f"'{path[-1]}' appears twice here",
@@ -218,6 +308,15 @@ class _Checker:
     # -- refusals ---------------------------------------------------------------------------
 
     def _refuse_status_fields(self, name: str, located: Located) -> None:
+        results = self.memo.of(name, located)
+        if results.status is None:
+            start = len(self.problems)
+            self._find_status_fields(name, located)
+            results.status = tuple(self.problems[start:])
+        else:
+            self.problems += results.status
+
+    def _find_status_fields(self, name: str, located: Located) -> None:
         for path, key in _keys(located.data, ()):
             if is_status_field(key):
                 self.problems.append(
@@ -646,15 +745,25 @@ def markdown_fields(content: Content, raw: RawContent) -> list[tuple[str, int, s
     return found
 
 
-def internal_link_problems(content: Content, raw: RawContent) -> list[Problem]:
+def internal_link_problems(content: Content, raw: RawContent, memo: _Memo | None = None
+                           ) -> list[Problem]:
     """A `page:` link to a page or anchor that does not exist, and a link that starts with /
     or is relative (it would lead somewhere else from each page and language)."""
     from haven.markdown import links, page_target
 
+    memo = memo or _Memo(None)
     pages = hub_pages(content)
     problems: list[Problem] = []
     for file, first, text in markdown_fields(content, raw):
-        for href, offset in links(text):
+        located = raw.documents[file].meta if file in raw.documents else raw.files.get(file)
+        if located is None:
+            found = links(text)
+        else:  # the Markdown of a file's text, parsed once
+            parsed = memo.of(file, located).links
+            if text not in parsed:
+                parsed[text] = links(text)
+            found = parsed[text]
+        for href, offset in found:
             line = first + offset
             target = page_target(href)
             if target is not None:
@@ -716,20 +825,26 @@ def _phone_values(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             yield from _phone_values(item, (*path, index))
 
 
-def example_warnings(content: Content, raw: RawContent) -> list[Problem]:
+def example_warnings(content: Content, raw: RawContent, memo: _Memo | None = None) -> list[Problem]:
     """Fictional phone numbers and the untouched examples of `haven init`: warnings at build
     time, errors under --strict, so that a district cannot publish the starter by accident."""
     from importlib import resources
 
+    memo = memo or _Memo(None)
     found: list[Problem] = []
     region = content.hub.country
     for name in sorted(raw.files):
         located = raw.files[name]
-        for path, value in _phone_values(located.data):
-            if is_fictional(value, region):
-                found.append(Problem(name, located.line_of(path),
-                                     f"{value} is a fictional number (555-01xx), not one "
-                                     "families can call", "write the real number"))
+        results = memo.of(name, located)
+        fictional = results.fictional.get(region)
+        if fictional is None:
+            results.fictional.clear()  # only the hub's present country is kept
+            fictional = results.fictional[region] = tuple(
+                Problem(name, located.line_of(path),
+                        f"{value} is a fictional number (555-01xx), not one families can call",
+                        "write the real number")
+                for path, value in _phone_values(located.data) if is_fictional(value, region))
+        found += fictional
     hub_file = raw.files.get("hub.yaml")
     host = urlsplit(content.hub.base_url).hostname or ""
     if hub_file and any(host == h or host.endswith("." + h) for h in EXAMPLE_HOSTS):
@@ -768,16 +883,20 @@ def _marked(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             yield from _marked(item, (*path, index))
 
 
-def unconfirmed_statements(raw: RawContent) -> list[Problem]:
+def unconfirmed_statements(raw: RawContent, memo: _Memo | None = None) -> list[Problem]:
     """Every statement marked `unconfirmed`, with the file and line of its mark: shown to
     readers labelled, listed by `haven check`, and a warning (so --strict stops on it)."""
-    found = []
+    memo = memo or _Memo(None)
+    found: list[Problem] = []
     sources = [*raw.files.items(), *((n, d.meta) for n, d in raw.documents.items())]
     for name, located in sorted(sources, key=lambda item: item[0]):
-        for path, item in _marked(located.data):
-            found.append(Problem(name, located.line_of(path),
-                                 f"'{item}' is marked unconfirmed: readers see it labelled "
-                                 "\"Not yet confirmed by the district.\"",
-                                 "confirm it and remove it from unconfirmed, or remove the "
-                                 "statement"))
+        results = memo.of(name, located)
+        if results.unconfirmed is None:
+            results.unconfirmed = tuple(
+                Problem(name, located.line_of(path),
+                        f"'{item}' is marked unconfirmed: readers see it labelled "
+                        "\"Not yet confirmed by the district.\"",
+                        "confirm it and remove it from unconfirmed, or remove the statement")
+                for path, item in _marked(located.data))
+        found += results.unconfirmed
     return found
