@@ -140,8 +140,14 @@ def shown_digests(view: Localized, ids: Iterable[str]) -> list[str]:
     shown = []
     for ident in ids:
         value = texts.get(ident)
-        shown.append("" if value is None else _short(
-            f"{value}\0{value.lang}\0{value.state.value}\0{int(value.unconfirmed)}"))
+        if value is None:
+            shown.append("")
+            continue
+        digest = value.__dict__.get("digest")  # a remembered view's texts are digested once
+        if digest is None:
+            digest = value.__dict__["digest"] = _short(
+                f"{value}\0{value.lang}\0{value.state.value}\0{int(value.unconfirmed)}")
+        shown.append(digest)
     return shown
 
 

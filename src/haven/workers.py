@@ -14,15 +14,18 @@ import multiprocessing
 import os
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from haven.content.validate import Content
 from haven.errors import Problem
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import Finding, check_one, new_checks
+from haven.i18n.glossary import glossary_path
 from haven.i18n.segments import Segment
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import (
@@ -146,13 +149,14 @@ class Job:
         if self.stage is not None:
             for name, data in files.items():
                 self.stage.write(name, data)
-        messages = language_messages(content, view, self.source_view)
+        messages = _remembered_messages(content, view, self.source_view)
         findings: list[Finding] = []
         glossary_problems: list[Problem] = []
         if self.check and view.lang != content.hub.source_language:
-            findings, glossary_problems = check_one(content, view.lang, segments, catalog)
+            findings, glossary_problems = _remembered_checks(content, view.lang, segments,
+                                                             catalog, key)
         done = LanguageDone({name: len(data) for name, data in files.items()}, messages,
-                            language_figures(self.site, view, catalog, segments, page_map),
+                            _remembered_figures(self.site, view, catalog, segments, page_map),
                             file_digests(self.site, files), _largest_compressed(files),
                             view.lang, partial,
                             files if self.stage is None else {},
@@ -201,6 +205,76 @@ _SOURCE_VIEW: tuple[Content, Localized] | None = None
 _SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
 _JOB: Job | None = None
 """What forked workers render: set just before the pool starts, inherited by fork."""
+
+
+# -- what a process that builds again remembers of each language -------------------------
+# The preview builds in this process after each edit (Job.few_changes): each language's
+# messages, checks and figures are made again only when what they are made from changed.
+
+_MESSAGES: dict[str, tuple[tuple[object, ...], list[Message]]] = {}
+_CHECKS: dict[str, tuple[tuple[object, ...], tuple[list[Finding], list[Problem]]]] = {}
+_FIGURES: dict[str, tuple[tuple[object, ...], LanguageStatus | None]] = {}
+
+
+def _same(before: tuple[object, ...], now: tuple[object, ...]) -> bool:
+    """Keys compared item by item: objects by identity (a remembered view's records are
+    the very same objects while unchanged), everything else by value."""
+    return len(before) == len(now) and all(
+        a is b or (not isinstance(a, BaseModel) and a == b) for a, b in zip(before, now, strict=True))
+
+
+def _remembered_messages(content: Content, view: Localized,
+                         source_view: Callable[[], Localized]) -> list[Message]:
+    """`language_messages`: they show only the hub's settings and texts in the language."""
+    key = (content.hub, view.hub, source_view().hub,
+           tuple((k, v, v.lang, v.state) for k, v in view.ui.items()))
+    before = _MESSAGES.get(view.lang)
+    if before is None or not _same(before[0], key):
+        before = _MESSAGES[view.lang] = (key, language_messages(content, view, source_view))
+    return before[1]
+
+
+def _remembered_checks(content: Content, lang: str, segments: list[Segment],
+                       catalog: dict[str, Entry], catalog_key: tuple[str, int, int, int]
+                       ) -> tuple[list[Finding], list[Problem]]:
+    """`check_one`: its findings depend on the catalog, the glossary, the segments' sources
+    and the hub (the text message's budget and links)."""
+    glossary = glossary_path(content.root, lang)
+    try:
+        stat = os.stat(glossary)
+        glossary_key: tuple[int, ...] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        glossary_key = ()
+    key = (content.root, content.hub, catalog_key, glossary_key, _sources(segments))
+    before = _CHECKS.get(lang)
+    if before is None or not _same(before[0], key):
+        before = _CHECKS[lang] = (key, check_one(content, lang, segments, catalog))
+    return before[1]
+
+
+def _remembered_figures(site: Site, view: Localized, catalog: dict[str, Entry],
+                        segments: list[Segment], page_map: dict[str, list[str]]
+                        ) -> LanguageStatus | None:
+    """`language_figures`: they count the state of each segment, page by page."""
+    key = (site.content.hub, view.states, page_map,
+           tuple((page.key, page.path) for page in site.text_pages),
+           tuple((s.id, s.source, catalog.get(s.id)) for s in segments if s.kind == "ui"))
+    before = _FIGURES.get(view.lang)
+    if before is None or not _same(before[0], key):
+        before = _FIGURES[view.lang] = (key, language_figures(site, view, catalog, segments,
+                                                              page_map))
+    return before[1]
+
+
+def _sources(segments: list[Segment]) -> tuple[tuple[str, str, str], ...]:
+    """Each segment's id, kind and source text (worked out once per list of segments)."""
+    global _SOURCES
+    if _SOURCES is None or _SOURCES[0] is not segments:
+        _SOURCES = (segments, tuple((s.id, s.kind, s.source) for s in segments))
+    return _SOURCES[1]
+
+
+_SOURCES: tuple[list[Segment], tuple[tuple[str, str, str], ...]] | None = None
 
 
 HEAVY_CANDIDATES = 3

@@ -9,7 +9,6 @@ policy, per language, says which states are shown to readers (`published_states`
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -89,8 +88,8 @@ class Counts:
 
     @classmethod
     def of(cls, states: Iterable[State]) -> Counts:
-        tally = Counter(states)
-        return cls(*(tally[state] for state in STATES))
+        found = list(states)  # five counts in C beat a Counter for a page's few dozen segments
+        return cls(*(found.count(state) for state in STATES))
 
     @property
     def total(self) -> int:
