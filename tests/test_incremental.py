@@ -4,6 +4,7 @@ the previous site as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -323,3 +324,59 @@ def test_haven_build_clean_renders_every_page(built: tuple[Path, Path], cli: Cli
     assert "rendered again" not in result.output
     assert not spare_folder(site).exists()
     assert "You are very welcome here." in (site / "en" / "index.html").read_text()
+
+
+FRESH_BUILD = """
+import json, sys
+from pathlib import Path
+from haven.build import build
+report = build(Path(sys.argv[1]), Path(sys.argv[2]), pdf=False, clean=True)
+print(json.dumps([str(w) for w in report.warnings]))
+"""
+
+
+def _glossary(hub: Path) -> None:
+    (hub / "glossary").mkdir(exist_ok=True)
+    (hub / "glossary" / "es.csv").write_text("source,target\nFamily Welcome Center,Centro\n",
+                                            encoding="utf-8")
+
+
+def _unconfirmed(hub: Path) -> None:
+    _replace(hub / "directory" / "org-0003.yaml", "description: ",
+             "unconfirmed: [description]\ndescription: ")
+
+
+def test_edits_one_after_another_in_one_process_match_a_new_process(
+        built: tuple[Path, Path], tmp_path: Path) -> None:
+    """What a running process (the preview) remembers between builds — each record's
+    localized copy, each language's messages, checks and figures, each file's parse — never
+    shows through: after every edit of a chain, the site and the warnings are what a clean
+    build in a new Python process makes."""
+    import haven.i18n.translate
+
+    hub, site = built
+    chain: list[tuple[str, Edit]] = [
+        ("organization text", _organization_text),
+        ("the same organization again", lambda h: _replace(
+            h / "directory" / "org-0003.yaml", "description: Edited.", "description: Again.")),
+        ("catalog entry", _catalog_entry),
+        ("glossary", _glossary),
+        ("unconfirmed mark", _unconfirmed),
+        ("interpretation", _interpretation),
+        ("topic", _topic),
+    ]
+    for n, (name, edit) in enumerate(chain):
+        edit(hub)
+        report = build(hub, site, pdf=False)
+        assert report.remade is not None, name
+        # rendered in this process (not in forked workers), so it remembers every language
+        assert set(haven.i18n.translate._VIEWS) == {"en", "es", "fr", "pt"}, name
+        fresh = tmp_path / f"fresh-{n}"
+        done = subprocess.run([sys.executable, "-c", FRESH_BUILD, str(hub), str(fresh)],
+                              capture_output=True, text=True, timeout=300,
+                              cwd=Path(__file__).parents[1])
+        assert done.returncode == 0, done.stderr
+        after, expected = _snapshot(site), _snapshot(fresh)
+        assert after.keys() == expected.keys(), name
+        assert [f for f in after if after[f] != expected[f]] == [], name
+        assert [str(w) for w in report.warnings] == json.loads(done.stdout), name
