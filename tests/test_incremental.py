@@ -373,7 +373,7 @@ def test_edits_one_after_another_in_one_process_match_a_new_process(
         assert set(haven.i18n.translate._VIEWS) == {"en", "es", "fr", "pt"}, name
         fresh = tmp_path / f"fresh-{n}"
         done = subprocess.run([sys.executable, "-c", FRESH_BUILD, str(hub), str(fresh)],
-                              capture_output=True, text=True, timeout=300,
+                              capture_output=True, text=True, timeout=300, check=False,
                               cwd=Path(__file__).parents[1])
         assert done.returncode == 0, done.stderr
         after, expected = _snapshot(site), _snapshot(fresh)
