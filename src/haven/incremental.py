@@ -122,15 +122,30 @@ def model_digest(site: Site, pdf: bool) -> str:
 def record_digests(content: Content) -> dict[str, str]:
     """Each record's data but its text: each text field is replaced by its segment id (what
     it says is in the segments' digests), so a changed sentence does not touch the pages that
-    show only the record's other fields, and a changed phone number does."""
+    show only the record's other fields, and a changed phone number does. (A record that is
+    the very object digested last time is not digested again: validation keeps unchanged
+    files' records in a process that builds again.)"""
+    global _DIGESTED
     found: dict[str, str] = {}
+    kept: dict[int, tuple[object, str, str]] = {}
     for key, prefix, record in records(content):
-        mapped = map_record(record, prefix, lambda ident, kind, text: ident)
-        found[key] = _short(mapped.model_dump_json())
+        before = _DIGESTED.get(id(record))
+        if before is not None and before[0] is record and before[1] == prefix:
+            digest = before[2]
+        else:
+            mapped = map_record(record, prefix, lambda ident, kind, text: ident)
+            digest = _short(mapped.model_dump_json())
+        kept[id(record)] = (record, prefix, digest)
+        found[key] = digest
+    _DIGESTED = kept
     for doc in content.documents:
         key = record_key("document", doc.meta.id)
         found[key] = _short(found[key] + str(len(markdown_blocks(doc.body))))
     return found
+
+
+_DIGESTED: dict[int, tuple[object, str, str]] = {}
+"""The last build's records and their digests, by identity."""
 
 
 def shown_digests(view: Localized, ids: Iterable[str]) -> list[str]:
@@ -288,15 +303,32 @@ def read_record(output: Path, site: Path | None = None) -> BuildRecord | None:
     state = state_of(site or output)
     if state is None:
         return None
+    path = state_folder(output) / f"{state}.json"
+    known = _RECORDS.get(str(path))
+    if known is not None and path.is_file():
+        return known  # this process wrote it (or read it) already
     try:
-        data = (state_folder(output) / f"{state}.json").read_bytes()
+        data = path.read_bytes()
         if file_digest(data) != state:
             return None
         record = BuildRecord.from_json(data)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     record.state = state
+    _remember_record(path, record)
     return record
+
+
+_RECORDS: dict[str, BuildRecord] = {}
+"""Records this process wrote or read, by file: the preview's next build starts from the one
+it just published without reading its JSON again (a record's file is named by its digest,
+so a file of that name holds that record)."""
+
+
+def _remember_record(path: Path, record: BuildRecord) -> None:
+    if len(_RECORDS) >= 4:
+        _RECORDS.pop(next(iter(_RECORDS)))
+    _RECORDS[str(path)] = record
 
 
 def save_record(output: Path, record: BuildRecord) -> str:
@@ -311,6 +343,8 @@ def save_record(output: Path, record: BuildRecord) -> str:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, target)
+    record.state = state
+    _remember_record(target, record)
     return state
 
 
@@ -328,8 +362,9 @@ def prune_records(output: Path) -> None:
 def intact(output: Path, record: BuildRecord) -> bool:
     """Whether the site in `output` still holds every file of its record, at its size (a
     file edited by hand makes the next build a full one)."""
+    base = os.fspath(output)
     try:
-        return all(os.stat(output / name).st_size == size
+        return all(os.stat(f"{base}/{name}").st_size == size
                    for name, (_, size) in record.files.items())
     except OSError:
         return False

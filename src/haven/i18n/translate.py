@@ -92,7 +92,18 @@ class Localized:
 
 
 def content_segments(content: Content) -> list[Segment]:
-    """Every segment of the hub, UI strings included, in a stable order."""
+    """Every segment of the hub, UI strings included, in a stable order (the same list for
+    the same `Content` object, which the build asks about more than once; do not change it)."""
+    global _SEGMENTS
+    if _SEGMENTS is None or _SEGMENTS[0] is not content:
+        _SEGMENTS = (content, _content_segments(content))
+    return _SEGMENTS[1]
+
+
+_SEGMENTS: tuple[Content, list[Segment]] | None = None
+
+
+def _content_segments(content: Content) -> list[Segment]:
     segments: list[Segment] = []
 
     def add(kind: str, ident: str, found: Any) -> None:
