@@ -212,7 +212,8 @@ _JOB: Job | None = None
 # messages, checks and figures are made again only when what they are made from changed.
 
 _MESSAGES: dict[str, tuple[tuple[object, ...], list[Message]]] = {}
-_CHECKS: dict[str, tuple[tuple[object, ...], tuple[list[Finding], list[Problem]]]] = {}
+_CHECKS: dict[str, tuple[tuple[object, ...], tuple[tuple[str, str, str], ...],
+                         dict[str, list[Finding]], list[Problem]]] = {}
 _FIGURES: dict[str, tuple[tuple[object, ...], LanguageStatus | None]] = {}
 
 
@@ -237,19 +238,39 @@ def _remembered_messages(content: Content, view: Localized,
 def _remembered_checks(content: Content, lang: str, segments: list[Segment],
                        catalog: dict[str, Entry], catalog_key: tuple[str, int, int, int]
                        ) -> tuple[list[Finding], list[Problem]]:
-    """`check_one`: its findings depend on the catalog, the glossary, the segments' sources
-    and the hub (the text message's budget and links)."""
+    """`check_one`: its findings depend on the catalog, the glossary, the hub (the text
+    message's budget and links) and each segment's source; with the first three as before,
+    only the segments whose source changed are checked again."""
     glossary = glossary_path(content.root, lang)
     try:
         stat = os.stat(glossary)
         glossary_key: tuple[int, ...] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     except OSError:
         glossary_key = ()
-    key = (content.root, content.hub, catalog_key, glossary_key, _sources(segments))
+    key = (content.root, content.hub, catalog_key, glossary_key)
+    sources = _sources(segments)
     before = _CHECKS.get(lang)
-    if before is None or not _same(before[0], key):
-        before = _CHECKS[lang] = (key, check_one(content, lang, segments, catalog))
-    return before[1]
+    if before is not None and _same(before[0], key):
+        _, old_sources, by_segment, problems = before
+        if old_sources == sources:
+            return [f for s in segments for f in by_segment.get(s.id, ())], problems
+        if [s[0] for s in old_sources] == [s[0] for s in sources]:
+            changed = [segment for segment, old, new in zip(segments, old_sources, sources,
+                                                            strict=True) if old != new]
+            fresh, _ = check_one(content, lang, changed, catalog)
+            again = {s.id for s in changed}
+            by_segment = {ident: found for ident, found in by_segment.items()
+                          if ident not in again}
+            for finding in fresh:
+                by_segment.setdefault(finding.ident, []).append(finding)
+            _CHECKS[lang] = (key, sources, by_segment, problems)
+            return [f for s in segments for f in by_segment.get(s.id, ())], problems
+    findings, problems = check_one(content, lang, segments, catalog)
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.ident, []).append(finding)
+    _CHECKS[lang] = (key, sources, grouped, problems)
+    return findings, problems
 
 
 def _remembered_figures(site: Site, view: Localized, catalog: dict[str, Entry],
