@@ -9,12 +9,16 @@ the file is written to when the organization's English page on disk holds the ne
 - **fresh process**: `haven build HUB --output SITE --no-pdf` run as a new process after the
   save, as a person or an editor's save hook runs it (Python's start-up and imports included);
 - **running process**: `haven.build.build()` called in this process, its modules imported
-  and its caches warm, as `haven serve` calls it after noticing a change (the watcher's
-  polling interval, half a second, is not counted: this is Haven's own part).
+  and what it remembers warm, as `haven serve` calls it after noticing a change: Haven's own
+  part;
+- **haven serve**: a real `haven serve HUB -o SITE --no-pdf` process watching the hub, from the
+  save to the page on disk (the file watcher's notice included), polled every 2 ms.
 
-Targets: median ≤ 300 ms fresh, ≤ 100 ms running. Each build is incremental (only the pages
-that used what changed are rendered again); the script checks that the page changed and
-prints how many pages each build rendered.
+Targets (issue 14): median ≤ 300 ms from saving to the pages on disk (haven serve), ≤ 100 ms
+for Haven's own part (running process). Each build is incremental (only the pages that used
+what changed are rendered again); the script checks that the page changed and prints how many
+pages each build rendered. A fresh process's time (Python's start-up and imports included) is
+printed for comparison: it is what `haven build` after a save costs.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGET_FRESH_MS, TARGET_RUNNING_MS = 300, 100
+TARGET_SERVE_MS, TARGET_RUNNING_MS = 300, 100
 
 
 def make_hub(root: Path, languages: int, organizations: int) -> None:
@@ -65,6 +69,46 @@ def page_says(page: Path, word: str) -> bool:
         return word.encode() in page.read_bytes()
     except OSError:
         return False
+
+
+def serve_runs(hub: Path, site: Path, org: Path, page: Path, runs: int) -> list[float]:
+    """Save → page on disk with `haven serve` watching (a new process, on a free port)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    haven = Path(sys.executable).with_name("haven")
+    server = subprocess.Popen([str(haven), "serve", str(hub), "-o", str(site), "--no-pdf",
+                               "--port", str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    found: list[float] = []
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:  # ready once it says where it previews
+            if "Previewing on" in line:
+                break
+        else:
+            raise SystemExit("haven serve stopped before previewing")
+        time.sleep(1.0)
+        for run in range(runs + 1):  # the first edit warms what the preview remembers
+            word = f"Editserve{run}"
+            os.sync()
+            started = time.perf_counter()
+            edit(org, word)
+            while not page_says(page, word):
+                if time.perf_counter() - started > 30:
+                    raise SystemExit("the page did not change within 30 s")
+                time.sleep(0.002)
+            elapsed = (time.perf_counter() - started) * 1000
+            if run:
+                found.append(elapsed)
+                print(f"  haven serve, run {run}: {elapsed:7.0f} ms")
+            time.sleep(1.0)  # let the preview settle (its reload notice, the spare's update)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return found
 
 
 def main() -> None:
@@ -115,11 +159,14 @@ def main() -> None:
             remade = "every" if report.remade is None else len(report.remade)
             print(f"  running process, run {run + 1}: {elapsed:7.0f} ms ({remade} pages rendered)")
 
+        served = serve_runs(hub, site, org, page, args.runs)
         fresh_ms, running_ms = statistics.median(fresh), statistics.median(running)
-        print(f"median, fresh process:   {fresh_ms:7.0f} ms (target {TARGET_FRESH_MS} ms: "
-              f"{'met' if fresh_ms <= TARGET_FRESH_MS else 'NOT met'})")
-        print(f"median, running process: {running_ms:7.0f} ms (target {TARGET_RUNNING_MS} ms: "
-              f"{'met' if running_ms <= TARGET_RUNNING_MS else 'NOT met'})")
+        serve_ms = statistics.median(served)
+        print(f"median, fresh process:   {fresh_ms:7.0f} ms (haven build after a save)")
+        print(f"median, running process: {running_ms:7.0f} ms (Haven's part; target "
+              f"{TARGET_RUNNING_MS} ms: {'met' if running_ms <= TARGET_RUNNING_MS else 'NOT met'})")
+        print(f"median, haven serve:     {serve_ms:7.0f} ms (save to page on disk; target "
+              f"{TARGET_SERVE_MS} ms: {'met' if serve_ms <= TARGET_SERVE_MS else 'NOT met'})")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         if args.keep is None:

@@ -345,7 +345,16 @@ def save_record(output: Path, record: BuildRecord) -> str:
         os.replace(temporary, target)
     record.state = state
     _remember_record(target, record)
+    _SAVED.add(state)
     return state
+
+
+_SAVED: set[str] = set()
+
+
+def saved_here(record: BuildRecord) -> bool:
+    """Whether this process made `record` (it built the site before: the preview)."""
+    return bool(record.state) and record.state in _SAVED
 
 
 def prune_records(output: Path) -> None:

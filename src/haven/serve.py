@@ -492,7 +492,7 @@ def serve(content: Path, output: Path, port: int, console: Console, pdf: bool = 
                           "they print changes): 'haven serve --no-pdf' previews the pages faster; "
                           "its site folder then has no PDFs, so run 'haven build' before "
                           "publishing.")
-        batches = watch(content, watch_filter=edits, step=100, debounce=1_600,
+        batches = watch(content, watch_filter=edits, step=50, debounce=1_600,
                         stop_event=stop, ignore_permission_denied=True, rust_timeout=500,
                         yield_on_timeout=True)
         batch = next(batches)  # the watcher runs once this returns: no edit goes unseen

@@ -35,7 +35,7 @@ from haven.i18n.translate import (
     partly_translated,
     remembers,
 )
-from haven.incremental import Plan, file_digest, language_unit, shown_digests
+from haven.incremental import Plan, file_digest, language_unit, saved_here, shown_digests
 from haven.interrupt import quiet_pool, tidy_task
 from haven.model import Site
 from haven.offline import file_digests
@@ -76,9 +76,10 @@ class Translation:
             catalog = self.catalog()
         return localize(self.content, self.lang, catalog, catalog_key=key)
 
-    def changed_catalog(self) -> bool:
-        """Whether this process localized the language before from another catalog."""
-        return remembers(self.lang) not in (None, self.catalog_key())
+    def warm(self) -> bool:
+        """Whether this process localized the language before, from the catalog as it is now
+        (a new process renders in workers: it has nothing to reuse)."""
+        return remembers(self.lang) == self.catalog_key()
 
 
 @dataclass
@@ -176,12 +177,14 @@ class Job:
         return _SOURCE_VIEW[1]
 
     def few_changes(self) -> bool:
-        """Whether an incremental build changes so little that rendering here beats forking
-        workers (and leaves this process's remembered views warm for the next edit): at most
-        SMALL pages use a changed record or a source text that changed, and no catalog this
-        process read before has changed since."""
+        """Whether an incremental build changes so little, in a process that built the site
+        before (and so remembers, or will from now on), that rendering here beats forking
+        workers: at most SMALL pages use a changed record or a source text that changed.
+        A new process (`haven build` after an edit) renders in workers: it has nothing to
+        reuse."""
         plan = self.plan
-        if plan is None or any(t.changed_catalog() for t in self.translations):
+        if plan is None or not (saved_here(plan.previous)
+                                or all(t.warm() for t in self.translations)):
             return False
         source = self.site.content.hub.source_language
         pages = plan.estimate(source, shown_digests(self.source_view(), plan.segment_ids))

@@ -467,8 +467,9 @@ def learn(found: Mapping[str, list[tuple[str, str, str]]]) -> None:
 def summary(findings: Iterable[Finding], root: Path | None = None) -> list[Problem]:
     """One warning per language: how many findings of each kind, and where to see them."""
     by_language: dict[tuple[str, str], Counter[str]] = {}
-    for finding in findings:
-        by_language.setdefault((finding.file, finding.language), Counter())[finding.kind] += 1
+    for (file, lang, kind), count in Counter(
+            (finding.file, finding.language, finding.kind) for finding in findings).items():
+        by_language.setdefault((file, lang), Counter())[kind] += count
     problems = []
     for (file, lang), counts in sorted(by_language.items()):
         total = sum(counts.values())

@@ -216,6 +216,8 @@ class Renderer:
 
         `printed` names the language's PDFs (`pdf/es/flyer-letter.pdf` …), linked from its home.
         """
+        if only is not None and not only and self.caches:
+            return {}  # an incremental build that changed nothing this language shows
         site = self.site
         lang = site.language(view.lang)
         lookup = _records(view)
