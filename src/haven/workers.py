@@ -146,6 +146,16 @@ class Job:
         shown = shown_digests(view, [s.id for s in segments if s.kind != "ui"])
         unit = language_unit(view, partial is not None, sorted(printed))
         only = None if self.plan is None else self.plan.dirty(view.lang, unit, shown)
+        same = (key, content.root, content.hub, view.states, page_map, self.check)
+        if only is not None and not only and not printed:
+            before = _DONE.get(view.lang)
+            if before is not None and _same(before[0], same):
+                # Nothing it shows changed: its messages, checks and figures neither.
+                old = before[1]
+                return LanguageDone({}, old.messages, old.status, {}, {}, view.lang, old.partial,
+                                    unit=unit, shown=shown, rendered=frozenset(),
+                                    findings=old.findings,
+                                    glossary_problems=old.glossary_problems)
         files = self.renderer.language(view, printed=sorted(printed), only=only) | printed
         if self.stage is not None:
             for name, data in files.items():
@@ -165,6 +175,7 @@ class Job:
                             unit, shown, None if only is None else frozenset(only),
                             findings, glossary_problems)
         done.checks = new_checks()
+        _DONE[view.lang] = (same, done)
         return done
 
     def source_view(self) -> Localized:
@@ -218,6 +229,9 @@ _MESSAGES: dict[str, tuple[tuple[object, ...], list[Message]]] = {}
 _CHECKS: dict[str, tuple[tuple[object, ...], tuple[tuple[str, str, str], ...],
                          dict[str, list[Finding]], list[Problem]]] = {}
 _FIGURES: dict[str, tuple[tuple[object, ...], LanguageStatus | None]] = {}
+_DONE: dict[str, tuple[tuple[object, ...], LanguageDone]] = {}
+"""Each language's last report, and what it was made from (its catalog, the hub, the state
+of each segment, the segments each page shows, whether it checked)."""
 
 
 def _same(before: tuple[object, ...], now: tuple[object, ...]) -> bool:

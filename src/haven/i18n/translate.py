@@ -218,18 +218,7 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         kept[id(record)] = old
         return old.value
 
-    bundled = bundled_catalog(lang)
-    ui: dict[str, LStr] = {}
-    for key, text in UI_STRINGS.items():  # interface strings are written in English
-        ident = segment_id(key)
-        entry = catalog.get(ident)
-        if entry_state(entry, text) not in shown:  # the hub's own catalog may override Haven's
-            entry = bundled.get(ident) or entry
-        state = State.REVIEWED if lang == "en" else entry_state(entry, text)
-        if lang != "en" and entry is not None and entry.text and state in shown:
-            ui[key] = LStr(entry.text, lang, state)
-        else:
-            ui[key] = LStr(text, "en", state)
+    ui = before[2] if before is not None and before[0] == token else _interface(lang, catalog, shown)
 
     documents = []
     for doc in content.documents:
@@ -249,7 +238,7 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         texts=texts,
     )
     if token is not None:
-        _VIEWS[lang] = (token, kept)
+        _VIEWS[lang] = (token, kept, ui)
     return view
 
 
@@ -265,7 +254,7 @@ class _Mapped:
     states: dict[str, State]
 
 
-_VIEWS: dict[str, tuple[object, dict[int, _Mapped]]] = {}
+_VIEWS: dict[str, tuple[object, dict[int, _Mapped], dict[str, LStr]]] = {}
 
 
 def remembers(lang: str) -> Hashable | None:
@@ -274,6 +263,24 @@ def remembers(lang: str) -> Hashable | None:
     return before[0][0] if before is not None and isinstance(before[0], tuple) else None
 """By language: the catalog it was localized with, and each record's copy (the last call's
 records only, so that what is kept never grows beyond one view per language)."""
+
+
+def _interface(lang: str, catalog: dict[str, Entry], shown: set[State] | frozenset[State]
+               ) -> dict[str, LStr]:
+    """The interface strings as readers of `lang` see them."""
+    bundled = bundled_catalog(lang)
+    ui: dict[str, LStr] = {}
+    for key, text in UI_STRINGS.items():  # interface strings are written in English
+        ident = segment_id(key)
+        entry = catalog.get(ident)
+        if entry_state(entry, text) not in shown:  # the hub's own catalog may override Haven's
+            entry = bundled.get(ident) or entry
+        state = State.REVIEWED if lang == "en" else entry_state(entry, text)
+        if lang != "en" and entry is not None and entry.text and state in shown:
+            ui[key] = LStr(entry.text, lang, state)
+        else:
+            ui[key] = LStr(text, "en", state)
+    return ui
 
 
 def _once_per_content(compute: Callable[[Content], R]) -> Callable[[Content], R]:
