@@ -347,7 +347,7 @@ def _unconfirmed(hub: Path) -> None:
 
 
 def test_edits_one_after_another_in_one_process_match_a_new_process(
-        built: tuple[Path, Path], tmp_path: Path) -> None:
+        built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a running process (the preview) remembers between builds — each record's
     localized copy, each language's messages, checks and figures, each file's parse — never
     shows through: after every edit of a chain, the site and the warnings are what a clean
@@ -355,6 +355,7 @@ def test_edits_one_after_another_in_one_process_match_a_new_process(
     import haven.i18n.translate
 
     hub, site = built
+    monkeypatch.setattr(haven.i18n.translate, "_VIEWS", {})  # other tests' languages
     chain: list[tuple[str, Edit]] = [
         ("organization text", _organization_text),
         ("the same organization again", lambda h: _replace(
@@ -380,3 +381,23 @@ def test_edits_one_after_another_in_one_process_match_a_new_process(
         assert after.keys() == expected.keys(), name
         assert [f for f in after if after[f] != expected[f]] == [], name
         assert [str(w) for w in report.warnings] == json.loads(done.stdout), name
+
+
+def test_translation_checks_are_kept_beside_the_content(built: tuple[Path, Path],
+                                                         tmp_path: Path) -> None:
+    """The checks' results depend only on the content, so they are kept beside it (as
+    `haven check` keeps its link answers), out of version control; a clean build into
+    another folder finds the same, and a damaged file is only a cache that is made again."""
+    hub, site = built
+    kept = hub / ".haven-cache" / "checks.json"
+    assert kept.is_file() and json.loads(kept.read_bytes())
+    assert (hub / ".haven-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    first = [str(w) for w in build(hub, tmp_path / "one", pdf=False, clean=True).warnings]
+    assert any("fail a check" in w for w in first)
+    kept.write_text("{not json")
+    done = subprocess.run([sys.executable, "-c", FRESH_BUILD, str(hub), str(tmp_path / "two")],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          cwd=Path(__file__).parents[1])
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == first
+    assert json.loads(kept.read_bytes())  # written again, whole

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -236,13 +237,18 @@ def _left_untranslated(source: str, text: str, glossary: Glossary) -> list[tuple
     vocabulary, runs = _source_runs(source, kept)
     if not runs:
         return []
-    if len(vocabulary.intersection(_WORD.findall(text.lower()))) < 3:
+    lowered = _WORD.findall(text.lower()) if text.isascii() else None
+    if len(vocabulary.intersection(lowered if lowered is not None
+                                   else _WORD.findall(text.lower()))) < 3:
         return []  # the common case, decided without looking for runs (a run of RUN words
         # in the source's order with fewer than 3 different words is "the the the …")
     stripped = _strip_kept(text, kept)
     if "@" in stripped or "www." in stripped or "://" in stripped:
         stripped = _ADDRESS.sub(" ", stripped)
-    words = [w.lower() for w in _WORD.findall(stripped)]
+    if stripped is text and lowered is not None:
+        words = lowered  # nothing was taken out, and ASCII letters lower-case alike either way
+    else:
+        words = [w.lower() for w in _WORD.findall(stripped)]
     left = next((run for run in _each_run(words) if run in runs), None)
     if left is None:
         return []
@@ -373,9 +379,17 @@ def remember(path: Path) -> None:
         return
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(json.dumps(_CHECKS, separators=(",", ":")))
-        os.replace(temporary, path)
+        ignore = path.parent / ".gitignore"  # a cache, never committed with the content
+        if not ignore.exists():
+            ignore.write_text("# Haven's cache: made again when missing.\n*\n")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(handle, "w") as stream:
+                stream.write(json.dumps(_CHECKS, separators=(",", ":")))
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
         _NEW.clear()
     except OSError:
         pass

@@ -229,12 +229,25 @@ def language_status(content: Content, lang: Language, states: Mapping[str, State
         policy=publish_policy(content.hub, lang.tag),
         published=published_states(content.hub, lang.tag),
         hub=Counts.of(states.values()),
-        pages={key: Counts.of(states[i] for i in ids) for key, ids in page_map.items()},
+        pages={key: Counts.of([states[i] for i in ids]) for key, ids in page_map.items()},
         content=Counts.of(state for i, state in states.items() if not i.startswith("ui:")),
         interface=Counts.of(state for i, state in states.items() if i.startswith("ui:")),
-        page_content={key: Counts.of(states[i] for i in ids if not i.startswith("ui:"))
-                      for key, ids in page_map.items()},
+        page_content={key: Counts.of([states[i] for i in ids])
+                      for key, ids in _content_only(page_map).items()},
     )
+
+
+def _content_only(page_map: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Each page's content segments, interface strings left out (once per page map: every
+    language of a build counts with the same one)."""
+    global _CONTENT_ONLY
+    if _CONTENT_ONLY is None or _CONTENT_ONLY[0] is not page_map:
+        _CONTENT_ONLY = (page_map, {key: [i for i in ids if not i.startswith("ui:")]
+                                    for key, ids in page_map.items()})
+    return _CONTENT_ONLY[1]
+
+
+_CONTENT_ONLY: tuple[Mapping[str, list[str]], dict[str, list[str]]] | None = None
 
 
 def matrix_of(content: Content, pages: list[Page],
