@@ -336,9 +336,9 @@ print(json.dumps([str(w) for w in report.warnings]))
 
 
 def _glossary(hub: Path) -> None:
-    (hub / "glossary").mkdir(exist_ok=True)
-    (hub / "glossary" / "es.csv").write_text("source,target\nFamily Welcome Center,Centro\n",
-                                            encoding="utf-8")
+    (hub / "translations" / "glossary").mkdir(exist_ok=True)
+    (hub / "translations" / "glossary" / "es.csv").write_text("source,target\nFamily Welcome Center,Hogar\n",
+                                            encoding="utf-8")  # the entry does not say it
 
 
 def _unconfirmed(hub: Path) -> None:

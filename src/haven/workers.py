@@ -146,7 +146,8 @@ class Job:
         shown = shown_digests(view, [s.id for s in segments if s.kind != "ui"])
         unit = language_unit(view, partial is not None, sorted(printed))
         only = None if self.plan is None else self.plan.dirty(view.lang, unit, shown)
-        same = (key, content.root, content.hub, view.states, page_map, self.check)
+        same = (key, _glossary_key(content, view.lang), content.root, content.hub, view.states,
+                page_map, self.check)
         if only is not None and not only and not printed:
             before = _DONE.get(view.lang)
             if before is not None and _same(before[0], same):
@@ -258,13 +259,7 @@ def _remembered_checks(content: Content, lang: str, segments: list[Segment],
     """`check_one`: its findings depend on the catalog, the glossary, the hub (the text
     message's budget and links) and each segment's source; with the first three as before,
     only the segments whose source changed are checked again."""
-    glossary = glossary_path(content.root, lang)
-    try:
-        stat = os.stat(glossary)
-        glossary_key: tuple[int, ...] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    except OSError:
-        glossary_key = ()
-    key = (content.root, content.hub, catalog_key, glossary_key)
+    key = (content.root, content.hub, catalog_key, _glossary_key(content, lang))
     sources = _sources(segments)
     before = _CHECKS.get(lang)
     if before is not None and _same(before[0], key):
@@ -302,6 +297,15 @@ def _remembered_figures(site: Site, view: Localized, catalog: dict[str, Entry],
         before = _FIGURES[view.lang] = (key, language_figures(site, view, catalog, segments,
                                                               page_map))
     return before[1]
+
+
+def _glossary_key(content: Content, lang: str) -> tuple[int, ...]:
+    """What identifies a language's glossary file (empty when it has none)."""
+    try:
+        stat = os.stat(glossary_path(content.root, lang))
+    except OSError:
+        return ()
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _sources(segments: list[Segment]) -> tuple[tuple[str, str, str], ...]:
