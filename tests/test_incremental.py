@@ -388,7 +388,7 @@ def test_translation_checks_are_kept_beside_the_content(built: tuple[Path, Path]
     """The checks' results depend only on the content, so they are kept beside it (as
     `haven check` keeps its link answers), out of version control; a clean build into
     another folder finds the same, and a damaged file is only a cache that is made again."""
-    hub, site = built
+    hub, _site = built
     kept = hub / ".haven-cache" / "checks.json"
     assert kept.is_file() and json.loads(kept.read_bytes())
     assert (hub / ".haven-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
