@@ -14,7 +14,12 @@ Then it runs clean full builds in pairs, A B A B: `haven build HUB --output OUT 
 --clean` and `hugo --source SITE --destination OUT`, each as a new process after its output
 folder is removed and the disk synced. It reports, per run and as medians: wall time, CPU time
 (the process and its children: Haven's language workers, Hugo's threads), HTML pages, and the
-ratios Haven/Hugo of wall and CPU time per page.
+ratios Haven/Hugo of wall and CPU time per page, and the bytes each wrote.
+
+A clean build keeps what `haven build --clean` keeps: Haven's compiled templates
+(`~/.cache/haven`) and the translation checks' results beside the site
+(`.haven-state-<site>/checks.json`); `--no-cache` deletes that folder before each Haven build
+too (a hub's first build ever).
 """
 
 from __future__ import annotations
@@ -157,10 +162,12 @@ def make_hugo_site(hub: Path, site: Path, pages_per_language: int) -> None:
                 f"---\ntitle: \"{prefix}Filter {n}\"\n---\n{items}\n")
 
 
-def timed(command: list[str], output: Path) -> dict[str, Any]:
-    """One clean build as a new process: wall and CPU time (children included)."""
+def timed(command: list[str], output: Path, keep_state: bool = False) -> dict[str, Any]:
+    """One clean build as a new process: wall and CPU time (children included). With
+    `keep_state`, Haven's state beside the site stays, as `haven build --clean` keeps it."""
+    state = output.parent / f".haven-state-{output.name}"
     for folder in (output, output.parent / f".haven-spare-{output.name}",
-                   output.parent / f".haven-state-{output.name}"):
+                   *([] if keep_state else [state])):
         if folder.exists():
             shutil.rmtree(folder)
     os.sync()
@@ -170,8 +177,9 @@ def timed(command: list[str], output: Path) -> dict[str, Any]:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    written = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return {"wall": wall, "cpu": user + system, "user": user, "system": system,
-            "pages": html_pages(output)}
+            "pages": html_pages(output), "bytes": written}
 
 
 def main() -> None:
@@ -181,6 +189,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="pairs of builds (A B A B …)")
     parser.add_argument("--hugo", default="/usr/bin/hugo")
     parser.add_argument("--keep", type=Path, help="generate everything here, and keep it")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="delete Haven's state beside the site (its checks) before each build")
     parser.add_argument("--output-dir", type=Path,
                         help="write both sites here (/dev/shm: both without the disk)")
     args = parser.parse_args()
@@ -208,18 +218,19 @@ def main() -> None:
         for run in range(args.runs):
             for name, command, output in (("haven", haven_command, haven_out),
                                           ("hugo", hugo_command, hugo_out)):
-                result = timed(command, output)
+                result = timed(command, output, keep_state=name == "haven" and not args.no_cache)
                 runs[name].append(result)
                 print(f"  run {run + 1} {name:5}: {result['wall']:6.2f} s wall, "
                       f"{result['cpu']:6.2f} s CPU ({result['user']:5.2f} user, "
                       f"{result['system']:5.2f} system), {result['pages']:5} pages, "
                       f"{result['wall'] / result['pages'] * 1000:6.3f} ms/page")
         medians = {name: {key: statistics.median(r[key] for r in results)
-                          for key in ("wall", "cpu", "user", "system", "pages")}
+                          for key in ("wall", "cpu", "user", "system", "pages", "bytes")}
                    for name, results in runs.items()}
         for name, m in medians.items():
             print(f"median {name:5}: {m['wall']:6.2f} s wall, {m['cpu']:6.2f} s CPU "
-                  f"({m['user']:.2f} user, {m['system']:.2f} system), {m['pages']:.0f} pages")
+                  f"({m['user']:.2f} user, {m['system']:.2f} system), {m['pages']:.0f} pages, "
+                  f"{m['bytes'] / 1e6:.1f} MB written")
         haven_m, hugo_m = medians["haven"], medians["hugo"]
         wall_ratio = (haven_m["wall"] / haven_m["pages"]) / (hugo_m["wall"] / hugo_m["pages"])
         cpu_ratio = (haven_m["cpu"] / haven_m["pages"]) / (hugo_m["cpu"] / hugo_m["pages"])

@@ -383,21 +383,24 @@ def test_edits_one_after_another_in_one_process_match_a_new_process(
         assert [str(w) for w in report.warnings] == json.loads(done.stdout), name
 
 
-def test_translation_checks_are_kept_beside_the_content(built: tuple[Path, Path],
-                                                         tmp_path: Path) -> None:
-    """The checks' results depend only on the content, so they are kept beside it (as
-    `haven check` keeps its link answers), out of version control; a clean build into
-    another folder finds the same, and a damaged file is only a cache that is made again."""
-    hub, _site = built
-    kept = hub / ".haven-cache" / "checks.json"
+def test_translation_checks_are_kept_beside_the_site(built: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    """The checks' results are kept with the site's record (not in the content folder: a
+    build writes nothing outside its output), and `--clean` keeps them; a damaged file is
+    only a cache, made again whole."""
+    hub, site = built
+    kept = state_folder(site) / "checks.json"
     assert kept.is_file() and json.loads(kept.read_bytes())
-    assert (hub / ".haven-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
-    first = [str(w) for w in build(hub, tmp_path / "one", pdf=False, clean=True).warnings]
+    assert not (hub / ".haven-cache").exists()
+    first = [str(w) for w in build(hub, site, pdf=False, clean=True).warnings]
     assert any("fail a check" in w for w in first)
     kept.write_text("{not json")
-    done = subprocess.run([sys.executable, "-c", FRESH_BUILD, str(hub), str(tmp_path / "two")],
+    other = tmp_path / "copy"
+    shutil.copytree(site, other)
+    shutil.copytree(state_folder(site), state_folder(other))
+    done = subprocess.run([sys.executable, "-c", FRESH_BUILD, str(hub), str(other)],
                           capture_output=True, text=True, timeout=300, check=False,
                           cwd=Path(__file__).parents[1])
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == first
-    assert json.loads(kept.read_bytes())  # written again, whole
+    assert json.loads((state_folder(other) / "checks.json").read_bytes())  # made again, whole

@@ -38,7 +38,6 @@ from haven.incremental import (
     spare_folder,
     state_folder,
 )
-from haven.locate import inside_package
 from haven.model import Site, build_model
 from haven.offline import offline_files
 from haven.output import Staging, staging
@@ -56,9 +55,6 @@ from haven.workers import (
     largest_compressed,
     per_language,
 )
-
-CACHE_FOLDER = ".haven-cache"
-"""Beside the content: what Haven keeps between runs (link answers, translation checks)."""
 
 PAGE_BUDGET = 14 * 1024
 """Bytes a page may weigh gzip-compressed, its stylesheet included: the first TCP round trip."""
@@ -100,7 +96,7 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         raw = load(content_dir)
         content = validate(raw)
         site = build_model(content)
-        checks = checks_file(content_dir, output)  # what earlier builds' checks found
+        checks = checks_file(output)  # what earlier builds' checks found
         remembered(checks)
         known = known_translation_warnings(content, strict)  # None: each worker checks its own
         translations = translate(content, site)
@@ -131,13 +127,11 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     return report
 
 
-def checks_file(content_dir: Path, output: Path) -> Path:
-    """Where the translation checks' results are kept between builds: beside the content, in
-    `.haven-cache/` (as `haven check` keeps its link answers; a clean build reuses them, as
-    they depend only on the content), or beside the site for a hub inside Haven's package."""
-    if inside_package(content_dir):
-        return state_folder(output) / "checks.json"
-    return content_dir / CACHE_FOLDER / "checks.json"
+def checks_file(output: Path) -> Path:
+    """Where the translation checks' results are kept between builds: beside the site, with
+    its record (`--clean` keeps them: they depend only on the content). A build writes nothing
+    else outside its output."""
+    return state_folder(output) / "checks.json"
 
 
 def previous_build(output: Path, site: Site, pdf: bool) -> BuildRecord | None:

@@ -374,14 +374,11 @@ def remembered(path: Path) -> None:
 
 
 def remember(path: Path) -> None:
-    """Keep this process's checks in `path`, if it found new ones."""
-    if not _NEW:
+    """Keep this process's checks in `path`, if it found new ones or `path` has none yet."""
+    if not _NEW and path.exists():
         return
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        ignore = path.parent / ".gitignore"  # a cache, never committed with the content
-        if not ignore.exists():
-            ignore.write_text("# Haven's cache: made again when missing.\n*\n")
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(handle, "w") as stream:
