@@ -10,6 +10,7 @@ that `haven.build` stays the map of the pipeline.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -35,7 +36,7 @@ from haven.i18n.translate import (
     partly_translated,
     remembers,
 )
-from haven.incremental import Plan, file_digest, language_unit, saved_here, shown_digests
+from haven.incremental import Plan, language_unit, saved_here, shown_digests
 from haven.interrupt import quiet_pool, tidy_task
 from haven.model import Site
 from haven.offline import file_digests
@@ -74,7 +75,8 @@ class Translation:
         if catalog is None:
             key = self.catalog_key()
             catalog = self.catalog()
-        return localize(self.content, self.lang, catalog, catalog_key=key)
+        # A forked worker ends with the build: remembering would only cost it time.
+        return localize(self.content, self.lang, catalog, catalog_key=None if _FORKED else key)
 
     def warm(self) -> bool:
         """Whether this process localized the language before, from the catalog as it is now
@@ -146,8 +148,8 @@ class Job:
         shown = shown_digests(view, [s.id for s in segments if s.kind != "ui"])
         unit = language_unit(view, partial is not None, sorted(printed))
         only = None if self.plan is None else self.plan.dirty(view.lang, unit, shown)
-        same = (key, _glossary_key(content, view.lang), content.root, content.hub, view.states,
-                page_map, self.check)
+        same = () if _FORKED else (key, _glossary_key(content, view.lang), content.root,
+                                    content.hub, view.states, page_map, self.check)
         if only is not None and not only and not printed:
             before = _DONE.get(view.lang)
             if before is not None and _same(before[0], same):
@@ -167,16 +169,18 @@ class Job:
         if self.check and view.lang != content.hub.source_language:
             findings, glossary_problems = _remembered_checks(content, view.lang, segments,
                                                              catalog, key)
+        hashed = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
         done = LanguageDone({name: len(data) for name, data in files.items()}, messages,
                             _remembered_figures(self.site, view, catalog, segments, page_map),
-                            file_digests(self.site, files), _largest_compressed(files),
+                            file_digests(self.site, files, hashed), _largest_compressed(files),
                             view.lang, partial,
                             files if self.stage is None else {},
-                            {name: file_digest(data) for name, data in files.items()},
+                            {name: digest[:32] for name, digest in hashed.items()},
                             unit, shown, None if only is None else frozenset(only),
                             findings, glossary_problems)
         done.checks = new_checks()
-        _DONE[view.lang] = (same, done)
+        if not _FORKED:
+            _DONE[view.lang] = (same, done)
         return done
 
     def source_view(self) -> Localized:
@@ -185,7 +189,7 @@ class Job:
         content = self.site.content
         if _SOURCE_VIEW is None or _SOURCE_VIEW[0] is not content:
             _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {},
-                                              catalog_key=NO_CATALOG))
+                                              catalog_key=None if _FORKED else NO_CATALOG))
         return _SOURCE_VIEW[1]
 
     def few_changes(self) -> bool:
@@ -220,6 +224,8 @@ _SOURCE_VIEW: tuple[Content, Localized] | None = None
 _SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
 _JOB: Job | None = None
 """What forked workers render: set just before the pool starts, inherited by fork."""
+_FORKED = False
+"""True in a forked worker (haven.i18n.translate.localize need not remember there)."""
 
 
 # -- what a process that builds again remembers of each language -------------------------
@@ -245,6 +251,8 @@ def _same(before: tuple[object, ...], now: tuple[object, ...]) -> bool:
 def _remembered_messages(content: Content, view: Localized,
                          source_view: Callable[[], Localized]) -> list[Message]:
     """`language_messages`: they show only the hub's settings and texts in the language."""
+    if _FORKED:
+        return language_messages(content, view, source_view)
     key = (content.hub, view.hub, source_view().hub,
            tuple((k, v, v.lang, v.state) for k, v in view.ui.items()))
     before = _MESSAGES.get(view.lang)
@@ -259,6 +267,8 @@ def _remembered_checks(content: Content, lang: str, segments: list[Segment],
     """`check_one`: its findings depend on the catalog, the glossary, the hub (the text
     message's budget and links) and each segment's source; with the first three as before,
     only the segments whose source changed are checked again."""
+    if _FORKED:
+        return check_one(content, lang, segments, catalog)
     key = (content.root, content.hub, catalog_key, _glossary_key(content, lang))
     sources = _sources(segments)
     before = _CHECKS.get(lang)
@@ -289,6 +299,8 @@ def _remembered_figures(site: Site, view: Localized, catalog: dict[str, Entry],
                         segments: list[Segment], page_map: dict[str, list[str]]
                         ) -> LanguageStatus | None:
     """`language_figures`: they count the state of each segment, page by page."""
+    if _FORKED:
+        return language_figures(site, view, catalog, segments, page_map)
     key = (site.content.hub, view.states, page_map,
            tuple((page.key, page.path) for page in site.text_pages),
            tuple((s.id, s.source, catalog.get(s.id)) for s in segments if s.kind == "ui"))
@@ -336,6 +348,8 @@ def largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
 
 
 def _render_language(index: int) -> LanguageDone:
+    global _FORKED
+    _FORKED = True
     assert _JOB is not None
     with tidy_task():
         return _JOB.language(index)

@@ -50,12 +50,16 @@ def manifest_path(tag: str) -> str:
     return f"{MANIFESTS}/{tag}.json"
 
 
-def file_digests(site: Site, files: Mapping[str, bytes]) -> dict[str, str]:
+def file_digests(site: Site, files: Mapping[str, bytes],
+                 hashed: Mapping[str, str] | None = None) -> dict[str, str]:
     """The digest of each file a manifest may list, by path (none when offline use is off):
-    a language's worker hashes its own pages and PDFs, on every core at once."""
+    a language's worker hashes its own pages and PDFs, on every core at once. `hashed` holds
+    files' SHA-256 hex digests already computed (the build record's)."""
     if not site.content.hub.offline:
         return {}
-    return {name: _digest(data) for name, data in files.items() if _listable(name)}
+    known = hashed or {}
+    return {name: known[name][:HASH_DIGITS] if name in known else _digest(data)
+            for name, data in files.items() if _listable(name)}
 
 
 def offline_files(site: Site, files: Mapping[str, bytes], digests: Mapping[str, str],
