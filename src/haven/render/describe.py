@@ -24,7 +24,8 @@ def describe(main: str, title: str, limit: int = LIMIT) -> str:
     name it (pages of one kind often begin alike); the title alone when it has no prose.
     Plain text: the template escapes it."""
     title = " ".join(title.split())
-    for attrs, inner in _PARAGRAPH.findall(main):
+    for found_paragraph in _PARAGRAPH.finditer(main):  # the first that will do: stop there
+        attrs, inner = found_paragraph.groups()
         if _SKIPPED.search(attrs):
             continue
         found = " ".join(Markup(inner).striptags().split())

@@ -14,7 +14,7 @@ import html
 import json
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from haven.content.facets import (
@@ -106,6 +106,7 @@ def search_index(site: Site, view: Localized) -> bytes:
     source_words = {t.id: t.search_words for t in site.content.topics}
     words = {t.id: _search_words(t.search_words, source_words.get(t.id)) for t in view.topics}
 
+    @cache  # a few dozen languages, asked about for every service
     def spoken(tag: str) -> str:
         target = site.named(tag)
         name, own = name_for(target, lang), target.endonym
