@@ -6,10 +6,16 @@ Chuukese …) the hub's own endonym table below, or names in hub.yaml, fill in.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
+import babel
 from babel import Locale, UnknownLocaleError
 
 Direction = Literal["ltr", "rtl"]
@@ -70,8 +76,24 @@ def cldr_locale(tag: str) -> Locale | None:
 @cache
 def language(tag: str, endonym: str | None = None, english_name: str | None = None) -> Language:
     """Describe `tag`; names given by the hub win over the tables."""
+    name, english, direction, cldr = _described(tag)
+    return Language(
+        tag=tag,
+        endonym=endonym or name,
+        english_name=english_name or english,
+        direction=direction,
+        cldr=cldr,
+    )
+
+
+def _described(tag: str) -> tuple[str, str, Direction, str | None]:
+    """(endonym, English name, direction, CLDR locale) from the tables, as kept on disk."""
+    known = _kept_names()
+    if tag in known:
+        return known[tag]
     own = ENDONYMS.get(tag)
     locale = cldr_locale(tag)
+    direction: Direction
     if own:
         name, english, direction = own
     elif locale is not None:
@@ -82,13 +104,45 @@ def language(tag: str, endonym: str | None = None, english_name: str | None = No
         english = str(Locale.parse("en").languages.get(tag) or tag)
         name = tag
         direction = "rtl" if tag.split("-")[0] in RTL_FALLBACK else "ltr"
-    return Language(
-        tag=tag,
-        endonym=endonym or name,
-        english_name=english_name or english,
-        direction=direction,
-        cldr=str(locale) if locale is not None else None,
-    )
+    found = known[tag] = (name, english, direction, str(locale) if locale is not None else None)
+    _keep_names(known)
+    return found
+
+
+@cache
+def _kept_names() -> dict[str, tuple[str, str, Direction, str | None]]:
+    """What earlier runs worked out (reading a locale's CLDR data for its name costs a few
+    milliseconds each, twenty languages a tenth of a second), from Haven's cache folder,
+    keyed by Haven's and Babel's versions and these tables (template_cache.py: the same
+    folder; anything unreadable is ignored and worked out again)."""
+    try:
+        data = json.loads(_names_file().read_bytes())
+        return {tag: (str(v[0]), str(v[1]), "rtl" if v[2] == "rtl" else "ltr",
+                      None if v[3] is None else str(v[3])) for tag, v in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return {}
+
+
+def _keep_names(known: dict[str, tuple[str, str, Direction, str | None]]) -> None:
+    path = _names_file()
+    try:
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".languages-")
+        with os.fdopen(handle, "w") as stream:
+            json.dump({tag: list(value) for tag, value in known.items()}, stream)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+@cache
+def _names_file() -> Path:
+    from haven import __version__
+
+    tables = repr((ENDONYMS, CLDR_ALIASES, sorted(RTL_FALLBACK), babel.__version__, __version__))
+    key = hashlib.sha256(tables.encode()).hexdigest()[:16]
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "haven" / f"languages-{key}.json"
 
 
 def _capitalize(name: str) -> str:
