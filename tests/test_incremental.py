@@ -404,3 +404,42 @@ def test_translation_checks_are_kept_beside_the_site(built: tuple[Path, Path],
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == first
     assert json.loads((state_folder(other) / "checks.json").read_bytes())  # made again, whole
+
+
+def test_a_remembered_view_is_the_view_made_afresh(built: tuple[Path, Path],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`localize` with a catalog key patches its last view where records changed; after an
+    edit, a removal and an addition it holds exactly what a view made from nothing holds."""
+    import haven.i18n.translate as translate
+    from haven.content.load import load
+    from haven.content.validate import validate
+    from haven.i18n.status import load_catalog
+
+    hub, _site = built
+    monkeypatch.setattr(translate, "_VIEWS", {})
+
+    def views(tag: str) -> tuple[translate.Localized, translate.Localized]:
+        content = validate(load(hub))
+        catalog = load_catalog(content, tag)
+        warm = translate.localize(content, tag, catalog, catalog_key=("key", tag))
+        cold = translate.localize(content, tag, catalog)
+        return warm, cold
+
+    def same(warm: translate.Localized, cold: translate.Localized) -> None:
+        assert warm.texts == cold.texts and warm.states == cold.states
+        assert {k: (v.lang, v.state, v.unconfirmed) for k, v in warm.texts.items()} == {
+            k: (v.lang, v.state, v.unconfirmed) for k, v in cold.texts.items()}
+        assert [o.model_dump() for o in warm.organizations] == [
+            o.model_dump() for o in cold.organizations]
+
+    for tag in ("es", "en"):
+        same(*views(tag))
+    _organization_text(hub)
+    _unconfirmed(hub)
+    (hub / "directory" / "org-0004.yaml").unlink()
+    shutil.copy(hub / "directory" / "org-0005.yaml", hub / "directory" / "org-0099.yaml")
+    _replace(hub / "directory" / "org-0099.yaml", "org-0005", "org-0099", count=-1)
+    for tag in ("es", "en"):
+        warm, cold = views(tag)
+        assert translate._VIEWS[tag][0] == (("key", tag), "en", translate._VIEWS[tag][0][2])
+        same(warm, cold)

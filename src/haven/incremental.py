@@ -365,8 +365,9 @@ def prune_records(output: Path) -> None:
             if s}
     folder = state_folder(output)
     if folder.is_dir():
-        for item in folder.iterdir():
-            if item.name not in keep:
+        for item in folder.iterdir():  # records and their temporary files; the checks stay
+            record = item.suffix == ".json" and item.stem.isalnum() and item.stem != "checks"
+            if item.name not in keep and (record or item.name.startswith(".record-")):
                 item.unlink(missing_ok=True)
 
 

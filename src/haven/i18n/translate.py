@@ -166,8 +166,12 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
     token = (None if placeholder is not None or catalog_key is None
              else (catalog_key, source, frozenset(shown)))
     before = _VIEWS.get(lang) if token is not None else None
-    remembered: dict[int, _Mapped] = before[1] if before is not None and before[0] == token else {}
+    warm = before is not None and before[0] == token
+    remembered: dict[int, _Mapped] = before[1] if before is not None and warm else {}
     kept: dict[int, _Mapped] = {}
+    fresh: list[_Mapped] = []
+    if before is not None and warm:  # the last view's segments, patched below where they changed
+        texts, states = dict(before[3]), dict(before[4])
     into: list[tuple[dict[str, LStr], dict[str, State]]] = [(texts, states)]
     """Where `pick` writes: the view's dicts, or one record's while it is remembered."""
 
@@ -213,8 +217,10 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
             finally:
                 its_texts, its_states = into.pop()
             old = _Mapped(record, prefix, body, (value, blocks), its_texts, its_states)
-        texts.update(old.texts)
-        states.update(old.states)
+            fresh.append(old)
+        if not warm:
+            texts.update(old.texts)
+            states.update(old.states)
         kept[id(record)] = old
         return old.value
 
@@ -237,8 +243,17 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         states=states,
         texts=texts,
     )
+    if warm:  # out with what records no longer show, in with what the changed ones show
+        for gone in (m for ident, m in remembered.items() if kept.get(ident) is not m):
+            for seg_id in gone.texts:
+                texts.pop(seg_id, None)
+            for seg_id in gone.states:
+                states.pop(seg_id, None)
+        for made in fresh:
+            texts.update(made.texts)
+            states.update(made.states)
     if token is not None:
-        _VIEWS[lang] = (token, kept, ui)
+        _VIEWS[lang] = (token, kept, ui, texts, states)
     return view
 
 
@@ -254,7 +269,8 @@ class _Mapped:
     states: dict[str, State]
 
 
-_VIEWS: dict[str, tuple[object, dict[int, _Mapped], dict[str, LStr]]] = {}
+_VIEWS: dict[str, tuple[object, dict[int, _Mapped], dict[str, LStr], dict[str, LStr],
+                         dict[str, State]]] = {}
 
 
 def remembers(lang: str) -> Hashable | None:
