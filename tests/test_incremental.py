@@ -410,9 +410,9 @@ def test_a_remembered_view_is_the_view_made_afresh(built: tuple[Path, Path],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """`localize` with a catalog key patches its last view where records changed; after an
     edit, a removal and an addition it holds exactly what a view made from nothing holds."""
-    import haven.i18n.translate as translate
     from haven.content.load import load
     from haven.content.validate import validate
+    from haven.i18n import translate
     from haven.i18n.status import load_catalog
 
     hub, _site = built
