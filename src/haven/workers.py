@@ -187,10 +187,12 @@ class Job:
         """The source language's view, made once per process (messages fall back to it)."""
         global _SOURCE_VIEW
         content = self.site.content
-        if _SOURCE_VIEW is None or _SOURCE_VIEW[0] is not content:
-            _SOURCE_VIEW = (content, localize(content, content.hub.source_language, {},
-                                              catalog_key=None if _FORKED else NO_CATALOG))
-        return _SOURCE_VIEW[1]
+        found = _SOURCE_VIEW  # read once: another thread may replace it meanwhile
+        if found is None or found[0] is not content:
+            found = _SOURCE_VIEW = (content, localize(
+                content, content.hub.source_language, {},
+                catalog_key=None if _FORKED else NO_CATALOG))
+        return found[1]
 
     def few_changes(self) -> bool:
         """Whether an incremental build changes so little, in a process that built the site
@@ -210,11 +212,12 @@ class Job:
         """The hub's segments, and those each page shows (the staff matrix): once per process."""
         global _SEGMENTS
         content = self.site.content
-        if _SEGMENTS is None or _SEGMENTS[0] is not content:
+        found = _SEGMENTS  # read once: another thread may replace it meanwhile
+        if found is None or found[0] is not content:
             segments = content_segments(content)
             uses = self.renderer.uses() if self.plan is None else self.plan.uses
-            _SEGMENTS = (content, segments, page_segments(self.site, uses, segments))
-        return _SEGMENTS[1], _SEGMENTS[2]
+            found = _SEGMENTS = (content, segments, page_segments(self.site, uses, segments))
+        return found[1], found[2]
 
 
 SMALL = 60
@@ -323,9 +326,10 @@ def _glossary_key(content: Content, lang: str) -> tuple[int, ...]:
 def _sources(segments: list[Segment]) -> tuple[tuple[str, str, str], ...]:
     """Each segment's id, kind and source text (worked out once per list of segments)."""
     global _SOURCES
-    if _SOURCES is None or _SOURCES[0] is not segments:
-        _SOURCES = (segments, tuple((s.id, s.kind, s.source) for s in segments))
-    return _SOURCES[1]
+    found = _SOURCES
+    if found is None or found[0] is not segments:
+        found = _SOURCES = (segments, tuple((s.id, s.kind, s.source) for s in segments))
+    return found[1]
 
 
 _SOURCES: tuple[list[Segment], tuple[tuple[str, str, str], ...]] | None = None

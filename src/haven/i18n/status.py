@@ -241,10 +241,11 @@ def _content_only(page_map: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """Each page's content segments, interface strings left out (once per page map: every
     language of a build counts with the same one)."""
     global _CONTENT_ONLY
-    if _CONTENT_ONLY is None or _CONTENT_ONLY[0] is not page_map:
-        _CONTENT_ONLY = (page_map, {key: [i for i in ids if not i.startswith("ui:")]
-                                    for key, ids in page_map.items()})
-    return _CONTENT_ONLY[1]
+    found = _CONTENT_ONLY
+    if found is None or found[0] is not page_map:
+        found = _CONTENT_ONLY = (page_map, {key: [i for i in ids if not i.startswith("ui:")]
+                                            for key, ids in page_map.items()})
+    return found[1]
 
 
 _CONTENT_ONLY: tuple[Mapping[str, list[str]], dict[str, list[str]]] | None = None

@@ -95,9 +95,10 @@ def content_segments(content: Content) -> list[Segment]:
     """Every segment of the hub, UI strings included, in a stable order (the same list for
     the same `Content` object, which the build asks about more than once; do not change it)."""
     global _SEGMENTS
-    if _SEGMENTS is None or _SEGMENTS[0] is not content:
-        _SEGMENTS = (content, _content_segments(content))
-    return _SEGMENTS[1]
+    found = _SEGMENTS  # read once: another thread (the editor's) may replace it meanwhile
+    if found is None or found[0] is not content:
+        found = _SEGMENTS = (content, _content_segments(content))
+    return found[1]
 
 
 _SEGMENTS: tuple[Content, list[Segment]] | None = None
@@ -305,9 +306,11 @@ def _once_per_content(compute: Callable[[Content], R]) -> Callable[[Content], R]
     last: list[tuple[Content, R]] = []
 
     def cached(content: Content) -> R:
-        if not last or last[0][0] is not content:
-            last[:] = [(content, compute(content))]
-        return last[0][1]
+        found = last[0] if last else None  # read once: another thread may replace it
+        if found is None or found[0] is not content:
+            found = (content, compute(content))
+            last[:] = [found]
+        return found[1]
 
     return cached
 
