@@ -399,3 +399,25 @@ def test_a_missing_content_folder_is_a_message(cli: CliRunner, tmp_path: Path) -
     assert result.exit_code == 1
     assert "nowhere is not a folder — name the folder that holds hub.yaml" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_preview_warms_up_after_its_first_build(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first build forks its workers, which remember nothing in the preview's process;
+    `warm_up` builds once more in the process, nothing changed, so that the first edit is as
+    quick as the next: afterwards every language's view is remembered, and the site is what
+    it was."""
+    import haven.i18n.translate
+    from haven.build import build
+    from haven.serve import warm_up
+    from tests.test_shared_pages import _synthetic
+
+    hub = _synthetic(tmp_path / "hub", languages=4, organizations=6)
+    site = tmp_path / "site"
+    build(hub, site, pdf=False)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    monkeypatch.setattr(haven.i18n.translate, "_VIEWS", {})
+    warm_up(hub, site, pdf=False)
+    assert set(haven.i18n.translate._VIEWS) == {"en", "es", "fr", "pt"}
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before

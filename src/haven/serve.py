@@ -11,6 +11,7 @@ shows its problems instead of every page, with a link to the last good page
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import errno
 import functools
@@ -430,6 +431,15 @@ def rebuild(content: Path, output: Path, console: Console, pdf: bool = True,
     return report
 
 
+def warm_up(content: Path, output: Path, pdf: bool) -> None:
+    """Build once more, nothing changed, in this process: what later builds reuse (each
+    language's view, checks, figures, messages) is made now, while nobody waits, so the first
+    edit is as quick as the next (the first build ran in forked workers, which remember
+    nothing here). An edit made meanwhile is seen by the watcher and built after."""
+    with contextlib.suppress(Exception):  # the next rebuild shows any problem, as it would anyway
+        build(content, output, pdf=pdf)
+
+
 class ContentFilter:
     """Which file-system events are edits to the content: not the site being written (even
     inside the content folder, as with `haven serve .`), not dot folders and files (the
@@ -502,6 +512,8 @@ def serve(content: Path, output: Path, port: int, console: Console, pdf: bool = 
                       "to stop.")
         if not batch and snapshot(content, edits) != before:
             batch = {(Change.modified, "(edited during the first build)")}
+        if not batch and isinstance(first, BuildReport):
+            warm_up(content, output, pdf)
         while True:
             if batch:
                 names = sorted({Path(path).name for _, path in batch})
