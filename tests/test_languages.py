@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -322,3 +323,32 @@ def test_chooser_is_usable_on_a_320px_phone(base_url: str, tmp_path: Path) -> No
         links = [b for b in boxes if b["link"]]
         assert len(links) >= 25 and all(b["h"] >= 44 for b in links), "links are 44px touch targets"
         assert (tmp_path / "chooser-320.png").stat().st_size > 10_000
+
+
+def test_language_names_are_kept_between_runs_and_a_damaged_file_is_ignored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names and directions from CLDR are kept in Haven's cache folder (reading a locale's
+    data costs milliseconds each); what is read back is what CLDR gives, and a damaged or
+    foreign file is only worked out again."""
+    from haven import languages
+
+    def fresh() -> None:
+        for cached in (languages.language, languages._kept_names, languages._names_file):
+            cached.cache_clear()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh()
+    worked_out = [languages.language(tag) for tag in ("ar", "zh-Hant", "ksw", "prs")]
+    kept = languages._names_file()
+    assert kept.is_relative_to(tmp_path) and json.loads(kept.read_text())["ar"][2] == "rtl"
+    fresh()
+    assert [languages.language(tag) for tag in ("ar", "zh-Hant", "ksw", "prs")] == worked_out
+    for damaged in ("{not json", '{"ar": 5}', '["ar"]'):
+        kept.write_text(damaged)
+        fresh()
+        assert languages.language("ar") == worked_out[0]
+    monkeypatch.setattr(languages, "_kept_names", dict)  # nothing kept: CLDR itself
+    languages.language.cache_clear()
+    assert [languages.language(tag) for tag in ("ar", "zh-Hant", "ksw", "prs")] == worked_out
+    monkeypatch.undo()
+    fresh()  # later tests: the real cache folder again
