@@ -24,7 +24,6 @@ printed for comparison: it is what `haven build` after a save costs.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import statistics
@@ -32,19 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from make_synthetic_hub import make_hub  # bench/, the script's own folder
+
 TARGET_SERVE_MS, TARGET_RUNNING_MS = 300, 100
-
-
-def make_hub(root: Path, languages: int, organizations: int) -> None:
-    spec = importlib.util.spec_from_file_location("make_synthetic_hub", HERE / "make_synthetic_hub.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    module.make_hub(root, languages, organizations)
 
 
 def edit(org: Path, word: str) -> None:
@@ -69,6 +61,24 @@ def page_says(page: Path, word: str) -> bool:
         return word.encode() in page.read_bytes()
     except OSError:
         return False
+
+
+def timed_edits(label: str, org: Path, page: Path, runs: int,
+                rebuild: Callable[[], str]) -> list[float]:
+    """`runs` edits, each timed from the save to the end of `rebuild()` (which says what it
+    did), checking that the page changed."""
+    found: list[float] = []
+    for run in range(runs):
+        word = f"Edit{label.split()[0]}{run}"
+        os.sync()
+        started = time.perf_counter()
+        edit(org, word)
+        said = rebuild()
+        elapsed = (time.perf_counter() - started) * 1000
+        assert page_says(page, word), "the page did not change"
+        found.append(elapsed)
+        print(f"  {label}, run {run + 1}: {elapsed:7.0f} ms{said}")
+    return found
 
 
 def serve_runs(hub: Path, site: Path, org: Path, page: Path, runs: int) -> list[float]:
@@ -131,17 +141,11 @@ def main() -> None:
         print(f"hub: {args.languages} languages × {args.organizations} organizations; "
               f"editing {org.relative_to(hub)}; load average {os.getloadavg()[0]:.1f}")
 
-        fresh: list[float] = []
-        for run in range(args.runs):
-            word = f"Editfresh{run}"
-            os.sync()
-            started = time.perf_counter()
-            edit(org, word)
+        def rebuild_fresh() -> str:
             subprocess.run(command, check=True, capture_output=True)
-            elapsed = (time.perf_counter() - started) * 1000
-            assert page_says(page, word), "the page did not change"
-            fresh.append(elapsed)
-            print(f"  fresh process, run {run + 1}: {elapsed:7.0f} ms")
+            return ""
+
+        fresh = timed_edits("fresh process", org, page, args.runs, rebuild_fresh)
 
         from haven.build import build
 
@@ -151,18 +155,11 @@ def main() -> None:
         build(hub, site, pdf=False)
         print(f"  running process, first edit (not counted): "
               f"{(time.perf_counter() - started) * 1000:7.0f} ms")
-        running: list[float] = []
-        for run in range(args.runs):
-            word = f"Editrunning{run}"
-            os.sync()
-            started = time.perf_counter()
-            edit(org, word)
+        def rebuild_here() -> str:
             report = build(hub, site, pdf=False)
-            elapsed = (time.perf_counter() - started) * 1000
-            assert page_says(page, word), "the page did not change"
-            running.append(elapsed)
-            remade = "every" if report.remade is None else len(report.remade)
-            print(f"  running process, run {run + 1}: {elapsed:7.0f} ms ({remade} pages rendered)")
+            return f" ({'every' if report.remade is None else len(report.remade)} pages rendered)"
+
+        running = timed_edits("running process", org, page, args.runs, rebuild_here)
 
         served = serve_runs(hub, site, org, page, args.runs)
         fresh_ms, running_ms = statistics.median(fresh), statistics.median(running)

@@ -25,7 +25,6 @@ too (a hub's first build ever).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import re
 import resource
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from make_synthetic_hub import make_hub  # bench/, the script's own folder
 
 HERE = Path(__file__).resolve().parent
 PER_LIST = 40
@@ -95,15 +95,6 @@ LIST = """{{ define "main" }}
 <ul class="cards">{{ range .Site.RegularPages }}{{ if eq .Section "documents" }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul>
 {{ end }}
 """
-
-
-def make_hub(root: Path, languages: int, organizations: int) -> None:
-    spec = importlib.util.spec_from_file_location("make_synthetic_hub", HERE / "make_synthetic_hub.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    module.make_hub(root, languages, organizations)
 
 
 def html_pages(folder: Path) -> int:

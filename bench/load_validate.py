@@ -19,26 +19,16 @@ equals a cold run's.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
 
-HERE = Path(__file__).resolve().parent
+from edit_to_page import edit  # bench/, the script's own folder
+from make_synthetic_hub import make_hub
+
 TARGET_WARM_MS = 20
-
-
-def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def main() -> None:
@@ -71,8 +61,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="haven-load-"))
     hub = work / "hub"
     try:
-        _module("make_synthetic_hub").make_hub(hub, args.languages, args.organizations)
-        edit = _module("edit_to_page").edit
+        make_hub(hub, args.languages, args.organizations)
         orgs = sorted((hub / "directory").glob("*.yaml"))
         org = orgs[len(orgs) // 2]
 

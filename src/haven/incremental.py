@@ -43,6 +43,7 @@ from haven.content.validate import Content
 from haven.i18n.segments import map_record, markdown_blocks
 from haven.i18n.translate import Localized
 from haven.interrupt import shielded
+from haven.memo import RecordMemo
 from haven.model import Site
 from haven.output import (
     MARKER,
@@ -127,26 +128,21 @@ def record_digests(content: Content) -> dict[str, str]:
     show only the record's other fields, and a changed phone number does. (A record that is
     the very object digested last time is not digested again: validation keeps unchanged
     files' records in a process that builds again.)"""
-    global _DIGESTED
     found: dict[str, str] = {}
-    kept: dict[int, tuple[object, str, str]] = {}
     for key, prefix, record in records(content):
-        before = _DIGESTED.get(id(record))
-        if before is not None and before[0] is record and before[1] == prefix:
-            digest = before[2]
-        else:
-            mapped = map_record(record, prefix, lambda ident, kind, text: ident)
-            digest = _short(mapped.model_dump_json())
-        kept[id(record)] = (record, prefix, digest)
-        found[key] = digest
-    _DIGESTED = kept
+        found[key] = _DIGESTED.value(record, prefix, _record_digest)
+    _DIGESTED.done()
     for doc in content.documents:
         key = record_key("document", doc.meta.id)
         found[key] = _short(found[key] + str(len(markdown_blocks(doc.body))))
     return found
 
 
-_DIGESTED: dict[int, tuple[object, str, str]] = {}
+def _record_digest(record: object, prefix: str) -> str:
+    return _short(map_record(record, prefix, lambda ident, kind, text: ident).model_dump_json())
+
+
+_DIGESTED: RecordMemo[str] = RecordMemo()
 """The last build's records and their digests, by identity."""
 
 

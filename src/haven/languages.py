@@ -18,6 +18,8 @@ from typing import Literal
 import babel
 from babel import Locale, UnknownLocaleError
 
+from haven.template_cache import cache_folder
+
 Direction = Literal["ltr", "rtl"]
 
 # Languages CLDR lacks, or that libraries get wrong: tag → (endonym, English name, direction).
@@ -141,8 +143,7 @@ def _names_file() -> Path:
 
     tables = repr((ENDONYMS, CLDR_ALIASES, sorted(RTL_FALLBACK), babel.__version__, __version__))
     key = hashlib.sha256(tables.encode()).hexdigest()[:16]
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(root) / "haven" / f"languages-{key}.json"
+    return cache_folder() / f"languages-{key}.json"
 
 
 def _capitalize(name: str) -> str:

@@ -33,10 +33,15 @@ class _TemplateCache(FileSystemBytecodeCache):
             pass
 
 
-def template_cache_folder() -> Path:
-    """Where compiled templates are kept: `$XDG_CACHE_HOME/haven` (else `~/.cache/haven`)."""
+def cache_folder() -> Path:
+    """Haven's cache folder: `$XDG_CACHE_HOME/haven` (else `~/.cache/haven`)."""
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(root) / "haven" / f"templates-{__version__}"
+    return Path(root) / "haven"
+
+
+def template_cache_folder() -> Path:
+    """Where compiled templates are kept, in Haven's cache folder."""
+    return cache_folder() / f"templates-{__version__}"
 
 
 def template_cache() -> _TemplateCache:

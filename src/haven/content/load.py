@@ -7,8 +7,6 @@ validation, which reports them together with everything else.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from haven.content.source import (
     parse_yaml,
 )
 from haven.errors import Problem, relative
+from haven.memo import FolderMemo
 from haven.placeholders import bad_character
 
 SINGLE_FILES = ("hub.yaml", "topics.yaml", "audiences.yaml", "resources.yaml", "reporting.yaml")
@@ -93,29 +92,22 @@ class _Parsed:
 MEMO_ROOTS = 4
 """Content folders whose files' parse results are kept (`haven serve` and the editor load one)."""
 
-_memo: OrderedDict[str, dict[str, _Parsed]] = OrderedDict()
-_memo_lock = threading.Lock()
+_memo: FolderMemo[dict[str, _Parsed]] = FolderMemo(MEMO_ROOTS)
 
 
 def clear_memo() -> None:
     """Forget every parse result kept, so that the next load parses every file again."""
-    with _memo_lock:
-        _memo.clear()
+    _memo.clear()
 
 
 def _recalled(root: Path) -> dict[str, _Parsed]:
-    with _memo_lock:
-        return _memo.get(str(root), {})
+    return _memo.get(str(root), {})
 
 
 def _remember(root: Path, current: dict[str, _Parsed]) -> None:
     """Keep only this load's files for `root` (what the next rebuild is likely to find again),
     and only the last MEMO_ROOTS folders: memory does not grow with edits or folders."""
-    with _memo_lock:
-        _memo[str(root)] = current
-        _memo.move_to_end(str(root))
-        while len(_memo) > MEMO_ROOTS:
-            _memo.popitem(last=False)
+    _memo.put(str(root), current)
 
 
 def _parse_file(name: str, data: bytes | None, raw: RawContent, previous: dict[str, _Parsed],

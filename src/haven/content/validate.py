@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import threading
 import types
 import typing
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +37,7 @@ from haven.content.schema import (
 from haven.content.source import Located, Path_
 from haven.errors import ContentError, Problem
 from haven.languages import has_name
+from haven.memo import FolderMemo
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -113,14 +112,12 @@ class _FileResults:
 
 
 MEMO_ROOTS = 4
-_memo: OrderedDict[str, dict[str, _FileResults]] = OrderedDict()
-_memo_lock = threading.Lock()
+_memo: FolderMemo[dict[str, _FileResults]] = FolderMemo(MEMO_ROOTS)
 
 
 def clear_memo() -> None:
     """Forget what earlier validations found, so that the next one checks every file again."""
-    with _memo_lock:
-        _memo.clear()
+    _memo.clear()
 
 
 class _Memo:
@@ -129,8 +126,7 @@ class _Memo:
 
     def __init__(self, root: Path | None) -> None:
         self.key = str(root) if root is not None else None
-        with _memo_lock:
-            self.previous = _memo.get(self.key, {}) if self.key is not None else {}
+        self.previous = _memo.get(self.key, {}) if self.key is not None else {}
         self.current: dict[str, _FileResults] = {}
 
     def of(self, name: str, located: Located) -> _FileResults:
@@ -143,13 +139,8 @@ class _Memo:
         return results
 
     def keep(self) -> None:
-        if self.key is None:
-            return
-        with _memo_lock:
-            _memo[self.key] = self.current
-            _memo.move_to_end(self.key)
-            while len(_memo) > MEMO_ROOTS:
-                _memo.popitem(last=False)
+        if self.key is not None:
+            _memo.put(self.key, self.current)
 
 
 class _Checker:

@@ -25,6 +25,7 @@ from haven.i18n.segments import (
     markdown_blocks,
     unconfirmed_paths,
 )
+from haven.memo import RecordMemo
 from haven.ui import UI_STRINGS, segment_id
 
 R = TypeVar("R")
@@ -318,36 +319,30 @@ def _once_per_content(compute: Callable[[Content], R]) -> Callable[[Content], R]
 @_once_per_content
 def unconfirmed_segments(content: Content) -> set[str]:
     """The segment ids of every statement the content marks as not yet confirmed."""
-    global _MARKS
     found: set[str] = set()
-    kept: dict[int, tuple[Any, str, frozenset[str]]] = {}
-
-    def marks(record: Any, prefix: str) -> frozenset[str]:
-        """A record's marked segments, worked out again only for a record that is not the
-        very object of the last call (a process that builds again: the preview)."""
-        old = _MARKS.get(id(record))
-        if old is None or old[0] is not record or old[1] != prefix:
-            old = (record, prefix, frozenset(unconfirmed_paths(record, prefix)))
-        kept[id(record)] = old
-        return old[2]
-
     records: list[tuple[Any, str]] = [(content.hub, "hub"), *((r, "resource") for r in content.resources),
                                       *((o, "organization") for o in content.organizations)]
     if content.reporting:
         records.append((content.reporting, "reporting"))
+    # Each record's marks are worked out again only for a record that is not the very object
+    # of the last call (a process that builds again: the preview).
     for record, prefix in records:
-        found.update(marks(record, prefix))
+        found.update(_MARKS.value(record, prefix, _marked_paths))
     for doc in content.documents:
-        found.update(marks(doc.meta, "document"))
+        found.update(_MARKS.value(doc.meta, "document", _marked_paths))
         marked = set(doc.meta.unconfirmed)
         for n, _ in enumerate(markdown_blocks(doc.body)):
             if "body" in marked or f"body.{n}" in marked:
                 found.add(body_segment_id(doc.meta.id, n))
-    _MARKS = kept
+    _MARKS.done()
     return found
 
 
-_MARKS: dict[int, tuple[Any, str, frozenset[str]]] = {}
+def _marked_paths(record: Any, prefix: str) -> frozenset[str]:
+    return frozenset(unconfirmed_paths(record, prefix))
+
+
+_MARKS: RecordMemo[frozenset[str]] = RecordMemo()
 
 
 @_once_per_content
