@@ -93,19 +93,21 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     """
     started = time.perf_counter()
     with fewer_collections():
+        files = (strict, files_of(content_dir))  # what the checks are of, before it is read
         raw = load(content_dir)
         content = validate(raw)
         site = build_model(content)
         checks = checks_file(output)  # what earlier builds' checks found
         remembered(checks)
-        known = known_translation_warnings(content, strict)  # None: each worker checks its own
+        known = known_translation_warnings(files)  # None: each worker checks its own catalog
         translations = translate(content, site)
         previous = None if clean else previous_build(output, site, pdf)
         if previous is not None:
             rendered = render(site, translations, None, progress,
                               pdf_from=output if pdf else None, pdf=pdf, previous=(previous, output),
                               check=known is None)
-            checked = known if known is not None else translation_warnings(content, strict, rendered)
+            checked = (known if known is not None
+                       else translation_warnings(content, strict, rendered, files))
             report = summarize(site, rendered, output, content.warnings + checked)
             if strict and report.warnings:
                 raise StrictError(report.warnings)
@@ -116,7 +118,7 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
                 rendered = render(site, translations, stage, progress,
                                   pdf_from=output if pdf else None, pdf=pdf, check=known is None)
                 checked = (known if known is not None
-                           else translation_warnings(content, strict, rendered))
+                           else translation_warnings(content, strict, rendered, files))
                 report = summarize(site, rendered, output, content.warnings + checked)
                 if strict and report.warnings:
                     raise StrictError(report.warnings)
@@ -143,22 +145,24 @@ def previous_build(output: Path, site: Site, pdf: bool) -> BuildRecord | None:
     return record if intact(output, record) else None
 
 
-def known_translation_warnings(content: Content, strict: bool = False) -> list[Problem] | None:
-    """The translation checks' warnings when this process found them for these very files
-    (the preview builds again after each edit); None when they must be run: then each
-    language's worker checks its catalog beside its pages (render), and
-    `translation_warnings` gathers what they found."""
-    found = _CHECKED.get((strict, files_of(content.root)))
+def known_translation_warnings(files: tuple[object, ...]) -> list[Problem] | None:
+    """The translation checks' warnings when this process found them for these very `files`
+    (`strict`, and each file's path, time, size and inode: the preview builds again after each
+    edit); None when they must be run: then each language's worker checks its catalog beside
+    its pages (render), and `translation_warnings` gathers what they found."""
+    found = _CHECKED.get(files)
     return None if found is None else list(found)
 
 
-def translation_warnings(content: Content, strict: bool, rendered: Rendered) -> list[Problem]:
+def translation_warnings(content: Content, strict: bool, rendered: Rendered,
+                         files: tuple[object, ...]) -> list[Problem]:
     """`haven translate check` on every catalog, as warnings: one per language and file
-    (a count of each kind of problem), or every problem with its line under `strict`."""
+    (a count of each kind of problem), or every problem with its line under `strict`; kept
+    for `files` (as they were before the build read them)."""
     found = rendered.glossary_problems + (
         as_problems(rendered.findings) if strict else summary(rendered.findings, content.root))
     _CHECKED.clear()
-    _CHECKED[(strict, files_of(content.root))] = found
+    _CHECKED[files] = found
     return list(found)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -235,10 +236,11 @@ _FORKED = False
 # The preview builds in this process after each edit (Job.few_changes): each language's
 # messages, checks and figures are made again only when what they are made from changed.
 
-_MESSAGES: dict[str, tuple[tuple[object, ...], list[Message]]] = {}
+T = TypeVar("T")
+_MESSAGES: dict[str, tuple[tuple[object, ...], Any]] = {}
 _CHECKS: dict[str, tuple[tuple[object, ...], tuple[tuple[str, str, str], ...],
                          dict[str, list[Finding]], list[Problem]]] = {}
-_FIGURES: dict[str, tuple[tuple[object, ...], LanguageStatus | None]] = {}
+_FIGURES: dict[str, tuple[tuple[object, ...], Any]] = {}
 _DONE: dict[str, tuple[tuple[object, ...], LanguageDone]] = {}
 """Each language's last report, and what it was made from (its catalog, the hub, the state
 of each segment, the segments each page shows, whether it checked)."""
@@ -251,17 +253,27 @@ def _same(before: tuple[object, ...], now: tuple[object, ...]) -> bool:
         a is b or (not isinstance(a, BaseModel) and a == b) for a, b in zip(before, now, strict=True))
 
 
+def _remembered(store: dict[str, tuple[tuple[object, ...], Any]], lang: str,
+                key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, or what it gave the last time for `lang` from the same `key` (`_same`)."""
+    before = store.get(lang)
+    if before is None or not _same(before[0], key):
+        before = store[lang] = (key, compute())
+    value: T = before[1]
+    return value
+
+
 def _remembered_messages(content: Content, view: Localized,
                          source_view: Callable[[], Localized]) -> list[Message]:
     """`language_messages`: they show only the hub's settings and texts in the language."""
-    if _FORKED:
+    def made() -> list[Message]:
         return language_messages(content, view, source_view)
-    key = (content.hub, view.hub, source_view().hub,
-           tuple((k, v, v.lang, v.state) for k, v in view.ui.items()))
-    before = _MESSAGES.get(view.lang)
-    if before is None or not _same(before[0], key):
-        before = _MESSAGES[view.lang] = (key, language_messages(content, view, source_view))
-    return before[1]
+
+    if _FORKED:
+        return made()
+    return _remembered(_MESSAGES, view.lang, (
+        content.hub, view.hub, source_view().hub,
+        tuple((k, v, v.lang, v.state) for k, v in view.ui.items())), made)
 
 
 def _remembered_checks(content: Content, lang: str, segments: list[Segment],
@@ -275,43 +287,38 @@ def _remembered_checks(content: Content, lang: str, segments: list[Segment],
     key = (content.root, content.hub, catalog_key, _glossary_key(content, lang))
     sources = _sources(segments)
     before = _CHECKS.get(lang)
-    if before is not None and _same(before[0], key):
+    full = before is None or not _same(before[0], key) or (
+        [s[0] for s in before[1]] != [s[0] for s in sources])
+    by_segment: dict[str, list[Finding]]
+    if before is None or full:  # another catalog, glossary or hub, or other segments
+        by_segment, changed = {}, segments
+    else:
         _, old_sources, by_segment, problems = before
-        if old_sources == sources:
-            return [f for s in segments for f in by_segment.get(s.id, ())], problems
-        if [s[0] for s in old_sources] == [s[0] for s in sources]:
-            changed = [segment for segment, old, new in zip(segments, old_sources, sources,
-                                                            strict=True) if old != new]
-            fresh, _ = check_one(content, lang, changed, catalog)
-            again = {s.id for s in changed}
-            by_segment = {ident: found for ident, found in by_segment.items()
-                          if ident not in again}
-            for finding in fresh:
-                by_segment.setdefault(finding.ident, []).append(finding)
-            _CHECKS[lang] = (key, sources, by_segment, problems)
-            return [f for s in segments for f in by_segment.get(s.id, ())], problems
-    findings, problems = check_one(content, lang, segments, catalog)
-    grouped: dict[str, list[Finding]] = {}
-    for finding in findings:
-        grouped.setdefault(finding.ident, []).append(finding)
-    _CHECKS[lang] = (key, sources, grouped, problems)
-    return findings, problems
+        changed = [segment for segment, old, new in zip(segments, old_sources, sources,
+                                                        strict=True) if old != new]
+    if full or changed:
+        fresh, problems = check_one(content, lang, changed, catalog)
+        again = {s.id for s in changed}
+        by_segment = {ident: found for ident, found in by_segment.items() if ident not in again}
+        for finding in fresh:
+            by_segment.setdefault(finding.ident, []).append(finding)
+        _CHECKS[lang] = (key, sources, by_segment, problems)
+    return [f for s in segments for f in by_segment.get(s.id, ())], problems
 
 
 def _remembered_figures(site: Site, view: Localized, catalog: dict[str, Entry],
                         segments: list[Segment], page_map: dict[str, list[str]]
                         ) -> LanguageStatus | None:
     """`language_figures`: they count the state of each segment, page by page."""
-    if _FORKED:
+    def made() -> LanguageStatus | None:
         return language_figures(site, view, catalog, segments, page_map)
-    key = (site.content.hub, view.states, page_map,
-           tuple((page.key, page.path) for page in site.text_pages),
-           tuple((s.id, s.source, catalog.get(s.id)) for s in segments if s.kind == "ui"))
-    before = _FIGURES.get(view.lang)
-    if before is None or not _same(before[0], key):
-        before = _FIGURES[view.lang] = (key, language_figures(site, view, catalog, segments,
-                                                              page_map))
-    return before[1]
+
+    if _FORKED:
+        return made()
+    return _remembered(_FIGURES, view.lang, (
+        site.content.hub, view.states, page_map,
+        tuple((page.key, page.path) for page in site.text_pages),
+        tuple((s.id, s.source, catalog.get(s.id)) for s in segments if s.kind == "ui")), made)
 
 
 def _glossary_key(content: Content, lang: str) -> tuple[int, ...]:
