@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Literal
 import babel
 from babel import Locale, UnknownLocaleError
 
+from haven.output import replace_file
 from haven.template_cache import cache_folder
 
 Direction = Literal["ltr", "rtl"]
@@ -129,10 +128,7 @@ def _keep_names(known: dict[str, tuple[str, str, Direction, str | None]]) -> Non
     path = _names_file()
     try:
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".languages-")
-        with os.fdopen(handle, "w") as stream:
-            json.dump({tag: list(value) for tag, value in known.items()}, stream)
-        os.replace(temporary, path)
+        replace_file(path, json.dumps({tag: list(value) for tag, value in known.items()}).encode())
     except OSError:
         pass
 

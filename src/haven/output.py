@@ -43,6 +43,21 @@ def marker_text(state: str | None = None) -> str:
             + (f"state: {state}\n" if state else ""))
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to a new file beside `path`, then rename it over `path`: a reader sees the
+    old file or the new one, never half of either. A failure leaves no temporary file behind;
+    its OSError is the caller's."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 class Staging:
     """The folder that becomes the new site: written to by anyone, swapped in at once.
 

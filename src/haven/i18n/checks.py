@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -33,6 +32,7 @@ from haven.i18n.catalog import Entry, State
 from haven.i18n.glossary import Glossary, load_glossary
 from haven.i18n.segments import Segment
 from haven.locate import hint
+from haven.output import replace_file
 from haven.sms import DEFAULT_BUDGET, budget_warnings, fill_message, language_link
 
 CHECKED = (State.REVIEWED, State.TRANSLATED, State.MACHINE)
@@ -237,15 +237,14 @@ def _left_untranslated(source: str, text: str, glossary: Glossary) -> list[tuple
     vocabulary, runs = _source_runs(source, kept)
     if not runs:
         return []
-    lowered = _WORD.findall(text.lower()) if text.isascii() else None
-    if len(vocabulary.intersection(lowered if lowered is not None
-                                   else _WORD.findall(text.lower()))) < 3:
+    lowered = _WORD.findall(text.lower())
+    if len(vocabulary.intersection(lowered)) < 3:
         return []  # the common case, decided without looking for runs (a run of RUN words
         # in the source's order with fewer than 3 different words is "the the the …")
     stripped = _strip_kept(text, kept)
     if "@" in stripped or "www." in stripped or "://" in stripped:
         stripped = _ADDRESS.sub(" ", stripped)
-    if stripped is text and lowered is not None:
+    if stripped is text and text.isascii():
         words = lowered  # nothing was taken out, and ASCII letters lower-case alike either way
     else:
         words = [w.lower() for w in _WORD.findall(stripped)]
@@ -379,14 +378,7 @@ def remember(path: Path) -> None:
         return
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(handle, "w") as stream:
-                stream.write(json.dumps(_CHECKS, separators=(",", ":")))
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        replace_file(path, json.dumps(_CHECKS, separators=(",", ":")).encode())
         _NEW.clear()
     except OSError:
         pass
