@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
 from haven.hosting import hosting_files
-from haven.i18n.checks import Finding, as_problems, learn, remember, remembered, summary
+from haven.i18n.checks import Finding, as_problems, learn, remember, remembered, summary_parts
 from haven.i18n.status import LanguageStatus
-from haven.i18n.translate import content_segments
+from haven.i18n.translate import content_segment_ids
 from haven.incremental import (
     BuildRecord,
     Plan,
@@ -38,6 +40,7 @@ from haven.incremental import (
     spare_folder,
     state_folder,
 )
+from haven.memo import RecordMemo
 from haven.model import Site, build_model
 from haven.offline import offline_files
 from haven.output import Staging, staging
@@ -159,14 +162,29 @@ def translation_warnings(content: Content, strict: bool, rendered: Rendered,
     """`haven translate check` on every catalog, as warnings: one per language and file
     (a count of each kind of problem), or every problem with its line under `strict`; kept
     for `files` (as they were before the build read them)."""
-    found = rendered.glossary_problems + (
-        as_problems(rendered.findings) if strict else summary(rendered.findings, content.root))
+    if strict:
+        checked = as_problems(chain.from_iterable(rendered.findings))
+    else:
+        parts = [part for language in rendered.findings
+                 for part in _SUMMARIES.value(language, str(content.root), _summary_of)]
+        _SUMMARIES.done()
+        checked = [problem for _, problem in sorted(parts, key=lambda part: part[0])]
+    found = rendered.glossary_problems + checked
     _CHECKED.clear()
     _CHECKED[files] = found
     return list(found)
 
 
 _CHECKED: dict[tuple[object, ...], list[Problem]] = {}
+
+
+def _summary_of(findings: list[Finding], root: str) -> list[tuple[tuple[str, str], Problem]]:
+    return summary_parts(findings, Path(root))
+
+
+_SUMMARIES: RecordMemo[list[tuple[tuple[str, str], Problem]]] = RecordMemo()
+"""Each language's summary, while its findings are the very same list (a process that
+builds again keeps a language's findings while its checks found the same)."""
 
 
 def translate(content: Content, site: Site) -> list[Translation]:
@@ -190,7 +208,7 @@ class Rendered:
     """The gzip size of each language's largest pages."""
     remade: list[str] | None = None
     """The pages the workers rendered (None: every page, a full build)."""
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[list[Finding]] = field(default_factory=list)
     """The translation checks' findings, language by language (when the workers checked)."""
     glossary_problems: list[Problem] = field(default_factory=list)
 
@@ -214,7 +232,7 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script(), **asset_files("icon.svg")}
     files.update(hosting_files(site))  # _headers, nginx and IIS files, robots.txt, favicon …
     records_now = record_digests(site.content)
-    segment_ids = [s.id for s in content_segments(site.content) if s.kind != "ui"]
+    segment_ids = content_segment_ids(site.content)
     changes: Plan | None = None
     if before is None:
         renderer.skeletons()  # the pages shared by every language, made before workers fork
@@ -232,25 +250,28 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     languages: dict[str, tuple[str, list[str]]] = {}
     made: dict[str, bytes] = {}
     remade: list[str] | None = None if before is None else []
-    previous_files = {} if before is None else _by_language(before.files, site.source.tag)
-    findings: list[Finding] = []
+    if before is not None:  # start from the previous site's files, the shared ones aside
+        layout = _layout(before.files.keys(), site)
+        hashes = dict(before.files)
+        for name in layout.shared:  # made again below
+            del hashes[name]
+    findings: list[list[Finding]] = []
     glossary_problems: list[Problem] = []
     job = Job(site, translations, pdf_from, stage, renderer, changes, check)
     with per_language(job) as done_:
         for done, language in enumerate(done_, start=1):
-            findings += language.findings
+            findings.append(language.findings)
             glossary_problems += language.glossary_problems
             learn(language.checks)
             if before is not None:
-                kept = {} if language.rendered is None else {
-                    name: before.files[name] for name in previous_files.get(language.tag, ())
-                    if name not in language.hashes}
-                hashes.update(kept)
-                sizes.update((name, size) for name, (_, size) in kept.items())
+                if language.rendered is None:  # rendered in full: what it made is all it has
+                    for name in layout.by_language.get(language.tag, ()):
+                        del hashes[name]
                 made.update(language.files)
                 assert remade is not None
                 remade += [name for name in language.files if name.endswith(".html")]
-            sizes.update(language.sizes)
+            else:
+                sizes.update(language.sizes)
             hashes.update((name, (digest, language.sizes[name]))
                           for name, digest in language.hashes.items())
             digests.update(language.digests)
@@ -266,15 +287,20 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     # The chooser, once every language has said whether it is partly translated.
     files["index.html"] = renderer.chooser(partial)
     files.update(staff_files(site, statuses, messages))  # the translation matrix, messages
+    if before is not None:
+        sizes = {name: size for name, (_, size) in hashes.items()}
     files.update(offline_files(site, files, digests, sizes))  # the offline worker, each language's manifest
     sizes.update((name, len(data)) for name, data in files.items())
     hashes.update((name, (file_digest(data), len(data))) for name, data in files.items())
     if before is not None:
-        compressed = _heaviest(site, sizes, made, before, compressed, live)
+        compressed = _heaviest(site, _layout(hashes.keys(), site), sizes, made,
+                               before, compressed, live)
+    if before is None or hashes.keys() != before.files.keys():
+        hashes = dict(sorted(hashes.items()))  # (else in the previous record's order: sorted)
     keys = [*(page.key for page in renderer.pages()), NOT_FOUND_KEY]  # the 404 pages too
     record = BuildRecord(code_digest(), model_digest(site, pdf), segment_ids, languages,
                          records_now, {key: uses[key] for key in keys},
-                         dict(sorted(hashes.items())), digests, dict(sorted(compressed.items())))
+                         hashes, digests, dict(sorted(compressed.items())))
     if before is None:
         return Rendered(files, sizes, stage.path if stage else None, record, compressed,
                         None, findings, glossary_problems)
@@ -282,28 +308,64 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
                     findings, glossary_problems)
 
 
-def _by_language(names: Iterable[str], source: str) -> dict[str, list[str]]:
-    """File names by the language whose folder they are in (`es/…`, `pdf/es/…`); the site's
-    404 page is the source language's (its worker makes it)."""
-    found: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class _Layout:
+    """Where a site's files are: by the language whose folder they are in (`es/…`,
+    `pdf/es/…`; the site's 404 page is the source language's, as its worker makes it)."""
+
+    names: frozenset[str]
+    by_language: dict[str, list[str]]
+    pages: dict[str, list[str]]
+    """Each language's HTML pages (its PDFs' folder aside)."""
+    shared: list[str]
+    """The files in no language's folder (the stylesheet, the chooser, the manifests …)."""
+
+
+def _layout(names: Collection[str], site: Site) -> _Layout:
+    """The layout of a site with these files (worked out again only for other names: an
+    edit in the preview seldom adds or removes a page)."""
+    global _LAST_LAYOUT
+    source, tags = site.source.tag, frozenset(lang.tag for lang in site.languages)
+    last = _LAST_LAYOUT
+    if last is not None and last[0] == (source, tags) and last[1].names == names:
+        return last[1]
+    by_language: dict[str, list[str]] = {}
     for name in names:
         top, _, rest = name.partition("/")
         if top == "pdf":
             top = rest.partition("/")[0]
         elif name == NOT_FOUND:
             top = source
-        found.setdefault(top, []).append(name)
-    return found
+        by_language.setdefault(top, []).append(name)
+    shared = [name for top, found in by_language.items() if top not in tags for name in found]
+    languages = {top: found for top, found in by_language.items() if top in tags}
+    pages = {tag: [name for name in found if name.endswith(".html") and not name.startswith("pdf/")]
+             for tag, found in languages.items()}
+    layout = _Layout(frozenset(names), languages, pages, shared)
+    _LAST_LAYOUT = ((source, tags), layout)
+    return layout
 
 
-def _heaviest(site: Site, sizes: dict[str, int], made: dict[str, bytes], previous: BuildRecord,
-              fresh: dict[str, int], live: Path | None) -> dict[str, int]:
+_LAST_LAYOUT: tuple[tuple[str, frozenset[str]], _Layout] | None = None
+
+
+def _heaviest(site: Site, layout: _Layout, sizes: dict[str, int], made: dict[str, bytes],
+              previous: BuildRecord, fresh: dict[str, int], live: Path | None) -> dict[str, int]:
     """The gzip size of each language's largest pages, as a full build finds them: from this
-    build's files where they were made, else from the previous record."""
+    build's files where they were made, else from the previous record (a language that made
+    nothing has the same largest pages as before)."""
+    source = site.source.tag
+    touched = {source if name == NOT_FOUND else name.partition("/")[0] for name in made}
+    before: dict[str, dict[str, int]] = {}
+    for name, size in previous.compressed.items():
+        tag = source if name == NOT_FOUND else name.partition("/")[0]
+        before.setdefault(tag, {})[name] = size
     found: dict[str, int] = {}
-    grouped = _by_language((name for name in sizes if name.endswith(".html")), site.source.tag)
     for lang in site.languages:
-        pages = [name for name in grouped.get(lang.tag, ()) if not name.startswith("pdf/")]
+        if lang.tag not in touched and lang.tag in before:
+            found.update(before[lang.tag])
+            continue
+        pages = layout.pages.get(lang.tag, [])
         for name in sorted(pages, key=lambda n: (sizes[n], n))[-HEAVY_CANDIDATES:]:
             if name in fresh:
                 found[name] = fresh[name]
@@ -321,13 +383,13 @@ def summarize(site: Site, rendered: Rendered, output: Path,
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
     sizes = rendered.sizes
     pages = {lang.tag: 0 for lang in site.languages}
-    html = [name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")
-            and name.rpartition("/")[2] != NOT_FOUND]
+    html = {name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")
+            and name.rpartition("/")[2] != NOT_FOUND}
     for name in html:
         tag = name.partition("/")[0]
         if tag in pages:
             pages[tag] += 1
-    css = len(zlib.compress(rendered.read(CSS_PATH), 9))
+    css = _compressed_size(rendered.read(CSS_PATH))
     # Each language's largest pages were compressed where they were made; here, the rest.
     made_here = largest_compressed({name: data for name, data in rendered.files.items()
                                     if name in html and name.partition("/")[0] not in pages})
@@ -339,6 +401,11 @@ def summarize(site: Site, rendered: Rendered, output: Path,
         for name, size in sorted(compressed.items()) if size > PAGE_BUDGET
     ]
     return BuildReport(output, pages, heaviest, 0.0, len(sizes), warnings)
+
+
+@lru_cache(maxsize=2)
+def _compressed_size(data: bytes) -> int:
+    return len(zlib.compress(data, 9))
 
 
 def publish(rendered: Rendered, stage: Staging) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 class FolderMemo(Generic[T]):
@@ -71,3 +72,19 @@ class RecordMemo(Generic[T]):
 
     def done(self) -> None:
         self._last, self._now = self._now, {}
+
+
+def once_per_object(compute: Callable[[K], T]) -> Callable[[K], T]:
+    """`compute` worked out once for an object (a content folder's model, not once per
+    language or per step that asks): the last answer is kept while the same object is asked
+    about again."""
+    last: list[tuple[K, T]] = []
+
+    def cached(key: K) -> T:
+        found = last[0] if last else None  # read once: another thread may replace it
+        if found is None or found[0] is not key:
+            found = (key, compute(key))
+            last[:] = [found]
+        return found[1]
+
+    return cached

@@ -28,7 +28,7 @@ from haven.i18n.status import (
 )
 from haven.i18n.status import status_matrix as _status_matrix
 from haven.i18n.translate import Localized, content_segments
-from haven.model import Site, build_model
+from haven.model import Page, Site, build_model
 from haven.outreach.messages import STAFF_OUTREACH, Message, render_outreach_html
 from haven.render.site import Renderer
 from haven.render.uses import PageUse
@@ -79,10 +79,26 @@ def language_figures(site: Site, view: Localized, catalog: Mapping[str, Entry],
 
 def staff_files(site: Site, statuses: list[LanguageStatus],
                 messages: list[Message]) -> dict[str, bytes]:
-    """The staff pages of a build: the translation matrix, its stylesheet, the messages."""
+    """The staff pages of a build: the translation matrix, its stylesheet, the messages.
+
+    A process that builds again keeps each language's figures and messages while what they
+    are made from is unchanged (haven.workers): the pages are made again only when one of
+    them, the hub's settings or its text pages are not the same."""
+    global _STAFF
+    made_of = (site.content.hub, *statuses, None, *messages)
+    last = _STAFF
+    if (last is not None and len(last[0]) == len(made_of)
+            and all(a is b for a, b in zip(last[0], made_of, strict=True))
+            and last[1] == site.text_pages):
+        return dict(last[2])
     matrix = matrix_of(site.content, site.text_pages, statuses)
-    return {
+    files = {
         STAFF_TRANSLATIONS: render_status_html(matrix, stylesheet="staff.css").encode(),
         STAFF_CSS: staff_css(),
         STAFF_OUTREACH: render_outreach_html(site.content, messages).encode(),
     }
+    _STAFF = (made_of, list(site.text_pages), files)
+    return dict(files)
+
+
+_STAFF: tuple[tuple[object, ...], list[Page], dict[str, bytes]] | None = None

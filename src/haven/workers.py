@@ -32,6 +32,7 @@ from haven.i18n.segments import Segment
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import (
     Localized,
+    content_segment_ids,
     content_segments,
     localize,
     partly_translated,
@@ -146,7 +147,7 @@ class Job:
         label = view.ui["partly_translated"]
         partial = (str(label), label.lang) if partly_translated(content, view) else None
         segments, page_map = self.segments()
-        shown = shown_digests(view, [s.id for s in segments if s.kind != "ui"])
+        shown = shown_digests(view, content_segment_ids(content))
         unit = language_unit(view, partial is not None, sorted(printed))
         only = None if self.plan is None else self.plan.dirty(view.lang, unit, shown)
         same = () if _FORKED else (key, _glossary_key(content, view.lang), content.root,
@@ -217,7 +218,10 @@ class Job:
         if found is None or found[0] is not content:
             segments = content_segments(content)
             uses = self.renderer.uses() if self.plan is None else self.plan.uses
-            found = _SEGMENTS = (content, segments, page_segments(self.site, uses, segments))
+            page_map = page_segments(self.site, uses, segments)
+            if found is not None and found[2] == page_map:
+                page_map = found[2]  # the same object: each language's reports compare it by identity
+            found = _SEGMENTS = (content, segments, page_map)
         return found[1], found[2]
 
 
@@ -239,7 +243,7 @@ _FORKED = False
 T = TypeVar("T")
 _MESSAGES: dict[str, tuple[tuple[object, ...], Any]] = {}
 _CHECKS: dict[str, tuple[tuple[object, ...], tuple[tuple[str, str, str], ...],
-                         dict[str, list[Finding]], list[Problem]]] = {}
+                         dict[str, list[Finding]], list[Problem], list[Finding]]] = {}
 _FIGURES: dict[str, tuple[tuple[object, ...], Any]] = {}
 _DONE: dict[str, tuple[tuple[object, ...], LanguageDone]] = {}
 """Each language's last report, and what it was made from (its catalog, the hub, the state
@@ -287,23 +291,57 @@ def _remembered_checks(content: Content, lang: str, segments: list[Segment],
     key = (content.root, content.hub, catalog_key, _glossary_key(content, lang))
     sources = _sources(segments)
     before = _CHECKS.get(lang)
-    full = before is None or not _same(before[0], key) or (
-        [s[0] for s in before[1]] != [s[0] for s in sources])
-    by_segment: dict[str, list[Finding]]
-    if before is None or full:  # another catalog, glossary or hub, or other segments
-        by_segment, changed = {}, segments
-    else:
-        _, old_sources, by_segment, problems = before
-        changed = [segment for segment, old, new in zip(segments, old_sources, sources,
-                                                        strict=True) if old != new]
-    if full or changed:
-        fresh, problems = check_one(content, lang, changed, catalog)
-        again = {s.id for s in changed}
-        by_segment = {ident: found for ident, found in by_segment.items() if ident not in again}
+    full = before is None or not _same(before[0], key)
+    changed = None if before is None or full else _changed_sources(before[1], sources)
+    if before is None or changed is None:  # another catalog, glossary or hub, or other segments
+        fresh, problems = check_one(content, lang, segments, catalog)
+        by_segment: dict[str, list[Finding]] = {}
         for finding in fresh:
             by_segment.setdefault(finding.ident, []).append(finding)
-        _CHECKS[lang] = (key, sources, by_segment, problems)
-    return [f for s in segments for f in by_segment.get(s.id, ())], problems
+    else:
+        result: list[Finding] | None
+        _, _, by_segment, problems, result = before
+        if changed:
+            fresh, problems_now = check_one(content, lang, changed, catalog)
+            again = {s.id for s in changed}
+            found: dict[str, list[Finding]] = {}
+            for finding in fresh:
+                found.setdefault(finding.ident, []).append(finding)
+            if problems_now != problems or any(found.get(i, []) != by_segment.get(i, [])
+                                               for i in again):
+                by_segment = {i: f for i, f in by_segment.items() if i not in again} | found
+                problems, result = problems_now, None
+        if result is not None:  # the same findings: the same list (the build's summary keeps it)
+            _CHECKS[lang] = (key, sources, by_segment, problems, result)
+            return result, problems
+    result = [f for s in segments for f in by_segment.get(s.id, ())]
+    _CHECKS[lang] = (key, sources, by_segment, problems, result)
+    return result, problems
+
+
+def _changed_sources(before: tuple[tuple[str, str, str], ...],
+                     now: tuple[tuple[str, str, str], ...]) -> list[Segment] | None:
+    """The segments whose source text changed between two builds' `_sources` (None: the
+    segments are not the same ones, in the same order): worked out once per build, not per
+    language."""
+    global _CHANGED
+    found = _CHANGED
+    if found is None or found[0] is not before or found[1] is not now:
+        if before == now:
+            changed: list[Segment] | None = []
+        elif [s[0] for s in before] != [s[0] for s in now]:
+            changed = None
+        else:
+            segments = _SOURCES[0] if _SOURCES is not None and _SOURCES[1] is now else None
+            assert segments is not None
+            changed = [segment for segment, old, new in zip(segments, before, now, strict=True)
+                       if old != new]
+        found = _CHANGED = (before, now, changed)
+    return found[2]
+
+
+_CHANGED: tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str, str], ...],
+                list[Segment] | None] | None = None
 
 
 def _remembered_figures(site: Site, view: Localized, catalog: dict[str, Entry],

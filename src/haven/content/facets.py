@@ -23,6 +23,7 @@ from haven.content.schema import (
     Verification,
 )
 from haven.content.validate import Content
+from haven.memo import once_per_object
 
 FACET_KINDS = ("topic", "language", "free", "accreditation", "audience", "town")
 """The directory's filters, in the order the help page shows them."""
@@ -72,6 +73,7 @@ def is_free(service: Service) -> bool:
 
 # -- the directory's filters ------------------------------------------------------------------
 
+@once_per_object  # validation and the model both ask
 def directory_facets(content: Content) -> dict[str, Facet]:
     """Every filter value that selects at least one service, by key, in the help page's order.
 

@@ -469,6 +469,13 @@ def learn(found: Mapping[str, list[tuple[str, str, str]]]) -> None:
 
 def summary(findings: Iterable[Finding], root: Path | None = None) -> list[Problem]:
     """One warning per language: how many findings of each kind, and where to see them."""
+    return [problem for _, problem in sorted(summary_parts(findings, root), key=_by_place)]
+
+
+def summary_parts(findings: Iterable[Finding], root: Path | None = None
+                  ) -> list[tuple[tuple[str, str], Problem]]:
+    """`summary`'s warnings, each with its (file, language): the build sums each language's
+    findings apart, and keeps a language's while its findings are the very same list."""
     by_language: dict[tuple[str, str], Counter[str]] = {}
     for (file, lang, kind), count in Counter(
             (finding.file, finding.language, finding.kind) for finding in findings).items():
@@ -477,11 +484,15 @@ def summary(findings: Iterable[Finding], root: Path | None = None) -> list[Probl
     for (file, lang), counts in sorted(by_language.items()):
         total = sum(counts.values())
         kinds = ", ".join(f"{kind} {counts[kind]}" for kind in KINDS if counts[kind])
-        problems.append(Problem(
+        problems.append(((file, lang), Problem(
             file, 0, f"{total} translation(s) fail a check ({kinds})",
             f"see each with {hint('translate', 'check', *([root] if root else []), '--language', lang)}"
-            ", or build with --strict"))
+            ", or build with --strict")))
     return problems
+
+
+def _by_place(part: tuple[tuple[str, str], Problem]) -> tuple[str, str]:
+    return part[0]
 
 
 def as_problems(findings: Iterable[Finding]) -> list[Problem]:

@@ -7,28 +7,29 @@ pages can mark fallbacks with `lang` and label machine drafts.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Self, cast
 
 from haven.content.schema import Document, Hub, PublishPolicy
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry, State, read_catalog
 from haven.i18n.segments import (
     Segment,
+    SegmentKind,
     body_segment_id,
     extract,
     map_record,
     markdown_blocks,
     unconfirmed_paths,
 )
-from haven.memo import RecordMemo
+from haven.memo import RecordMemo, once_per_object
 from haven.ui import UI_STRINGS, segment_id
-
-R = TypeVar("R")
 
 POLICIES: dict[str, frozenset[State]] = {
     "reviewed": frozenset({State.REVIEWED}),
@@ -66,6 +67,14 @@ class LStr(str):
         value.state = state
         return value
 
+    @cached_property
+    def digest(self) -> str:
+        """What a reader is shown, digested: the text, its language, its state and whether it
+        is marked unconfirmed (haven.incremental compares it from build to build; a view a
+        process remembers digests each text once)."""
+        shown = f"{self}\0{self.lang}\0{self.state.value}\0{int(self.unconfirmed)}"
+        return hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
 
 @dataclass
 class LocalDocument:
@@ -90,49 +99,75 @@ class Localized:
     """State of every content segment in this language, by segment id."""
     texts: dict[str, LStr] = field(default_factory=dict)
     """What readers see of every content segment, by segment id."""
+    generation: int | None = None
+    """Which view this is, when localize remembers it (a process that builds again)."""
+    based_on: int | None = None
+    changed: frozenset[str] | None = None
+    """The segments whose text may differ from the view `based_on` (the one this process made
+    before for the language, patched into this one); None: any may."""
 
 
 def content_segments(content: Content) -> list[Segment]:
     """Every segment of the hub, UI strings included, in a stable order (the same list for
     the same `Content` object, which the build asks about more than once; do not change it)."""
+    return _segments_of(content)[0]
+
+
+def content_segment_ids(content: Content) -> list[str]:
+    """The ids of the content's segments but the interface strings, in the same order (the
+    same list for the same `Content` object: each language's digests are kept in that order)."""
+    return _segments_of(content)[1]
+
+
+def _segments_of(content: Content) -> tuple[list[Segment], list[str]]:
     global _SEGMENTS
     found = _SEGMENTS  # read once: another thread (the editor's) may replace it meanwhile
     if found is None or found[0] is not content:
-        found = _SEGMENTS = (content, _content_segments(content))
-    return found[1]
+        segments = _content_segments(content)
+        found = _SEGMENTS = (content, segments, [s.id for s in segments if s.kind != "ui"])
+    return found[1], found[2]
 
 
-_SEGMENTS: tuple[Content, list[Segment]] | None = None
+_SEGMENTS: tuple[Content, list[Segment], list[str]] | None = None
 
 
 def _content_segments(content: Content) -> list[Segment]:
     segments: list[Segment] = []
 
-    def add(kind: str, ident: str, found: Any) -> None:
+    def add(kind: str, ident: str, record: Any) -> None:
         origin = content.origins.get((kind, ident), "")
         file, _, line = origin.rpartition(":")
-        for seg_id, seg_kind, text in found:
+        for seg_id, seg_kind, text in _EXTRACTED.value(record, kind, _extract):
             segments.append(Segment(seg_id, text, seg_kind, file, int(line or 0)))
 
-    add("hub", "hub", extract(content.hub, "hub"))
+    add("hub", "hub", content.hub)
     for topic in content.topics:
-        add("topic", topic.id, extract(topic, "topic"))
+        add("topic", topic.id, topic)
     for audience in content.audiences:
-        add("audience", audience.id, extract(audience, "audience"))
+        add("audience", audience.id, audience)
     for doc in content.documents:
-        add("document", doc.meta.id, extract(doc.meta, "document"))
+        add("document", doc.meta.id, doc.meta)
         for n, (line, text) in enumerate(markdown_blocks(doc.body)):
             segments.append(Segment(body_segment_id(doc.meta.id, n), text, "markdown",
                                     doc.file, doc.body_line + line))
     for resource in content.resources:
-        add("resource", resource.id, extract(resource, "resource"))
+        add("resource", resource.id, resource)
     if content.reporting:
-        add("reporting", "intro", extract(content.reporting, "reporting"))
+        add("reporting", "intro", content.reporting)
     for org in content.organizations:
-        add("organization", org.id, extract(org, "organization"))
+        add("organization", org.id, org)
+    _EXTRACTED.done()
     for key, text in UI_STRINGS.items():
         segments.append(Segment(segment_id(key), text, "ui", note="Interface text"))
     return segments
+
+
+def _extract(record: Any, prefix: str) -> list[tuple[str, SegmentKind, str]]:
+    return [(ident, cast(SegmentKind, kind), text) for ident, kind, text in extract(record, prefix)]
+
+
+_EXTRACTED: RecordMemo[list[tuple[str, SegmentKind, str]]] = RecordMemo()
+"""Each record's segments, while it is the very object (a process that builds again)."""
 
 
 @cache
@@ -151,7 +186,8 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
     """The content as readers of `lang` see it.
 
     With `placeholder`, every content segment is `placeholder(segment id)` instead: the
-    renderer's language-independent copy (haven.render.shared).
+    renderer's language-independent copy (haven.render.shared); with a `catalog_key` too
+    (what identifies the placeholders), it is remembered apart from the language's own view.
 
     With `catalog_key` (what identifies `catalog`: its file's path, size, time and inode), each
     record's localized copy is remembered, and the next call with the same key maps again only
@@ -165,9 +201,9 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
     states: dict[str, State] = {}
     texts: dict[str, LStr] = {}
     marked = unconfirmed_segments(content)
-    token = (None if placeholder is not None or catalog_key is None
-             else (catalog_key, source, frozenset(shown)))
-    before = _VIEWS.get(lang) if token is not None else None
+    token = None if catalog_key is None else (catalog_key, source, frozenset(shown))
+    slot = lang if placeholder is None else f"placeholders:{lang}"  # the renderer's own view
+    before = _VIEWS.get(slot) if token is not None else None
     warm = before is not None and before[0] == token
     remembered: dict[int, _Mapped] = before[1] if before is not None and warm else {}
     kept: dict[int, _Mapped] = {}
@@ -246,16 +282,26 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         texts=texts,
     )
     if warm:  # out with what records no longer show, in with what the changed ones show
+        changed: set[str] = set()
         for gone in (m for ident, m in remembered.items() if kept.get(ident) is not m):
+            changed.update(gone.texts)
             for seg_id in gone.texts:
                 texts.pop(seg_id, None)
             for seg_id in gone.states:
                 states.pop(seg_id, None)
         for made in fresh:
+            changed.update(made.texts)
             texts.update(made.texts)
             states.update(made.states)
+        assert before is not None
+        view.based_on, view.changed = before[5], frozenset(changed)
+        old_states = before[4]
+        if len(states) == len(old_states) and all(
+                states.get(ident) == old_states.get(ident) for ident in changed):
+            view.states = states = old_states  # the same dict: compared by identity from here on
     if token is not None:
-        _VIEWS[lang] = (token, kept, ui, texts, states)
+        view.generation = next(_GENERATIONS)
+        _VIEWS[slot] = (token, kept, ui, texts, states, view.generation)
     return view
 
 
@@ -272,7 +318,8 @@ class _Mapped:
 
 
 _VIEWS: dict[str, tuple[object, dict[int, _Mapped], dict[str, LStr], dict[str, LStr],
-                         dict[str, State]]] = {}
+                         dict[str, State], int]] = {}
+_GENERATIONS = itertools.count(1)
 
 
 def remembers(lang: str) -> Hashable | None:
@@ -301,22 +348,7 @@ def _interface(lang: str, catalog: dict[str, Entry], shown: set[State] | frozens
     return ui
 
 
-def _once_per_content(compute: Callable[[Content], R]) -> Callable[[Content], R]:
-    """`compute` worked out once for a content folder's model, not once per language:
-    the last answer is kept while the same `Content` object is asked about again."""
-    last: list[tuple[Content, R]] = []
-
-    def cached(content: Content) -> R:
-        found = last[0] if last else None  # read once: another thread may replace it
-        if found is None or found[0] is not content:
-            found = (content, compute(content))
-            last[:] = [found]
-        return found[1]
-
-    return cached
-
-
-@_once_per_content
+@once_per_object
 def unconfirmed_segments(content: Content) -> set[str]:
     """The segment ids of every statement the content marks as not yet confirmed."""
     found: set[str] = set()
@@ -345,7 +377,7 @@ def _marked_paths(record: Any, prefix: str) -> frozenset[str]:
 _MARKS: RecordMemo[frozenset[str]] = RecordMemo()
 
 
-@_once_per_content
+@once_per_object
 def _segment_words(content: Content) -> dict[str, int]:
     """The words of each of the hub's own segments (interface strings left out), by id."""
     return {s.id: max(1, len(s.source.split()))

@@ -27,9 +27,10 @@ build saved on readers' phones and unregisters itself, and nothing else is publi
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from importlib import resources
+
+import orjson
 
 from haven.model import Site
 from haven.render.assets import asset_path
@@ -102,9 +103,9 @@ def _listable(name: str) -> bool:
 def _manifest(tag: str, name: str, direction: str, files: dict[str, Entry],
               pdfs: dict[str, Entry]) -> bytes:
     listing = {"files": dict(sorted(files.items())), "pdfs": dict(sorted(pdfs.items()))}
-    version = _digest(json.dumps(listing, separators=(",", ":")).encode())
+    version = _digest(orjson.dumps(listing))  # compact, UTF-8: json.dumps took 5 ms a build
     manifest = {"language": tag, "name": name, "dir": direction, "version": version, **listing}
-    return (json.dumps(manifest, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+    return orjson.dumps(manifest) + b"\n"
 
 
 def _url(name: str) -> str:

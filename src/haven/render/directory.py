@@ -30,6 +30,7 @@ from haven.costs import cost_text
 from haven.i18n.translate import Localized, LStr
 from haven.languages import name_for
 from haven.markdown import render_markdown
+from haven.memo import RecordMemo
 from haven.model import Site
 from haven.phones import tel, tel_of
 from haven.placeholders import fill
@@ -133,7 +134,21 @@ def search_index(site: Site, view: Localized) -> bytes:
                       _join(res.publisher, ui[f"kind_{res.kind}"], res.description), ""])
 
     orgs: list[list[Any]] = []
+    # What an organization's entry shows besides the organization itself: a process that
+    # builds again (the preview) keeps each entry while these and the organization's copy
+    # in this language are the very same (haven.i18n.translate.localize keeps the copies).
+    shown_with = (ui, *view.topics, *view.audiences, *site.content.topics)
+    settings = (lang, region, site.source.cldr, tuple(site.languages))
+    last = _ENTRIES.get(view.lang)
+    kept = last[2] if last is not None and _same_objects(last[0], shown_with) and (
+        last[1] == settings) else {}
+    entries: dict[int, tuple[Any, list[Any]]] = {}
     for org in view.organizations:
+        known = kept.get(id(org))
+        if known is not None and known[0] is org:
+            entries[id(org)] = known
+            orgs.append(known[1])
+            continue
         services = []
         for s in org.services:
             if service_closed(org, s):
@@ -154,6 +169,8 @@ def search_index(site: Site, view: Localized) -> bytes:
         tel, shown, digits, towns = contacts[org.id]
         text = _join(org.alternate_name, _clip(org.description), *towns)
         orgs.append([str(org.name), f"help/org/{org.id}/", text, tel, shown, digits, services])
+        entries[id(org)] = (org, orgs[-1])
+    _ENTRIES[view.lang] = (shown_with, settings, entries)
     for page in pages:
         if (other := _other_language(page[0], view.lang)):
             page.append(other)
@@ -163,22 +180,40 @@ def search_index(site: Site, view: Localized) -> bytes:
     return f"havenIndex({data});\n".encode()
 
 
-def _contacts(site: Site) -> dict[str, tuple[str, str, str, list[str]]]:
+_ENTRIES: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], dict[int, tuple[Any, list[Any]]]]] = {}
+"""By language: what its organizations' entries were made with, and each entry by the
+organization's copy it was made from (the last index's only)."""
+
+
+def _same_objects(before: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    return len(before) == len(now) and all(a is b for a, b in zip(before, now, strict=True))
+
+
+Contact = tuple[str, str, str, list[str]]
+
+
+def _contacts(site: Site) -> dict[str, Contact]:
     """Each organization's first phone (link and as shown), all its phones' digits and its
-    public towns: the same in every language, so worked out once per site and process."""
+    public towns: the same in every language, so worked out once per site and process (and
+    once per organization record, in a process that builds again)."""
     global _CONTACTS
     if _CONTACTS is None or _CONTACTS[0] is not site:
         region = site.content.hub.country
-        found = {}
-        for org in site.content.organizations:
-            phones = open_phones(org)
-            tel_link, shown = tel_of(phones[0], region) if phones else ("", "")
-            found[org.id] = (tel_link, shown, _digits(phones, region), public_towns(org))
+        found = {org.id: _CONTACT.value(org, region, _contact)
+                 for org in site.content.organizations}
+        _CONTACT.done()
         _CONTACTS = (site, found)
     return _CONTACTS[1]
 
 
-_CONTACTS: tuple[Site, dict[str, tuple[str, str, str, list[str]]]] | None = None
+def _contact(org: Any, region: str) -> Contact:
+    phones = open_phones(org)
+    tel_link, shown = tel_of(phones[0], region) if phones else ("", "")
+    return (tel_link, shown, _digits(phones, region), public_towns(org))
+
+
+_CONTACTS: tuple[Site, dict[str, Contact]] | None = None
+_CONTACT: RecordMemo[Contact] = RecordMemo()
 
 
 def _other_language(text: object, lang: str) -> str:

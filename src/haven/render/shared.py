@@ -111,6 +111,14 @@ class Placeholders:
         self.segments[placeholder] = seg_id
         return placeholder
 
+    def copy(self) -> Placeholders:
+        """Another set that starts with these placeholders (the numbers in markup made with
+        these mean the same in it) and goes on alone."""
+        made = Placeholders()
+        made.calls, made._numbers = list(self.calls), dict(self._numbers)
+        made.segments = dict(self.segments)
+        return made
+
 
 class Filler:
     """One language's filling-in: each deferred call evaluated once, then reused."""

@@ -21,7 +21,7 @@ from haven.content.schema import Phone
 from haven.costs import format_money
 from haven.dates import format_long_date
 from haven.i18n.catalog import State
-from haven.i18n.translate import Localized, LStr, localize, partly_translated
+from haven.i18n.translate import Localized, LStr, content_segment_ids, localize, partly_translated
 from haven.languages import Language, language, name_for
 from haven.markdown import render_markdown
 from haven.model import Page, PageKind, Site
@@ -196,8 +196,13 @@ class Renderer:
         `partial` gives, for each language below the hub's translation threshold, its
         "partly translated" label and the language that label is in (tag → (text, tag)).
         """
+        global _CHOOSER
         site = self.site
         hub = site.content.hub
+        made_of = (tuple(site.languages), site.source, dict(partial or {}))
+        last = _CHOOSER  # the preview builds again: the same hub and languages, the same page
+        if self.caches and last is not None and last[0] is hub and last[1] == made_of:
+            return last[2]
         state = PageState(site.source, site.source, "index.html", region=hub.country)
         labels = {tag: (text, language(lang)) for tag, (text, lang) in (partial or {}).items()}
         with _rendering(state):
@@ -207,7 +212,8 @@ class Renderer:
                 site=site, hub=hub, r=state, languages=site.languages, partial=labels,
                 description=description,
             )
-        return html.encode()
+        _CHOOSER = (hub, made_of, html.encode())
+        return _CHOOSER[2]
 
     def language(self, view: Localized, printed: Sequence[str] = (),
                  only: Collection[str] | None = None) -> dict[str, bytes]:
@@ -367,11 +373,15 @@ class Renderer:
         """
         if self._skeletons is None:
             site = self.site
-            placeholders = Placeholders()
             source = site.source
+            numbers = _segment_placeholders() if self.caches else Placeholders()
             view = localize(site.content, source.tag, {},
-                            placeholder=lambda seg: LStr(placeholders.segment(seg, _bare_text),
-                                                         source.tag, State.REVIEWED))
+                            placeholder=lambda seg: LStr(numbers.segment(seg, _bare_text),
+                                                         source.tag, State.REVIEWED),
+                            catalog_key=("placeholders", id(numbers)) if self.caches else None)
+            placeholders = numbers.copy() if self.caches else numbers
+            if len(numbers.calls) > 2 * len(content_segment_ids(site.content)) + 4096:
+                _forget_segment_placeholders()
             lookup = _records(view)
             base = PageState(source, source, f"{source.tag}/index.html", view.ui, {},
                              site.content.hub.country, view, lookup, _names(site), placeholders)
@@ -628,6 +638,28 @@ def _deferred_segment(state: PageState, value: Any, shown: Callable[[str], Marku
 
 # What the placeholders of shared pages (haven.render.shared) stand for: a content segment
 # shown as it is, as inline text, or as Markdown, in the language being filled in.
+
+def _segment_placeholders() -> Placeholders:
+    """The placeholders of content segments' texts, kept by the process: a process that builds
+    again (the preview) then localizes its placeholder view only where records changed
+    (haven.i18n.translate.localize remembers each record's copy, whose markup holds these
+    numbers), not every record of the hub at each edit. Each build works on a copy."""
+    global _SEGMENT_PLACEHOLDERS
+    if _SEGMENT_PLACEHOLDERS is None:
+        _SEGMENT_PLACEHOLDERS = Placeholders()
+    return _SEGMENT_PLACEHOLDERS
+
+
+def _forget_segment_placeholders() -> None:
+    """Start again: the kept placeholders grew well beyond the segments the hub has (every
+    edit numbers its record's segments anew)."""
+    global _SEGMENT_PLACEHOLDERS
+    _SEGMENT_PLACEHOLDERS = None
+
+
+_SEGMENT_PLACEHOLDERS: Placeholders | None = None
+_CHOOSER: tuple[Any, tuple[Any, ...], bytes] | None = None
+
 
 def _bare_text(seg_id: str) -> str:
     view = _PAGE.get().view
