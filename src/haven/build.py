@@ -319,6 +319,11 @@ class _Layout:
     """Each language's HTML pages (its PDFs' folder aside)."""
     shared: list[str]
     """The files in no language's folder (the stylesheet, the chooser, the manifests …)."""
+    page_counts: dict[str, int]
+    """Each language's pages, its 404 page aside (the summary's count)."""
+    shared_pages: list[str]
+    """The HTML pages in no language's folder, the staff pages and 404 page aside (the
+    chooser)."""
 
 
 def _layout(names: Collection[str], site: Site) -> _Layout:
@@ -341,7 +346,11 @@ def _layout(names: Collection[str], site: Site) -> _Layout:
     languages = {top: found for top, found in by_language.items() if top in tags}
     pages = {tag: [name for name in found if name.endswith(".html") and not name.startswith("pdf/")]
              for tag, found in languages.items()}
-    layout = _Layout(frozenset(names), languages, pages, shared)
+    counts = {tag: sum(1 for name in found if name.rpartition("/")[2] != NOT_FOUND)
+              for tag, found in pages.items()}
+    shared_pages = [name for name in shared if name.endswith(".html")
+                    and not name.startswith("_staff/") and name.rpartition("/")[2] != NOT_FOUND]
+    layout = _Layout(frozenset(names), languages, pages, shared, counts, shared_pages)
     _LAST_LAYOUT = ((source, tags), layout)
     return layout
 
@@ -382,17 +391,12 @@ def summarize(site: Site, rendered: Rendered, output: Path,
               warnings: list[Problem]) -> BuildReport:
     """Count pages and find the heaviest one (gzip-compressed, as servers send it)."""
     sizes = rendered.sizes
-    pages = {lang.tag: 0 for lang in site.languages}
-    html = {name for name in sizes if name.endswith(".html") and not name.startswith("_staff/")
-            and name.rpartition("/")[2] != NOT_FOUND}
-    for name in html:
-        tag = name.partition("/")[0]
-        if tag in pages:
-            pages[tag] += 1
+    layout = _layout(sizes.keys(), site)
+    pages = {lang.tag: layout.page_counts.get(lang.tag, 0) for lang in site.languages}
     css = _compressed_size(rendered.read(CSS_PATH))
     # Each language's largest pages were compressed where they were made; here, the rest.
-    made_here = largest_compressed({name: data for name, data in rendered.files.items()
-                                    if name in html and name.partition("/")[0] not in pages})
+    made_here = largest_compressed({name: rendered.files[name] for name in layout.shared_pages
+                                    if name in rendered.files})
     compressed = {name: size + css for name, size in (rendered.compressed | made_here).items()}
     heaviest = max(compressed.items(), key=lambda item: (item[1], item[0]))
     warnings = warnings + [

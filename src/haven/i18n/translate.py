@@ -136,9 +136,7 @@ def _content_segments(content: Content) -> list[Segment]:
 
     def add(kind: str, ident: str, record: Any) -> None:
         origin = content.origins.get((kind, ident), "")
-        file, _, line = origin.rpartition(":")
-        for seg_id, seg_kind, text in _EXTRACTED.value(record, kind, _extract):
-            segments.append(Segment(seg_id, text, seg_kind, file, int(line or 0)))
+        segments.extend(_EXTRACTED.value(record, f"{kind}\0{origin}", _record_segments))
 
     add("hub", "hub", content.hub)
     for topic in content.topics:
@@ -157,17 +155,27 @@ def _content_segments(content: Content) -> list[Segment]:
     for org in content.organizations:
         add("organization", org.id, org)
     _EXTRACTED.done()
-    for key, text in UI_STRINGS.items():
-        segments.append(Segment(segment_id(key), text, "ui", note="Interface text"))
+    segments += _ui_segments()
     return segments
 
 
-def _extract(record: Any, prefix: str) -> list[tuple[str, SegmentKind, str]]:
-    return [(ident, cast(SegmentKind, kind), text) for ident, kind, text in extract(record, prefix)]
+def _record_segments(record: Any, key: str) -> list[Segment]:
+    """A record's segments; `key` is its kind and where it is written (file:line)."""
+    kind, _, origin = key.partition("\0")
+    file, _, line = origin.rpartition(":")
+    return [Segment(ident, text, cast(SegmentKind, seg_kind), file, int(line or 0))
+            for ident, seg_kind, text in extract(record, kind)]
 
 
-_EXTRACTED: RecordMemo[list[tuple[str, SegmentKind, str]]] = RecordMemo()
-"""Each record's segments, while it is the very object (a process that builds again)."""
+@cache
+def _ui_segments() -> tuple[Segment, ...]:
+    return tuple(Segment(segment_id(key), text, "ui", note="Interface text")
+                 for key, text in UI_STRINGS.items())
+
+
+_EXTRACTED: RecordMemo[list[Segment]] = RecordMemo()
+"""Each record's segments, while it is the very object from the same place (a process that
+builds again)."""
 
 
 @cache
