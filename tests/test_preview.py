@@ -408,6 +408,7 @@ def test_the_preview_warms_up_after_its_first_build(tmp_path: Path,
     quick as the next: afterwards every language's view is remembered, and the site is what
     it was."""
     import haven.i18n.translate
+    import haven.workers
     from haven.build import build
     from haven.serve import warm_up
     from tests.test_shared_pages import _synthetic
@@ -417,7 +418,10 @@ def test_the_preview_warms_up_after_its_first_build(tmp_path: Path,
     build(hub, site, pdf=False)
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     monkeypatch.setattr(haven.i18n.translate, "_VIEWS", {})
+    monkeypatch.setattr(haven.workers, "_CHECKS", {})
     warm_up(hub, site, pdf=False)
     assert set(haven.i18n.translate._VIEWS) == {"en", "es", "fr", "pt"}
+    # and each translation's checks, although the first build found them (in its workers)
+    assert set(haven.workers._CHECKS) == {"es", "fr", "pt"}
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before

@@ -178,6 +178,13 @@ def translation_warnings(content: Content, strict: bool, rendered: Rendered,
 _CHECKED: dict[tuple[object, ...], list[Problem]] = {}
 
 
+def forget_translation_warnings() -> None:
+    """Run the translation checks in the next build, even for files whose findings this
+    process knows: the preview's warm-up then leaves each language's checks remembered
+    (haven.workers), so that its first edit checks only the segments it changed."""
+    _CHECKED.clear()
+
+
 def _summary_of(findings: list[Finding], root: str) -> list[tuple[tuple[str, str], Problem]]:
     return summary_parts(findings, Path(root))
 

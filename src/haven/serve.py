@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.markup import escape
 from watchfiles import Change, watch
 
-from haven.build import BuildReport, build
+from haven.build import BuildReport, build, forget_translation_warnings
 from haven.errors import ContentError, HavenError
 from haven.localserver import LocalServer
 from haven.output import MARKER
@@ -435,7 +435,9 @@ def warm_up(content: Path, output: Path, pdf: bool) -> None:
     """Build once more, nothing changed, in this process: what later builds reuse (each
     language's view, checks, figures, messages) is made now, while nobody waits, so the first
     edit is as quick as the next (the first build ran in forked workers, which remember
-    nothing here). An edit made meanwhile is seen by the watcher and built after."""
+    nothing here; the translation checks run again too, for the same reason: the first build
+    found them in its workers). An edit made meanwhile is seen by the watcher and built after."""
+    forget_translation_warnings()
     with contextlib.suppress(Exception):  # the next rebuild shows any problem, as it would anyway
         build(content, output, pdf=pdf)
 
