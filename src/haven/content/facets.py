@@ -23,7 +23,7 @@ from haven.content.schema import (
     Verification,
 )
 from haven.content.validate import Content
-from haven.memo import once_per_object
+from haven.memo import RecordMemo, once_per_object
 
 FACET_KINDS = ("topic", "language", "free", "accreditation", "audience", "town")
 """The directory's filters, in the order the help page shows them."""
@@ -117,16 +117,25 @@ def _selected(orgs: list[Organization]) -> dict[tuple[str, str], list[tuple[int,
     """
     selected: dict[tuple[str, str], list[tuple[int, list[str]]]] = {}
     for n, org in enumerate(orgs):
-        for service in org.services:
-            if service_closed(org, service):
-                continue
-            for key in _service_keys(org, service):
+        for ident, keys in _OPEN_SERVICE_KEYS.value(org, "", _open_service_keys):
+            for key in keys:
                 hits = selected.setdefault(key, [])
                 if hits and hits[-1][0] == n:
-                    hits[-1][1].append(service.id)
+                    hits[-1][1].append(ident)
                 else:
-                    hits.append((n, [service.id]))
+                    hits.append((n, [ident]))
+    _OPEN_SERVICE_KEYS.done()
     return selected
+
+
+def _open_service_keys(org: Organization, _: str) -> list[tuple[str, set[tuple[str, str]]]]:
+    """Each open service of `org` and the filter values that select it."""
+    return [(service.id, _service_keys(org, service)) for service in org.services
+            if not service_closed(org, service)]
+
+
+_OPEN_SERVICE_KEYS: RecordMemo[list[tuple[str, set[tuple[str, str]]]]] = RecordMemo()
+"""Each organization's, while it is the very record (a process that builds again)."""
 
 
 def _service_keys(org: Organization, service: Service) -> set[tuple[str, str]]:
