@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from haven.content.schema import (
     Accreditation,
@@ -99,32 +100,47 @@ def directory_facets(content: Content) -> dict[str, Facet]:
     wanted += [("town", name, f"help/town/{slug}/", ("town", name.casefold()))
                for name, slug in slugs.items()]
 
-    selected = _selected(orgs)
+    # Which services each filter selects comes from each organization's open services and
+    # their filter values: when those and the filters wanted are as the last time (an edit
+    # to a description), the filters are the same (a process that builds again).
+    made_of = (wanted, [(org.id, _OPEN_SERVICE_KEYS.value(org, "", _open_service_keys))
+                        for org in orgs])
+    _OPEN_SERVICE_KEYS.done()
+    global _LAST_FACETS
+    last = _LAST_FACETS
+    if last is not None and last[0] == made_of:
+        return last[1]
+    selected = _selected(made_of[1])
     facets: dict[str, Facet] = {}
     for kind, value, path, key in wanted:
-        results = tuple((orgs[n].id, tuple(ids)) for n, ids in selected.get(key, ()))
+        results = tuple([(orgs[n].id, tuple(ids)) for n, ids in selected.get(key, ())])
         if results:
             facet = Facet(kind, value, path, results, len(facets))
             facets[facet.key] = facet
+    _LAST_FACETS = (made_of, facets)
     return facets
 
 
-def _selected(orgs: list[Organization]) -> dict[tuple[str, str], list[tuple[int, list[str]]]]:
+_LAST_FACETS: tuple[Any, dict[str, Facet]] | None = None
+
+
+def _selected(services: list[tuple[str, list[tuple[str, set[tuple[str, str]]]]]]
+              ) -> dict[tuple[str, str], list[tuple[int, list[str]]]]:
     """Each filter value (kind, value; a town by its casefolded name) → the open services it
-    selects, as (position of the organization, its services' ids), in directory order.
+    selects, as (position of the organization, its services' ids), in directory order, from
+    each organization's open services and the values that select them.
 
     One pass over the services, instead of one per filter value.
     """
     selected: dict[tuple[str, str], list[tuple[int, list[str]]]] = {}
-    for n, org in enumerate(orgs):
-        for ident, keys in _OPEN_SERVICE_KEYS.value(org, "", _open_service_keys):
+    for n, (_, open_services) in enumerate(services):
+        for ident, keys in open_services:
             for key in keys:
                 hits = selected.setdefault(key, [])
                 if hits and hits[-1][0] == n:
                     hits[-1][1].append(ident)
                 else:
                     hits.append((n, [ident]))
-    _OPEN_SERVICE_KEYS.done()
     return selected
 
 
