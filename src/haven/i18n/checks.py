@@ -14,7 +14,6 @@ Outdated (fuzzy) and missing entries are not: they are not shown as translations
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import unicodedata
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import orjson
 from translate.filters import checks as tt
 
 from haven.content.validate import Content
@@ -365,7 +365,7 @@ def remembered(path: Path) -> None:
         return
     _READ.add(str(path))
     try:
-        data = json.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes())
         _CHECKS.update((key, [tuple(f) for f in found])
                        for key, found in data.items() if key not in _CHECKS)
     except (OSError, ValueError, TypeError, AttributeError):
@@ -378,7 +378,7 @@ def remember(path: Path) -> None:
         return
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        replace_file(path, json.dumps(_CHECKS, separators=(",", ":")).encode())
+        replace_file(path, orjson.dumps(_CHECKS))  # 4 MB for 20 languages: 50 ms with json
         _NEW.clear()
     except OSError:
         pass
