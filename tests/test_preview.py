@@ -419,6 +419,7 @@ def test_the_preview_warms_up_after_its_first_build(tmp_path: Path,
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     monkeypatch.setattr(haven.i18n.translate, "_VIEWS", {})
     monkeypatch.setattr(haven.workers, "_CHECKS", {})
+    monkeypatch.setattr(haven.workers, "_DONE", {})  # (when the first build ran here: a thread)
     warm_up(hub, site, pdf=False)
     assert set(haven.i18n.translate._VIEWS) == {"en", "es", "fr", "pt"}
     # and each translation's checks, although the first build found them (in its workers)
