@@ -15,7 +15,7 @@ import itertools
 import re
 import uuid
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -176,13 +176,25 @@ def _check_language_tag(value: str) -> str:
 LanguageTag = Annotated[str, AfterValidator(_check_language_tag)]
 
 
+@lru_cache(maxsize=4096)
+def parse_phone(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """`phonenumbers.parse(number, region)`, None when it cannot be parsed: once per number,
+    however often validation, its warnings and the pages read it. Shared: never change it."""
+    try:
+        return phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _valid_phone(number: str, region: str | None) -> bool:
+    parsed = parse_phone(number, region)
+    return parsed is not None and phonenumbers.is_valid_number(parsed)
+
+
 def _check_phone(value: str, info: ValidationInfo) -> str:
     region = (info.context or {}).get("country", "US")
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if not _valid_phone(value, region):
         raise ValueError(
             f"{value!r} is not a valid phone number for {region} — write it with its area code, "
             "like 860-695-8400, or with + and the country code"
