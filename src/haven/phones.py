@@ -31,7 +31,9 @@ def shown(number: str, region: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _tel(number: str, region: str, extension: str) -> tuple[str, str]:
-    parsed = parse_phone(number, region) or phonenumbers.parse(number, region)  # (or: raise)
+    parsed = parse_phone(number, region)
+    if parsed is None:  # validation refuses such a number: raise as phonenumbers does
+        parsed = phonenumbers.parse(number, region)
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     home = parsed.country_code == phonenumbers.country_code_for_region(region)
     national = phonenumbers.format_number(
