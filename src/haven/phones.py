@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from haven.content.schema import Phone
+from haven.content.schema import Phone, parse_phone
 
 
 def tel(number: str, region: str, extension: str = "") -> tuple[str, str]:
@@ -31,7 +31,9 @@ def shown(number: str, region: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _tel(number: str, region: str, extension: str) -> tuple[str, str]:
-    parsed = phonenumbers.parse(number, region)
+    parsed = parse_phone(number, region)
+    if parsed is None:  # validation refuses such a number: raise as phonenumbers does
+        parsed = phonenumbers.parse(number, region)
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     home = parsed.country_code == phonenumbers.country_code_for_region(region)
     national = phonenumbers.format_number(

@@ -8,11 +8,10 @@ hand: it is what rendering the page recorded (haven.render.uses).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from haven.content.validate import Content
 from haven.i18n.catalog import Entry
-from haven.i18n.exchange import ExportItem
-from haven.i18n.exchange import export_items as _export_items
 from haven.i18n.segments import Segment
 from haven.i18n.status import (
     STAFF_CSS,
@@ -32,6 +31,9 @@ from haven.model import Page, Site, build_model
 from haven.outreach.messages import STAFF_OUTREACH, Message, render_outreach_html
 from haven.render.site import Renderer
 from haven.render.uses import PageUse
+
+if TYPE_CHECKING:  # `haven translate export` needs it, a build does not
+    from haven.i18n.exchange import ExportItem
 
 
 def page_segments(site: Site, uses: Mapping[str, PageUse],
@@ -59,6 +61,8 @@ def status_matrix(content: Content,
 
 def export_items(content: Content, lang: str, everything: bool = False) -> list[ExportItem]:
     """`haven translate export`: the segments to send, each with the pages that show it."""
+    from haven.i18n.exchange import export_items as _export_items
+
     return _export_items(content, lang, page_map(content), everything)
 
 

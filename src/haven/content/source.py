@@ -154,6 +154,9 @@ def _explain(exc: yaml.MarkedYAMLError) -> tuple[int, str, str]:
             "check the indentation and put text containing ': ' or '#' in quotes")
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader, depth: int,
              seen: set[int]) -> Any:
     if id(node) in seen:  # an alias: the same node again (700 bytes of them can be gigabytes)
@@ -195,7 +198,8 @@ def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader
             for index, item in enumerate(node.value)
         ]
     try:
-        value = loader.construct_object(node, deep=True)
+        # Text, most values, is the node's own (what construct_object's str constructor returns).
+        value = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":  # looks like a date, but is none
             raise SourceSyntaxError(

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import phonenumbers
 from pydantic import BaseModel, ValidationError
 
 from haven.content.load import RawContent
@@ -33,6 +32,7 @@ from haven.content.schema import (
     Resources,
     Topic,
     Topics,
+    parse_phone,
 )
 from haven.content.source import Located, Path_
 from haven.errors import ContentError, Problem
@@ -796,9 +796,8 @@ EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
 
 def is_fictional(number: str, region: str) -> bool:
     """A number of the 555-0100 to 555-0199 range, reserved for fiction in North America."""
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
+    parsed = parse_phone(number, region)
+    if parsed is None:
         return False
     national = str(parsed.national_number)
     return parsed.country_code == 1 and len(national) == 10 and national[3:8].startswith("55501")

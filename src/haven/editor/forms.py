@@ -32,6 +32,7 @@ from haven.content.schema import (
     Service,
     Topic,
     Topics,
+    describe_fields,
     translatable_kind,
 )
 from haven.editor.i18n import _
@@ -61,6 +62,7 @@ def file_model(file: str) -> type[BaseModel] | None:
 
 def ordered_fields(model: type[BaseModel]) -> list[tuple[str, Any]]:
     """The model's fields in the schema's order, `unconfirmed` (inherited, so first) last."""
+    describe_fields()  # each field's help text: its docstring
     items = list(model.model_fields.items())
     return [i for i in items if i[0] != "unconfirmed"] + [i for i in items if i[0] == "unconfirmed"]
 

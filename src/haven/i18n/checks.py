@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
-from translate.filters import checks as tt
 
 from haven.content.validate import Content
 from haven.errors import Problem, relative
@@ -34,6 +34,9 @@ from haven.i18n.segments import Segment
 from haven.locate import hint
 from haven.output import replace_file
 from haven.sms import DEFAULT_BUDGET, budget_warnings, fill_message, language_link
+
+if TYPE_CHECKING:  # translate-toolkit is imported when an entry is checked, not remembered
+    from translate.filters.checks import StandardChecker
 
 CHECKED = (State.REVIEWED, State.TRANSLATED, State.MACHINE)
 SHORT_FIELDS = ("title", "name", "phone_label")
@@ -83,7 +86,9 @@ class Finding:
 
 
 @cache
-def _checker() -> tt.StandardChecker:
+def _checker() -> StandardChecker:
+    from translate.filters import checks as tt
+
     return tt.StandardChecker(checkerconfig=tt.CheckerConfig(varmatches=[("{", "}")]))
 
 
@@ -97,9 +102,11 @@ def _digits_as_ascii(text: str) -> str:
 
 def _failure(check: str, source: str, target: str) -> str | None:
     """translate-toolkit's message when its `check` fails, None when it passes."""
+    from translate.filters.checks import FilterFailure
+
     try:
         getattr(_checker(), check)(source, target)
-    except tt.FilterFailure as failure:
+    except FilterFailure as failure:
         return "; ".join(str(m) for m in failure.messages)
     return None
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from haven.build import BuildReport, build
@@ -56,11 +56,14 @@ def run_build(source: Path, output: Path, console: Console, strict: bool = False
               pdf: bool = True, clean: bool = False) -> BuildReport:
     """Build with a progress bar that appears only if the build takes over a second."""
     refuse_package_writes(output, "the site")
+    if not console.is_terminal:  # no bar to draw (and rich's progress module not to import)
+        return _build(source, output, None, strict, pdf, clean)
+    from rich.progress import Progress as RichProgress
+
     started = time.monotonic()
     # No refresh thread (auto_refresh off): the build forks worker processes only while the
     # process has a single thread. The bar is redrawn as each language finishes.
-    with RichProgress(console=console, transient=True, disable=not console.is_terminal,
-                      auto_refresh=False) as bar:
+    with RichProgress(console=console, transient=True, auto_refresh=False) as bar:
         task = None
 
         def progress(done: int, total: int) -> None:
@@ -70,14 +73,19 @@ def run_build(source: Path, output: Path, console: Console, strict: bool = False
             if task is not None:
                 bar.update(task, completed=done, refresh=True)
 
-        try:
-            return build(source, output, progress, strict, pdf, clean)
-        except (ContentError, StrictError):
-            raise  # they list every problem and say that nothing was published
-        except HavenError as exc:
-            message = exc.format_message().rstrip()
-            raise HavenError(f"{message.rstrip('.')}; nothing was published, and the previous "
-                             "site, if any, is unchanged.") from None
+        return _build(source, output, progress, strict, pdf, clean)
+
+
+def _build(source: Path, output: Path, progress: Callable[[int, int], None] | None,
+           strict: bool, pdf: bool, clean: bool) -> BuildReport:
+    try:
+        return build(source, output, progress, strict, pdf, clean)
+    except (ContentError, StrictError):
+        raise  # they list every problem and say that nothing was published
+    except HavenError as exc:
+        message = exc.format_message().rstrip()
+        raise HavenError(f"{message.rstrip('.')}; nothing was published, and the previous "
+                         "site, if any, is unchanged.") from None
 
 
 def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
