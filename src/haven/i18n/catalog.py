@@ -68,8 +68,9 @@ def read_catalog(path: Path) -> dict[str, Entry]:
     cached = _READ.get(str(path))
     if key is not None and cached is not None and cached[0] == key:
         return dict(cached[1])
+    lines: dict[str, int] = {}
     try:
-        fast = _read_plain_po(path.read_text(encoding="utf-8"))
+        fast = _read_plain_po(path.read_text(encoding="utf-8"), lines)
     except UnicodeDecodeError:
         fast = None
     except OSError as exc:
@@ -79,11 +80,24 @@ def read_catalog(path: Path) -> dict[str, Entry]:
     entries = fast if fast is not None else _read_with_babel(path)
     refuse_unsafe(path, entries)
     if key is not None:
-        _READ[str(path)] = (key, entries)
+        _READ[str(path)] = (key, entries, lines if fast is not None else None)
     return dict(entries)
 
 
-_READ: dict[str, tuple[tuple[int, int, int], dict[str, Entry]]] = {}
+def context_lines(path: Path) -> dict[str, int] | None:
+    """The line of each entry's msgctxt, when `read_catalog` read the file as it is now with
+    the line reader (the translation checks locate their findings by it); else None."""
+    cached = _READ.get(str(path))
+    if cached is None or cached[2] is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return cached[2] if cached[0] == (stat.st_mtime_ns, stat.st_size, stat.st_ino) else None
+
+
+_READ: dict[str, tuple[tuple[int, int, int], dict[str, Entry], dict[str, int] | None]] = {}
 """Catalogs read in this process, with the modification time, size and inode they had: a
 build checks every catalog and then renders every language (in workers forked after the
 check, which inherit this), and the preview builds again on every change."""
@@ -142,9 +156,12 @@ def _unquote(token: str) -> str | None:
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), inner)
 
 
-def _read_plain_po(text: str) -> dict[str, Entry] | None:
-    """The entries of a PO file with no plural forms, or None to let Babel read it."""
+def _read_plain_po(text: str, lines: dict[str, int] | None = None) -> dict[str, Entry] | None:
+    """The entries of a PO file with no plural forms, or None to let Babel read it; `lines`
+    is given the line of each entry's msgctxt."""
     entries: dict[str, Entry] = {}
+    found_lines: dict[str, int] = {} if lines is None else lines
+    context_at = 0
     flags: set[str] = set()
     context: list[str] | None = None
     source: list[str] | None = None
@@ -157,6 +174,7 @@ def _read_plain_po(text: str) -> dict[str, Entry] | None:
         if ctx and src:
             text = "".join(translated or ())
             entries[ctx] = Entry(src, text, _flag_state(flags, text), at)
+            found_lines.setdefault(ctx, context_at)
 
     for number, line in enumerate(text.splitlines(), 1):
         first = line[:1]
@@ -182,6 +200,7 @@ def _read_plain_po(text: str) -> dict[str, Entry] | None:
                 flags, context, source, translated = set(), None, None, None
             if keyword == "msgctxt" and context is None:
                 current = context = [part]
+                context_at = number
             elif keyword == "msgid" and source is None:
                 current = source = [part]
             elif keyword == "msgstr" and translated is None:

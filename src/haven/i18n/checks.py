@@ -28,7 +28,7 @@ import orjson
 
 from haven.content.validate import Content
 from haven.errors import Problem, relative
-from haven.i18n.catalog import Entry, State
+from haven.i18n.catalog import Entry, State, context_lines
 from haven.i18n.glossary import Glossary, load_glossary
 from haven.i18n.segments import Segment
 from haven.locate import hint
@@ -392,7 +392,11 @@ def remember(path: Path) -> None:
 
 
 def _context_lines(path: Path) -> dict[str, int]:
-    """The line of every entry's msgctxt in a PO file (read again only when it changed)."""
+    """The line of every entry's msgctxt in a PO file (read again only when it changed, and
+    not at all when the catalog reader found them: a build's worker reads each catalog once)."""
+    known = context_lines(path)
+    if known is not None:
+        return known
     try:
         stat = os.stat(path)
     except OSError:
