@@ -160,3 +160,63 @@ def test_a_long_changed_source_keeps_a_previous_msgid_msgfmt_accepts(tmp_path: P
     assert '#| "' in text
     # Babel reads `#|` lines as translator comments; they must not come back as "# | …" prose
     assert "\n# |" not in text and "\n# " not in text.split("msgctxt", 1)[1]
+
+
+def _large_catalog(path: Path, entries: int = 400) -> None:
+    """A PO file above KEPT_SIZE: kept parsed in Haven's cache folder once read."""
+    body = "".join(f'#, reviewed\nmsgctxt "organization:org-{n}:description"\n'
+                   f'msgid "A long description of organization {n}, long enough to wrap."\n'
+                   f'msgstr ""\n"Una descripción larga de la organización {n}, "\n'
+                   f'"bastante larga para continuar en otra línea."\n\n' for n in range(entries))
+    path.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n\n' + body, encoding="utf-8")
+
+
+def test_a_large_catalog_is_kept_parsed_and_read_back_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large catalog read once is kept parsed, by its content's digest, in Haven's cache
+    folder; another process (here: the in-process memo emptied, the file copied elsewhere)
+    gets the same entries and msgctxt lines from it, without parsing. A changed file is
+    parsed again, a damaged kept copy is ignored and written again, and a kept copy holding
+    what Haven would not publish is never used."""
+    import haven.i18n.catalog as catalog
+    from haven.i18n.catalog import KEPT_SIZE, context_lines
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    po = tmp_path / "es.po"
+    _large_catalog(po)
+    assert po.stat().st_size >= KEPT_SIZE
+    parsed = read_catalog(po)
+    lines = context_lines(po)
+    kept = list((tmp_path / "cache" / "haven").glob("catalogs-*/*.json"))
+    assert len(kept) == 1 and lines is not None
+    assert lines["organization:org-7:description"] == 4 + 7 * 7 + 2
+
+    elsewhere = tmp_path / "copy" / "es.po"
+    elsewhere.parent.mkdir()
+    shutil.copy(po, elsewhere)
+    monkeypatch.setattr(catalog, "_READ", {})
+    monkeypatch.setattr(catalog, "_read_plain_po", lambda *_: pytest.fail("parsed again"))
+    assert read_catalog(elsewhere) == parsed
+    assert context_lines(elsewhere) == lines
+    assert [e.line for e in read_catalog(elsewhere).values()] == [e.line for e in parsed.values()]
+    monkeypatch.undo()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalog, "_READ", {})
+    kept[0].write_bytes(b"{not json")  # damaged: parsed from the file, and kept again
+    assert read_catalog(po) == parsed
+    assert kept[0].read_bytes().startswith(b"{")
+    assert catalog._kept(po, kept[0].stem + "x" * 32) is None  # another digest
+
+    text = kept[0].read_text(encoding="utf-8")  # a text Haven refuses, put in the kept copy
+    assert "Una descripción larga de la organización 3," in text
+    kept[0].write_text(text.replace("Una descripción larga de la organización 3,",
+                                    "Una descripción\\u0007", 1), encoding="utf-8")
+    monkeypatch.setattr(catalog, "_READ", {})
+    assert read_catalog(po) == parsed
+
+    po.write_text(po.read_text(encoding="utf-8").replace("organización 5,", "entidad 5,"),
+                  encoding="utf-8")
+    assert read_catalog(po)["organization:org-5:description"].text.startswith(
+        "Una descripción larga de la entidad 5,")
+    assert len(list((tmp_path / "cache" / "haven").glob("catalogs-*/*.json"))) == 2
