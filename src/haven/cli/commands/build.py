@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +45,7 @@ def build_command(content_dir: Path | None, output: Path | None, strict: bool,
     The whole site is written at once: if anything is wrong, nothing is published
     and the previous site stays as it was.
     """
+    freeze_at_exit()
     out = console()
     hub = locate_or_example(content_dir)
     if hub.bundled:
@@ -50,6 +53,21 @@ def build_command(content_dir: Path | None, output: Path | None, strict: bool,
     target = output or hub.output()
     report = run_build(hub.root, target, out, strict, pdf, clean)
     print_summary(report, hub, out)
+
+
+def freeze_at_exit() -> None:
+    """When the process ends, move every object out of the garbage collector's sight first
+    (`gc.freeze`, once per process): Python's last collections at exit would otherwise walk
+    all of a build's objects, 0.1–0.2 s of `haven build` on a large hub, only for the memory
+    to go back to the system whole a moment later. Handlers registered before this one (the
+    language workers' pool, logging) still run after it, as usual."""
+    global _FREEZING
+    if not _FREEZING:
+        _FREEZING = True
+        atexit.register(gc.freeze)
+
+
+_FREEZING = False
 
 
 def run_build(source: Path, output: Path, console: Console, strict: bool = False,
