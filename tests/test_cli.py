@@ -262,3 +262,18 @@ def test_translate_update_of_broken_content_is_a_clean_error(cli, tmp_path):
     result = run(cli, "translate", "update", str(hub), code=1)
     assert "unknown field 'phon' — did you mean 'phone'?" in result.output
     assert not (hub / "translations").exists()
+
+
+def test_brackets_in_paths_and_warnings_are_printed_as_they_are(cli, tmp_path):
+    """The terminal's styles are written like `[bold]…[/]`: a path or a warning that quotes the
+    content with such brackets is printed as it is, never read as a style (a `[/]` in the
+    site's path made the summary fail with a traceback, and a `[bold]` vanished)."""
+    hub = tmp_path / "hub [bold]"
+    run(cli, "init", str(hub))
+    (hub / "translations").mkdir()
+    (hub / "translations" / "[bold].po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    site = tmp_path / "site [" / "]"  # the folder "]" in the folder "site [": "site [/]"
+    result = run(cli, "build", str(hub), "-o", str(site))
+    assert says(result, f"into {site}")
+    assert says(result, "translations/[bold].po")
+    assert says(result, "warning(s)")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from haven.build import BuildReport, build
@@ -107,19 +108,22 @@ def _build(source: Path, output: Path, progress: Callable[[int, int], None] | No
 
 
 def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
-    table = Table(title=f"Built {report.total_pages} pages into {report.output}", title_justify="left")
+    table = Table(title=f"Built {report.total_pages} pages into {escape(str(report.output))}",
+                  title_justify="left")
     table.add_column("language")
     table.add_column("pages", justify="right")
     for tag, count in report.pages.items():
         table.add_row(tag, str(count))
     console.print(table)
     name, size = report.heaviest
-    console.print(f"Heaviest page: {name} ({size:,} bytes gzip-compressed, stylesheet included)")
+    console.print(f"Heaviest page: {name} ({size:,} bytes gzip-compressed, stylesheet included)",
+                  markup=False)
     if report.remade is not None:  # an incremental build (haven.incremental)
         console.print(f"{len(report.remade)} page(s) rendered again, the rest unchanged "
                       "(--clean renders every page).", markup=False)
-    for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+    if report.warnings:  # what they say is the content's: never read as markup
+        console.print("\n".join(f"[yellow]warning:[/] {escape(str(warning))}"
+                                for warning in report.warnings))
     preview = hint("serve", *hub.words(), *output_words(report.output, hub.output()))
     console.print(f"{len(report.warnings)} warning(s); {report.files} files in "
                   f"{report.seconds:.2f} s. Open {report.output / 'index.html'} "

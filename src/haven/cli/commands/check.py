@@ -113,12 +113,12 @@ def check_command(ctx: click.Context, content_dir: Path | None, offline: bool,
             click.echo(text, nl=False)
         else:
             _write(json_path, text)
-            console.print(f"JSON report: {json_path}")
+            console.print(f"JSON report: {json_path}", markup=False)
     page_written = _write_staff_page(report, site, ctx.get_parameter_source("site"), console,
                                      build_hint)
     if html_path is not None:
         _write(html_path, render_staff_page(report))
-        console.print(f"Staff report page: {html_path}")
+        console.print(f"Staff report page: {html_path}", markup=False)
     elif not page_written:
         console.print(f"No built site in {site}: run {build_hint} first to get the staff "
                       f"report page at {site / STAFF_PAGE}, or give --html FILE.", markup=False)
@@ -153,7 +153,8 @@ def _write_staff_page(report: CheckReport, site: Path, given: ParameterSource | 
     stylesheet = f"../{css}" if (site / css).is_file() else None
     target = site / STAFF_PAGE
     _write(target, render_staff_page(report, stylesheet))
-    console.print(f"Staff report page (not linked from the site, not indexed): {target}")
+    console.print(f"Staff report page (not linked from the site, not indexed): {target}",
+                  markup=False)
     return True
 
 

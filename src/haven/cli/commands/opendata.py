@@ -36,7 +36,7 @@ def export_hsds_command(content_dir: Path | None, output: Path | None) -> None:
         out.print(f"withheld: {escape(line)}")
     out.print(f"Exported {report.organizations} organizations, {report.services} services "
               f"and {report.locations} locations as HSDS 3.0 into {output} "
-              f"({len(files)} files).")
+              f"({len(files)} files).", markup=False)
 
 
 @export_group.command("fragment")
@@ -56,7 +56,7 @@ def export_fragment_command(content_dir: Path | None, lang: str, output: Path | 
     files = export_fragments(content, lang)
     out = console()
     publish(files, output)
-    out.print(f"Wrote {', '.join(sorted(files))} ({lang}) into {output}.")
+    out.print(f"Wrote {', '.join(sorted(files))} ({lang}) into {output}.", markup=False)
 
 
 @click.group("import")
@@ -84,4 +84,4 @@ def import_hsds_command(source: Path, into: Path | None, force: bool) -> None:
         out.print(escape(line))
     out.print(f"Imported {len(report.written)} organization(s) into {into / 'directory'}; "
               f"kept {len(report.kept)} existing file(s). Imported records are not verified: "
-              "check them, then build.")
+              "check them, then build.", markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from haven.cli.options import console, content_argument, load_valid, output_option
@@ -33,7 +34,7 @@ def outreach_command(content_dir: Path | None, output: Path | None) -> None:
 
 def _summary(messages: list[Message], output: Path) -> None:
     out = console()
-    table = Table(title=f"Outreach messages written to {output}", title_justify="left")
+    table = Table(title=f"Outreach messages written to {escape(str(output))}", title_justify="left")
     for column in ("language", "text in", "state", "SMS", "segments", "e-mail", "voice"):
         table.add_column(column, justify="right" if column == "segments" else "left")
     by_language: dict[str, dict[str, Message]] = {}
@@ -51,7 +52,7 @@ def _summary(messages: list[Message], output: Path) -> None:
         over += [f"{tag}: {w}" for w in budget_warning]
     out.print(table)
     for warning in over:
-        out.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {escape(warning)}")
     machine = sum(1 for m in messages if m.state.value == "machine")
     fallback = sum(1 for m in messages if m.text_language != m.language.tag)
     out.print(f"{len(messages)} messages in {len(by_language)} languages; "

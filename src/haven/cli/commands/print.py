@@ -40,4 +40,4 @@ def print_command(content_dir: Path | None, output: Path | None,
     publish({name.removeprefix("pdf/"): data for name, data in files.items()}, output)
     count = len({name.split("/")[1] for name in files})
     console().print(f"Wrote {len(files)} PDFs for {count} language(s) into {output} "
-                    f"in {time.monotonic() - started:.1f} s.")
+                    f"in {time.monotonic() - started:.1f} s.", markup=False)

@@ -56,13 +56,13 @@ def print_report(report: PrivacyReport, console: Console) -> None:
         table.add_column("kind")
         table.add_column("what was found")
         for finding in report.findings:
-            table.add_row(finding.page, finding.kind, finding.detail)
+            table.add_row(escape(finding.page), escape(finding.kind), escape(finding.detail))
         console.print(table)
         console.print("[red]Not private:[/] fix each page above (remove the outside request, "
                       "script, form or stored data from the content or templates), rebuild, "
                       f"and run {escape(hint('privacy', report.site))} again.")
     console.print(f"Checked {len(report.pages)} pages and {report.requests} requests in "
-                  f"{report.site}: {len(report.findings)} finding(s).")
+                  f"{report.site}: {len(report.findings)} finding(s).", markup=False)
     if report.cached:
         console.print(f"Offline copies: {report.cached} file(s) the browser saved for the "
                       "languages opened, each checked.")

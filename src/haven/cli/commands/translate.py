@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from haven.cli.options import console, content_argument, load_valid
@@ -150,7 +151,7 @@ def status_command(content_dir: Path | None, strict: bool, as_json: bool, pages:
         for line in status_lines(matrix, pages):
             out.print(line, markup=False, highlight=False)
         if html_file is not None:
-            out.print(f"Wrote the languages × pages page to {html_file}.")
+            out.print(f"Wrote the languages × pages page to {html_file}.", markup=False)
     below = matrix.below_threshold()
     if strict and below:
         lines = "\n".join(f"{tag} {key}: {percent}% shown translated"
@@ -221,13 +222,13 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
     content = _content(content_dir, "import", "the translation catalog")
     report = import_file(content, file, force=force, language=language)
     out = console()
-    table = Table(title=f"{file.name} → {report.catalog}", title_justify="left")
+    table = Table(title=escape(f"{file.name} → {report.catalog}"), title_justify="left")
     table.add_column("result")
     table.add_column("entries", justify="right")
     table.add_column("which")
 
     def show(ids: list[str]) -> str:
-        return ", ".join(ids[:5]) + (f" … and {len(ids) - 5} more" if len(ids) > 5 else "")
+        return escape(", ".join(ids[:5]) + (f" … and {len(ids) - 5} more" if len(ids) > 5 else ""))
 
     table.add_row("new", str(len(report.new)), show(report.new))
     table.add_row("updated", str(len(report.updated)), show(report.updated))
@@ -240,9 +241,9 @@ def import_command(file: Path, content_dir: Path | None, force: bool,
     table.add_row("refused", str(len(report.refused)), "")
     out.print(table)
     for ident, why in report.conflicts:
-        out.print(f"[yellow]conflict:[/] {ident}: {why}", highlight=False)
+        out.print(f"[yellow]conflict:[/] {escape(ident)}: {escape(why)}", highlight=False)
     for ident, why in report.refused:
-        out.print(f"[yellow]refused:[/] {ident}: {why}", highlight=False)
+        out.print(f"[yellow]refused:[/] {escape(ident)}: {escape(why)}", highlight=False)
     if report.refused:
         raise ImportRefused(
             f"{len(report.refused)} entr{'y was' if len(report.refused) == 1 else 'ies were'} "
@@ -275,7 +276,7 @@ def check_command(content_dir: Path | None, languages: tuple[str, ...]) -> None:
     findings, problems = check_hub(content, list(languages) or None)
     out = console()
     for problem in problems:
-        out.print(f"[yellow]glossary:[/] {problem}", markup=False)
+        out.print(f"[yellow]glossary:[/] {escape(str(problem))}")
     for finding in sorted(findings):
         out.print(str(finding), markup=False, highlight=False)
     entries = len({(f.file, f.ident) for f in findings})
@@ -316,9 +317,9 @@ def draft_command(language: str, content_dir: Path | None, provider: str, url: s
             close()
     out = console()
     out.print(f"{language}: {len(report.drafted)} machine draft(s) from {report.provider}; "
-              f"{report.kept} segment(s) already translated were not touched.")
+              f"{report.kept} segment(s) already translated were not touched.", markup=False)
     for ident in report.lost_placeholder:
-        out.print(f"[yellow]left untranslated:[/] {ident}: the machine translation lost a "
+        out.print(f"[yellow]left untranslated:[/] {escape(ident)}: the machine translation lost a "
                   "placeholder or link")
 
 
