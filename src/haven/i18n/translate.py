@@ -99,10 +99,10 @@ class Localized:
     """State of every content segment in this language, by segment id."""
     texts: dict[str, LStr] = field(default_factory=dict)
     """What readers see of every content segment, by segment id."""
-    generation: int | None = None
+    generation: int | None = field(default=None, compare=False)
     """Which view this is, when localize remembers it (a process that builds again)."""
-    based_on: int | None = None
-    changed: frozenset[str] | None = None
+    based_on: int | None = field(default=None, compare=False)
+    changed: frozenset[str] | None = field(default=None, compare=False)
     """The segments whose text may differ from the view `based_on` (the one this process made
     before for the language, patched into this one); None: any may."""
 
