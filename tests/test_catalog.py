@@ -178,7 +178,7 @@ def test_a_large_catalog_is_kept_parsed_and_read_back_the_same(
     gets the same entries and msgctxt lines from it, without parsing. A changed file is
     parsed again, a damaged kept copy is ignored and written again, and a kept copy holding
     what Haven would not publish is never used."""
-    import haven.i18n.catalog as catalog
+    from haven.i18n import catalog
     from haven.i18n.catalog import KEPT_SIZE, context_lines
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
