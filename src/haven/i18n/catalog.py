@@ -102,7 +102,7 @@ def read_catalog(path: Path) -> dict[str, Entry]:
 KEPT_SIZE = 64 * 1024
 """A catalog this large or larger is kept parsed in Haven's cache folder, by its content's
 digest: each language's worker reads its catalog on every build, and a 20-language hub's
-700 KB catalogs took 14 ms each to parse (a kept copy: 4 ms). Smaller ones are parsed."""
+700 KB catalogs took 14 ms each to parse (a kept copy: about 6 ms). Smaller ones are parsed."""
 KEPT_FILES = 64
 """Kept catalogs beyond this many, the least recently written are removed."""
 
