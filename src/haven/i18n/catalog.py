@@ -18,8 +18,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
+import babel
 import orjson
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
@@ -108,7 +110,15 @@ KEPT_FILES = 64
 
 
 def _kept_folder() -> Path:
-    return cache_folder() / f"catalogs-{__version__}"
+    """Named by what reads catalogs: Haven's version, Babel's, and this module's own code (a
+    reader fixed without a new version never takes back what the old one kept)."""
+    return cache_folder() / f"catalogs-{_reader_digest()}"
+
+
+@cache
+def _reader_digest() -> str:
+    reader = f"{__version__}\0{babel.__version__}\0".encode() + Path(__file__).read_bytes()
+    return hashlib.blake2b(reader, digest_size=8).hexdigest()
 
 
 def _kept(path: Path, digest: str) -> tuple[dict[str, Entry], dict[str, int] | None] | None:
