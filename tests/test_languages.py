@@ -352,3 +352,39 @@ def test_language_names_are_kept_between_runs_and_a_damaged_file_is_ignored(
     assert [languages.language(tag) for tag in ("ar", "zh-Hant", "ksw", "prs")] == worked_out
     monkeypatch.undo()
     fresh()  # later tests: the real cache folder again
+
+
+def test_valid_tags_are_kept_and_checked_without_langcodes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tags langcodes found valid are kept in Haven's cache folder: a later process checks
+    them without importing langcodes (40 ms before anything else could start); a tag not
+    kept is still checked by langcodes, and an invalid one is refused and never kept."""
+    import sys
+
+    from haven import languages
+    from haven.content.schema import language_tag_problem
+
+    def fresh() -> None:
+        languages._kept_tags.cache_clear()
+        languages._tags_file.cache_clear()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh()
+    assert languages.tag_is_valid("es") and languages.tag_is_valid("zh-Hant")
+    assert not languages.tag_is_valid("en-Zzzzzz")
+    kept = languages._tags_file()
+    assert kept.is_relative_to(tmp_path)
+    assert json.loads(kept.read_text()) == ["es", "zh-Hant"]
+    fresh()
+    monkeypatch.setitem(sys.modules, "langcodes", None)  # a new process: no langcodes at all
+    assert languages.tag_is_valid("es") and language_tag_problem("zh-Hant") is None
+    with pytest.raises(ImportError):  # a tag not kept: langcodes is asked
+        languages.tag_is_valid("fr")
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    kept.write_text("{not json")  # damaged: only worked out again
+    fresh()
+    assert languages.tag_is_valid("fr") and "not a known" in str(language_tag_problem("en-Zzzzzz"))
+    assert json.loads(kept.read_text()) == ["fr"]
+    monkeypatch.undo()
+    fresh()  # later tests: the real cache folder again

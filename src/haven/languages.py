@@ -142,6 +142,50 @@ def _names_file() -> Path:
     return cache_folder() / f"languages-{key}.json"
 
 
+def tag_is_valid(tag: str) -> bool:
+    """`langcodes.tag_is_valid(tag)`, the tags found valid remembered in Haven's cache folder
+    (keyed by langcodes' and language_data's versions): importing langcodes' tables cost every
+    build 40 ms before anything else could start, for the few tags a hub serves."""
+    kept = _kept_tags()
+    if tag in kept:
+        return True
+    import langcodes  # only for a tag no earlier run found valid
+
+    valid = bool(langcodes.tag_is_valid(tag))
+    if valid:
+        kept.add(tag)
+        path = _tags_file()
+        try:
+            path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+            replace_file(path, json.dumps(sorted(kept)).encode())
+        except OSError:
+            pass
+    return valid
+
+
+@cache
+def _kept_tags() -> set[str]:
+    try:
+        data = json.loads(_tags_file().read_bytes())
+        return {tag for tag in data if isinstance(tag, str)} if isinstance(data, list) else set()
+    except (OSError, ValueError):
+        return set()
+
+
+@cache
+def _tags_file() -> Path:
+    from importlib import metadata
+
+    versions = []
+    for name in ("langcodes", "language-data"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    key = hashlib.sha256(";".join(versions).encode()).hexdigest()[:16]
+    return cache_folder() / f"language-tags-{key}.json"
+
+
 def _capitalize(name: str) -> str:
     # Georgian has no capital letters in running text: upper() would give Mtavruli (Ქართული).
     if name[:1] and "\u10d0" <= name[0] <= "\u10ff":

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import langcodes
 import phonenumbers
 from pydantic import (
     AfterValidator,
@@ -33,7 +32,7 @@ from pydantic import (
 )
 
 from haven.dates import check_pattern
-from haven.languages import Language, language
+from haven.languages import Language, language, tag_is_valid
 from haven.placeholders import OUTREACH, problem
 
 
@@ -161,7 +160,7 @@ def language_tag_problem(value: str) -> str | None:
         return f"{value!r} is a private-use language code (qaa–qtz)"
     if any(len(part) == 4 and "qaaa" <= part <= "qabx" for part in subtags[1:]):
         return f"{value!r} has a private-use script code (Qaaa–Qabx)"
-    if not langcodes.tag_is_valid(value):
+    if not tag_is_valid(value):
         return f"{value!r} is not a known BCP 47 language tag"
     return None
 
