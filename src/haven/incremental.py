@@ -47,7 +47,7 @@ from haven.content.validate import Content
 from haven.i18n.segments import map_record, markdown_blocks
 from haven.i18n.translate import Localized
 from haven.interrupt import shielded
-from haven.memo import RecordMemo
+from haven.memo import RecordMemo, once_per_object
 from haven.model import Site
 from haven.output import (
     MARKER,
@@ -186,18 +186,14 @@ def shown_digests(view: Localized, ids: Sequence[str]) -> list[str]:
     return shown
 
 
+@once_per_object
 def _positions(ids: Sequence[str]) -> dict[str, int]:
     """Each id's position in `ids` (worked out once per list)."""
-    global _POSITIONS
-    found = _POSITIONS
-    if found is None or found[0] is not ids:
-        found = _POSITIONS = (ids, {ident: n for n, ident in enumerate(ids)})
-    return found[1]
+    return {ident: n for n, ident in enumerate(ids)}
 
 
 _SHOWN: dict[str, tuple[Sequence[str], int, list[str]]] = {}
 """By language: the ids, view and digests of its last `shown_digests`."""
-_POSITIONS: tuple[Sequence[str], dict[str, int]] | None = None
 _DIGEST = attrgetter("digest")
 _NOTHING = SimpleNamespace(digest="")
 

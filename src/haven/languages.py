@@ -16,8 +16,7 @@ from typing import Literal
 import babel
 from babel import Locale, UnknownLocaleError
 
-from haven.output import replace_file
-from haven.template_cache import cache_folder
+from haven.template_cache import cache_folder, keep_in_cache
 
 Direction = Literal["ltr", "rtl"]
 
@@ -125,12 +124,8 @@ def _kept_names() -> dict[str, tuple[str, str, Direction, str | None]]:
 
 
 def _keep_names(known: dict[str, tuple[str, str, Direction, str | None]]) -> None:
-    path = _names_file()
-    try:
-        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        replace_file(path, json.dumps({tag: list(value) for tag, value in known.items()}).encode())
-    except OSError:
-        pass
+    keep_in_cache(_names_file(),
+                  json.dumps({tag: list(value) for tag, value in known.items()}).encode())
 
 
 @cache
@@ -154,12 +149,7 @@ def tag_is_valid(tag: str) -> bool:
     valid = bool(langcodes.tag_is_valid(tag))
     if valid:
         kept.add(tag)
-        path = _tags_file()
-        try:
-            path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-            replace_file(path, json.dumps(sorted(kept)).encode())
-        except OSError:
-            pass
+        keep_in_cache(_tags_file(), json.dumps(sorted(kept)).encode())
     return valid
 
 

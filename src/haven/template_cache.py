@@ -9,6 +9,7 @@ from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
 from haven import __version__
+from haven.output import replace_file
 
 
 class _TemplateCache(FileSystemBytecodeCache):
@@ -37,6 +38,17 @@ def cache_folder() -> Path:
     """Haven's cache folder: `$XDG_CACHE_HOME/haven` (else `~/.cache/haven`)."""
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(root) / "haven"
+
+
+def keep_in_cache(path: Path, data: bytes) -> None:
+    """Write `data` to `path` in Haven's cache folder, whole or not at all
+    (haven.output.replace_file). A folder that cannot be made or written is ignored: what is
+    kept there is only ever worked out again."""
+    try:
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        replace_file(path, data)
+    except OSError:
+        pass
 
 
 def template_cache_folder() -> Path:

@@ -40,6 +40,7 @@ from haven.i18n.translate import (
 )
 from haven.incremental import Plan, language_unit, saved_here, shown_digests
 from haven.interrupt import quiet_pool, tidy_task
+from haven.memo import once_per_object
 from haven.model import Site
 from haven.offline import file_digests
 from haven.output import Staging
@@ -291,8 +292,8 @@ def _remembered_checks(content: Content, lang: str, segments: list[Segment],
     key = (content.root, content.hub, catalog_key, _glossary_key(content, lang))
     sources = _sources(segments)
     before = _CHECKS.get(lang)
-    full = before is None or not _same(before[0], key)
-    changed = None if before is None or full else _changed_sources(before[1], sources)
+    changed = (None if before is None or not _same(before[0], key)
+               else _changed_sources(before[1], sources, segments))
     if before is None or changed is None:  # another catalog, glossary or hub, or other segments
         fresh, problems = check_one(content, lang, segments, catalog)
         by_segment: dict[str, list[Finding]] = {}
@@ -320,10 +321,11 @@ def _remembered_checks(content: Content, lang: str, segments: list[Segment],
 
 
 def _changed_sources(before: tuple[tuple[str, str, str], ...],
-                     now: tuple[tuple[str, str, str], ...]) -> list[Segment] | None:
-    """The segments whose source text changed between two builds' `_sources` (None: the
-    segments are not the same ones, in the same order): worked out once per build, not per
-    language."""
+                     now: tuple[tuple[str, str, str], ...],
+                     segments: list[Segment]) -> list[Segment] | None:
+    """Which of `segments` (whose `_sources` are `now`) changed their source text since
+    `before` (None: the segments are not the same ones, in the same order): worked out once
+    per build, not per language."""
     global _CHANGED
     found = _CHANGED
     if found is None or found[0] is not before or found[1] is not now:
@@ -332,8 +334,6 @@ def _changed_sources(before: tuple[tuple[str, str, str], ...],
         elif [s[0] for s in before] != [s[0] for s in now]:
             changed = None
         else:
-            segments = _SOURCES[0] if _SOURCES is not None and _SOURCES[1] is now else None
-            assert segments is not None
             changed = [segment for segment, old, new in zip(segments, before, now, strict=True)
                        if old != new]
         found = _CHANGED = (before, now, changed)
@@ -368,16 +368,12 @@ def _glossary_key(content: Content, lang: str) -> tuple[int, ...]:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
+@once_per_object
 def _sources(segments: list[Segment]) -> tuple[tuple[str, str, str], ...]:
     """Each segment's id, kind and source text (worked out once per list of segments)."""
-    global _SOURCES
-    found = _SOURCES
-    if found is None or found[0] is not segments:
-        found = _SOURCES = (segments, tuple((s.id, s.kind, s.source) for s in segments))
-    return found[1]
+    return tuple((s.id, s.kind, s.source) for s in segments)
 
 
-_SOURCES: tuple[list[Segment], tuple[tuple[str, str, str], ...]] | None = None
 
 
 HEAVY_CANDIDATES = 3

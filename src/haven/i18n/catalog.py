@@ -29,9 +29,8 @@ from babel.messages.pofile import read_po, write_po
 from haven import __version__
 from haven.errors import TranslationError
 from haven.i18n.segments import Segment
-from haven.output import replace_file
 from haven.placeholders import segment_problem, text_problem
-from haven.template_cache import cache_folder
+from haven.template_cache import cache_folder, keep_in_cache
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 REVIEWED, MACHINE = "reviewed", "machine"
@@ -147,13 +146,12 @@ def _keep(digest: str, entries: dict[str, Entry], lines: dict[str, int] | None) 
     folder = _kept_folder()
     data = {"digest": digest, "lines": lines,
             "entries": [(ctx, e.source, e.text, e.state.value, e.line) for ctx, e in entries.items()]}
+    keep_in_cache(folder / f"{digest[:32]}.json", orjson.dumps(data))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        replace_file(folder / f"{digest[:32]}.json", orjson.dumps(data))
         kept = sorted(folder.glob("*.json"), key=lambda item: item.stat().st_mtime_ns)
         for old in kept[:-KEPT_FILES]:
             old.unlink(missing_ok=True)
-    except OSError:  # a read-only or full cache folder: the catalog is parsed next time too
+    except OSError:  # another process removed one meanwhile: the next keep tidies up
         pass
 
 

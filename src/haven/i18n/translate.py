@@ -270,7 +270,7 @@ def localize(content: Content, lang: str, catalog: dict[str, Entry],
         kept[id(record)] = old
         return old.value
 
-    ui = before[2] if before is not None and before[0] == token else _interface(lang, catalog, shown)
+    ui = before[2] if before is not None and warm else _interface(lang, catalog, shown)
 
     documents = []
     for doc in content.documents:
