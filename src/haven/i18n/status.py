@@ -30,6 +30,7 @@ from haven.i18n.translate import (
     published_states,
 )
 from haven.languages import Language
+from haven.memo import once_per_object
 from haven.model import Page, build_model
 from haven.privacy.headers import page_meta
 from haven.templating import environment
@@ -237,18 +238,11 @@ def language_status(content: Content, lang: Language, states: Mapping[str, State
     )
 
 
+@once_per_object
 def _content_only(page_map: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """Each page's content segments, interface strings left out (once per page map: every
     language of a build counts with the same one)."""
-    global _CONTENT_ONLY
-    found = _CONTENT_ONLY
-    if found is None or found[0] is not page_map:
-        found = _CONTENT_ONLY = (page_map, {key: [i for i in ids if not i.startswith("ui:")]
-                                            for key, ids in page_map.items()})
-    return found[1]
-
-
-_CONTENT_ONLY: tuple[Mapping[str, list[str]], dict[str, list[str]]] | None = None
+    return {key: [i for i in ids if not i.startswith("ui:")] for key, ids in page_map.items()}
 
 
 def matrix_of(content: Content, pages: list[Page],
