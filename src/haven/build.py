@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
+from haven.content.ahead import ReadAhead, files_of
 from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
@@ -28,7 +29,6 @@ from haven.incremental import (
     Plan,
     code_digest,
     file_digest,
-    files_of,
     intact,
     model_digest,
     plan,
@@ -86,19 +86,21 @@ class BuildReport:
 
 
 def build(content_dir: Path, output: Path, progress: Progress | None = None,
-          strict: bool = False, pdf: bool = True, clean: bool = False) -> BuildReport:
+          strict: bool = False, pdf: bool = True, clean: bool = False,
+          ahead: ReadAhead | None = None) -> BuildReport:
     """Build the hub in `content_dir` into `output`, atomically.
 
     With `strict`, any warning stops the build before anything is published. With `pdf`,
     each language's printable pieces are made too (reused from `output` when unchanged).
     Into a site an earlier build made, only the pages that used what changed are rendered
-    again (haven.incremental), unless `clean`.
+    again (haven.incremental), unless `clean`. `ahead` is the content being read by another
+    process (haven.content.ahead: `haven build`), else it is read here.
     """
     started = time.perf_counter()
     with fewer_collections():
-        files = (strict, files_of(content_dir))  # what the checks are of, before it is read
-        raw = load(content_dir)
-        content = validate(raw)
+        # What the checks are of, as it was before it was read:
+        files = (strict, ahead.files if ahead else files_of(content_dir))
+        content = (ahead.content() if ahead else None) or validate(load(content_dir))
         site = build_model(content)
         checks = checks_file(output)  # what earlier builds' checks found
         remembered(checks)

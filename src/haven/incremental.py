@@ -101,22 +101,6 @@ def package_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def files_of(root: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """Every file under `root` but in hidden folders (`.git`, `.haven-cache`): (path,
-    modification time, size, inode)."""
-    found = []
-    for folder, folders, names in os.walk(root):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            found.append((path, stat.st_mtime_ns, stat.st_size, stat.st_ino))
-    return tuple(found)
-
-
 def model_digest(site: Site, pdf: bool) -> str:
     """The site's shape: its languages, pages, filters and whether it has an offline page
     (a change means a full build). Worked out once per site: a build asks twice."""

@@ -14,6 +14,7 @@ the task's own `finally` clauses run too, without a traceback.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import signal
 import tempfile
@@ -140,6 +141,16 @@ def interruptible(message: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 def _leave(number: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _interrupt(SystemExit)  # multiprocessing ends the worker quietly on SystemExit
+
+
+def thread_count() -> int:
+    """Threads of this process, native ones included (Python's own count misses those): a
+    process may fork only while it has one, as a lock another thread holds would stay locked
+    forever in the child."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def quiet_worker() -> None:

@@ -13,7 +13,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +38,7 @@ from haven.i18n.translate import (
     remembers,
 )
 from haven.incremental import Plan, language_unit, saved_here, shown_digests
-from haven.interrupt import quiet_pool, tidy_task
+from haven.interrupt import quiet_pool, thread_count, tidy_task
 from haven.memo import once_per_object
 from haven.model import Site
 from haven.offline import file_digests
@@ -432,7 +431,7 @@ def per_language(job: Job) -> Iterator[Iterator[LanguageDone]]:
     # (and forked workers then share its memory pages instead of copying them).
     gc.freeze()
     try:
-        if workers < 2 or count < 4 or not forkable or _threads() > 1 or job.few_changes():
+        if workers < 2 or count < 4 or not forkable or thread_count() > 1 or job.few_changes():
             yield (job.language(index) for index in range(count))
             return
         _JOB = job
@@ -442,10 +441,3 @@ def per_language(job: Job) -> Iterator[Iterator[LanguageDone]]:
         _JOB = None
         gc.unfreeze()
 
-
-def _threads() -> int:
-    """Threads of this process, native ones included (Python's own count misses those)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return threading.active_count()

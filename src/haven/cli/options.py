@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from rich.console import Console
 
-from haven.content.load import load
-from haven.content.validate import Content, validate
+if TYPE_CHECKING:
+    from haven.content.validate import Content
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -35,4 +35,7 @@ def console() -> Console:
 
 def load_valid(folder: Path) -> Content:
     """The hub's content, checked; every problem raises one ContentError listing them all."""
+    from haven.content.load import load  # imported when used: `haven build` reads the
+    from haven.content.validate import validate  # content in another process first
+
     return validate(load(folder))

@@ -7,14 +7,15 @@ import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from haven.build import BuildReport, build
 from haven.cli.options import console, content_argument, output_option
+from haven.content.ahead import ReadAhead, read_ahead
 from haven.errors import ContentError, HavenError, StrictError
 from haven.interrupt import interruptible
 from haven.locate import (
@@ -25,6 +26,9 @@ from haven.locate import (
     output_words,
     refuse_package_writes,
 )
+
+if TYPE_CHECKING:
+    from haven.build import BuildReport
 
 
 @click.command("build")
@@ -52,7 +56,10 @@ def build_command(content_dir: Path | None, output: Path | None, strict: bool,
     if hub.bundled:
         out.print(example_notice("building"), markup=False)
     target = output or hub.output()
-    report = run_build(hub.root, target, out, strict, pdf, clean)
+    # The content is read and validated in another process while this one imports the
+    # renderer (haven.content.ahead): haven.build is imported only now.
+    with read_ahead(hub.root) as ahead:
+        report = run_build(hub.root, target, out, strict, pdf, clean, ahead)
     print_summary(report, hub, out)
 
 
@@ -72,11 +79,12 @@ _FREEZING = False
 
 
 def run_build(source: Path, output: Path, console: Console, strict: bool = False,
-              pdf: bool = True, clean: bool = False) -> BuildReport:
+              pdf: bool = True, clean: bool = False, ahead: ReadAhead | None = None
+              ) -> BuildReport:
     """Build with a progress bar that appears only if the build takes over a second."""
     refuse_package_writes(output, "the site")
     if not console.is_terminal:  # no bar to draw (and rich's progress module not to import)
-        return _build(source, output, None, strict, pdf, clean)
+        return _build(source, output, None, strict, pdf, clean, ahead)
     from rich.progress import Progress as RichProgress
 
     started = time.monotonic()
@@ -92,13 +100,15 @@ def run_build(source: Path, output: Path, console: Console, strict: bool = False
             if task is not None:
                 bar.update(task, completed=done, refresh=True)
 
-        return _build(source, output, progress, strict, pdf, clean)
+        return _build(source, output, progress, strict, pdf, clean, ahead)
 
 
 def _build(source: Path, output: Path, progress: Callable[[int, int], None] | None,
-           strict: bool, pdf: bool, clean: bool) -> BuildReport:
+           strict: bool, pdf: bool, clean: bool, ahead: ReadAhead | None) -> BuildReport:
+    from haven.build import build
+
     try:
-        return build(source, output, progress, strict, pdf, clean)
+        return build(source, output, progress, strict, pdf, clean, ahead)
     except (ContentError, StrictError):
         raise  # they list every problem and say that nothing was published
     except HavenError as exc:
