@@ -100,10 +100,10 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     with fewer_collections():
         # What the checks are of, as it was before it was read:
         files = (strict, ahead.files if ahead else files_of(content_dir))
+        checks = checks_file(output)  # what earlier builds' checks found (read while the
+        remembered(checks)  # content is, when it is read ahead)
         content = (ahead.content() if ahead else None) or validate(load(content_dir))
         site = build_model(content)
-        checks = checks_file(output)  # what earlier builds' checks found
-        remembered(checks)
         known = known_translation_warnings(files)  # None: each worker checks its own catalog
         translations = translate(content, site)
         previous = None if clean else previous_build(output, site, pdf)
