@@ -26,7 +26,6 @@ from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import content_segment_ids
 from haven.incremental import (
     BuildRecord,
-    Plan,
     code_digest,
     file_digest,
     intact,
@@ -242,13 +241,8 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     files.update(hosting_files(site))  # _headers, nginx and IIS files, robots.txt, favicon …
     records_now = record_digests(site.content)
     segment_ids = content_segment_ids(site.content)
-    changes: Plan | None = None
-    if before is None:
-        renderer.skeletons()  # the pages shared by every language, made before workers fork
-        uses = renderer.uses()  # what each page shows: the staff matrix and the next build
-    else:
-        changes = plan(before, site, records_now, segment_ids, renderer.uses)
-        uses = changes.uses
+    changes = None if before is None else plan(before, site, records_now, segment_ids,
+                                                 renderer.uses)
     sizes: dict[str, int] = {}
     digests: dict[str, str] = {} if before is None else dict(before.offline)
     hashes: dict[str, tuple[str, int]] = {}
@@ -267,7 +261,9 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     findings: list[list[Finding]] = []
     glossary_problems: list[Problem] = []
     job = Job(site, translations, pdf_from, stage, renderer, changes, check)
-    with per_language(job) as done_:
+    # In a full build, the pages every language shares are made once, and what each page
+    # uses read off them, while the language workers prepare (haven.workers).
+    with per_language(job, renderer.shared_pages if before is None else None) as done_:
         for done, language in enumerate(done_, start=1):
             findings.append(language.findings)
             glossary_problems += language.glossary_problems
@@ -306,6 +302,7 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
                                before, compressed, live)
     if before is None or hashes.keys() != before.files.keys():
         hashes = dict(sorted(hashes.items()))  # (else in the previous record's order: sorted)
+    uses = renderer.uses() if changes is None else changes.uses  # for the next build
     keys = [*(page.key for page in renderer.pages()), NOT_FOUND_KEY]  # the 404 pages too
     record = BuildRecord(code_digest(), model_digest(site, pdf), segment_ids, languages,
                          records_now, {key: uses[key] for key in keys},

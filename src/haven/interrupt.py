@@ -2,12 +2,12 @@
 
 A command wrapped in `interruptible` turns SIGINT and SIGTERM into one KeyboardInterrupt in
 the main thread: the `finally` clauses on the way out (the build's staging folder, the
-printer's temporary folder, the worker pool) clean up, later signals are ignored while they
+printer's temporary folder, the language workers) clean up, later signals are ignored while they
 do, and the command ends with `Interrupted` (exit status 130, the shell's code for Ctrl+C).
 
-Forked workers (`quiet_pool`) ignore SIGINT (the terminal sends Ctrl+C to the whole process
-group; the parent decides) and end on the SIGTERM the pool sends them when the parent stops
-it: at once when idle, and through SystemExit while running a task (`tidy_task`), so that
+Forked workers (`forking_quietly`, `quiet_worker`) ignore SIGINT (the terminal sends Ctrl+C
+to the whole process group; the parent decides) and end on the SIGTERM the parent sends them
+when it stops: at once when idle, and through SystemExit while running a task (`tidy_task`), so that
 the task's own `finally` clauses run too, without a traceback.
 """
 
@@ -21,8 +21,6 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from multiprocessing.context import BaseContext
-from multiprocessing.pool import Pool
 from pathlib import Path
 from types import FrameType
 from typing import ParamSpec, TypeVar
@@ -154,7 +152,7 @@ def thread_count() -> int:
 
 
 def quiet_worker() -> None:
-    """A pool worker's first step: ignore Ctrl+C (the parent decides); SIGTERM ends it at
+    """A forked worker's first step: ignore Ctrl+C (the parent decides); SIGTERM ends it at
     once while it waits for work (see `tidy_task`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -166,9 +164,9 @@ def tidy_task() -> Iterator[None]:
     """In a worker, while it runs a task: SIGTERM leaves through the task's `finally` clauses
     (its temporary folders), then quietly.
 
-    Only then: a worker waiting for its next task is blocked on a lock the pool's parent
-    holds while stopping it, and a Python handler can miss a signal that arrives just before
-    such a wait (the worker would never end), so there SIGTERM keeps its default action.
+    Only then: a worker waiting for its next task may be blocked on a lock or a pipe the
+    parent holds while stopping it, and a Python handler can miss a signal that arrives just
+    before such a wait (the worker would never end), so there SIGTERM keeps its default action.
     """
     signal.signal(signal.SIGTERM, _leave)
     try:
@@ -178,19 +176,12 @@ def tidy_task() -> Iterator[None]:
 
 
 @contextmanager
-def quiet_pool(context: BaseContext, processes: int) -> Iterator[Pool]:
-    """A pool of `quiet_worker`s, terminated (and its workers joined) however the block ends.
-
-    The stop signals are held while the workers are forked, so that none arrives in a
-    worker before it has set its own handlers; one that came meanwhile is delivered here,
-    inside the block, once the pool exists to be stopped.
-    """
+def forking_quietly() -> Iterator[None]:
+    """Hold the stop signals while workers are forked inside the block, so that none arrives
+    in a worker before it has set its own handlers (`quiet_worker`); one that came meanwhile
+    is delivered here when the block ends, once the workers exist to be stopped."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
-        pool = context.Pool(processes, initializer=quiet_worker)
-    except BaseException:
+        yield
+    finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        raise
-    with pool:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        yield pool

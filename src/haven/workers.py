@@ -13,17 +13,20 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
 from haven.content.validate import Content
-from haven.errors import Problem
+from haven.errors import HavenError, Problem
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import Finding, check_one, new_checks
 from haven.i18n.glossary import glossary_path
@@ -38,7 +41,7 @@ from haven.i18n.translate import (
     remembers,
 )
 from haven.incremental import Plan, language_unit, saved_here, shown_digests
-from haven.interrupt import quiet_pool, thread_count, tidy_task
+from haven.interrupt import forking_quietly, quiet_worker, thread_count, tidy_task
 from haven.memo import once_per_object
 from haven.model import Site
 from haven.offline import file_digests
@@ -134,6 +137,12 @@ class Job:
 
     def language(self, index: int) -> LanguageDone:
         """One language's pages (and printable pieces)."""
+        return self.finish(self.prepare(index))
+
+    def prepare(self, index: int, ahead: bool = False) -> Prepared:
+        """What a language needs before its pages: its catalog, its view, its PDFs; with
+        `ahead` (a worker waiting for the shared pages, `language_workers`), also its
+        messages and checks, which need none."""
         translation = self.translations[index]
         key = translation.catalog_key()
         catalog = translation.catalog()
@@ -146,9 +155,20 @@ class Job:
         content = self.site.content
         label = view.ui["partly_translated"]
         partial = (str(label), label.lang) if partly_translated(content, view) else None
-        segments, page_map = self.segments()
         shown = shown_digests(view, content_segment_ids(content))
         unit = language_unit(view, partial is not None, sorted(printed))
+        prepared = Prepared(key, catalog, view, printed, partial, shown, unit)
+        if ahead:
+            prepared.messages = self._messages(view)
+            prepared.checks = self._checks(view, catalog, key)
+        return prepared
+
+    def finish(self, prepared: Prepared) -> LanguageDone:
+        """The language's pages, and what it reports (`prepare` made the rest)."""
+        key, catalog, view, printed = prepared.key, prepared.catalog, prepared.view, prepared.printed
+        partial, shown, unit = prepared.partial, prepared.shown, prepared.unit
+        content = self.site.content
+        segments, page_map = self.segments()
         only = None if self.plan is None else self.plan.dirty(view.lang, unit, shown)
         same = () if _FORKED else (key, _glossary_key(content, view.lang), content.root,
                                     content.hub, view.states, page_map, self.check)
@@ -165,12 +185,9 @@ class Job:
         if self.stage is not None:
             for name, data in files.items():
                 self.stage.write(name, data)
-        messages = _remembered_messages(content, view, self.source_view)
-        findings: list[Finding] = []
-        glossary_problems: list[Problem] = []
-        if self.check and view.lang != content.hub.source_language:
-            findings, glossary_problems = _remembered_checks(content, view.lang, segments,
-                                                             catalog, key)
+        messages = prepared.messages if prepared.messages is not None else self._messages(view)
+        findings, glossary_problems = (prepared.checks if prepared.checks is not None
+                                       else self._checks(view, catalog, key))
         hashed = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
         done = LanguageDone({name: len(data) for name, data in files.items()}, messages,
                             _remembered_figures(self.site, view, catalog, segments, page_map),
@@ -184,6 +201,17 @@ class Job:
         if not _FORKED:
             _DONE[view.lang] = (same, done)
         return done
+
+    def _messages(self, view: Localized) -> list[Message]:
+        return _remembered_messages(self.site.content, view, self.source_view)
+
+    def _checks(self, view: Localized, catalog: dict[str, Entry],
+                key: tuple[str, int, int, int]) -> tuple[list[Finding], list[Problem]]:
+        """`haven translate check` on the language's catalog (when the job checks)."""
+        content = self.site.content
+        if not self.check or view.lang == content.hub.source_language:
+            return [], []
+        return _remembered_checks(content, view.lang, self.content_segments(), catalog, key)
 
     def source_view(self) -> Localized:
         """The source language's view, made once per process (messages fall back to it)."""
@@ -210,13 +238,22 @@ class Job:
         pages = plan.estimate(source, shown_digests(self.source_view(), plan.segment_ids))
         return pages is not None and pages <= SMALL
 
+    def content_segments(self) -> list[Segment]:
+        """The hub's segments: once per process (and content)."""
+        global _CONTENT_SEGMENTS
+        content = self.site.content
+        found = _CONTENT_SEGMENTS  # read once: another thread may replace it meanwhile
+        if found is None or found[0] is not content:
+            found = _CONTENT_SEGMENTS = (content, content_segments(content))
+        return found[1]
+
     def segments(self) -> tuple[list[Segment], dict[str, list[str]]]:
         """The hub's segments, and those each page shows (the staff matrix): once per process."""
         global _SEGMENTS
         content = self.site.content
         found = _SEGMENTS  # read once: another thread may replace it meanwhile
         if found is None or found[0] is not content:
-            segments = content_segments(content)
+            segments = self.content_segments()
             uses = self.renderer.uses() if self.plan is None else self.plan.uses
             page_map = page_segments(self.site, uses, segments)
             if found is not None and found[2] == page_map:
@@ -225,13 +262,27 @@ class Job:
         return found[1], found[2]
 
 
+@dataclass
+class Prepared:
+    """A language's part of the work that needs no shared pages (`Job.prepare`)."""
+
+    key: tuple[str, int, int, int]
+    catalog: dict[str, Entry]
+    view: Localized
+    printed: dict[str, bytes]
+    partial: tuple[str, str] | None
+    shown: list[str]
+    unit: str
+    messages: list[Message] | None = None
+    checks: tuple[list[Finding], list[Problem]] | None = None
+
+
 SMALL = 60
 """Pages per language an incremental build renders in this process rather than in workers."""
 NO_CATALOG = ("", 0, 0, 0)
 _SOURCE_VIEW: tuple[Content, Localized] | None = None
 _SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
-_JOB: Job | None = None
-"""What forked workers render: set just before the pool starts, inherited by fork."""
+_CONTENT_SEGMENTS: tuple[Content, list[Segment]] | None = None
 _FORKED = False
 """True in a forked worker (haven.i18n.translate.localize need not remember there)."""
 
@@ -391,14 +442,6 @@ def largest_compressed(files: dict[str, bytes]) -> dict[str, int]:
     return _largest_compressed(files)
 
 
-def _render_language(index: int) -> LanguageDone:
-    global _FORKED
-    _FORKED = True
-    assert _JOB is not None
-    with tidy_task():
-        return _JOB.language(index)
-
-
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the garbage collector's youngest generation every 20,000 allocations, not 700.
@@ -415,15 +458,20 @@ def fewer_collections() -> Iterator[None]:
 
 
 @contextmanager
-def per_language(job: Job) -> Iterator[Iterator[LanguageDone]]:
+def per_language(job: Job, share: Callable[[], bytes | None] | None = None
+                 ) -> Iterator[Iterator[LanguageDone]]:
     """Each language's files, in order: on every core when the build runs in the main thread.
+
+    With `share` (a full build: `Renderer.shared_pages`, the skeletons of the pages every
+    language shares and what each page uses), the workers fork before those are made:
+    this process makes them while the workers prepare their first languages, then hands
+    them over (`language_workers`). In-process, each language makes them when it needs them.
 
     Forking is safe only while the process has no other thread (a lock another thread holds
     would stay locked forever in the child): the preview server, a browser driver, a test's
     threads or a native library's thread pool (Typst's, once it has compiled in this process)
     make the build render in-process. It is worth it only for several languages.
     """
-    global _JOB
     count = len(job.translations)
     workers = min(os.cpu_count() or 1, count)
     forkable = "fork" in multiprocessing.get_all_start_methods()
@@ -434,10 +482,149 @@ def per_language(job: Job) -> Iterator[Iterator[LanguageDone]]:
         if workers < 2 or count < 4 or not forkable or thread_count() > 1 or job.few_changes():
             yield (job.language(index) for index in range(count))
             return
-        _JOB = job
-        with quiet_pool(multiprocessing.get_context("fork"), workers) as pool:
-            yield pool.imap(_render_language, range(count))
+        with language_workers(job, workers, share) as done:
+            yield done
     finally:
-        _JOB = None
         gc.unfreeze()
+
+
+@contextmanager
+def language_workers(job: Job, workers: int, share: Callable[[], bytes | None] | None
+                     ) -> Iterator[Iterator[LanguageDone]]:
+    """`workers` forked processes that take the languages one by one, and their reports in
+    the languages' order; stopped (SIGTERM) and waited for however the block ends.
+
+    Each worker prepares a language (`Job.prepare`: catalog, view, PDFs, checks, messages)
+    and, once this process has sent the shared pages (`share()`, pickled: the same bytes to
+    every worker, through an unnamed temporary file), renders it (`Job.finish`). Until they
+    come, it prepares the next language instead of waiting. A language that fails is
+    reported in its place in the order, as the exception its worker raised.
+    """
+    context = multiprocessing.get_context("fork")
+    count = len(job.translations)
+    taken = context.Value("i", 0)
+    signals = [context.Pipe(duplex=False) for _ in range(workers)]  # here → each worker
+    reports = [context.Pipe(duplex=False) for _ in range(workers)]  # each worker → here
+    ends = [end for pair in (*signals, *reports) for end in pair]
+    processes = []
+    # The shared pages go through a file with no name: nothing to remove, however this ends.
+    with tempfile.TemporaryFile() as handover:
+        try:
+            with forking_quietly():
+                for number in range(workers):
+                    keep = (signals[number][0], reports[number][1])
+                    process = context.Process(target=_language_worker, daemon=True, args=(
+                        job, count, taken, handover.fileno(), *keep,
+                        [end for end in ends if end not in keep]))
+                    process.start()
+                    processes.append(process)
+            for reading, _ in signals:
+                reading.close()
+            for _, writing in reports:
+                writing.close()
+            size = 0
+            data = None if share is None else share()
+            if data is not None:
+                handover.write(data)
+                handover.flush()
+                size = len(data)
+            for _, writing in signals:
+                try:
+                    writing.send(size)  # a few bytes: never waits for the worker
+                except OSError:  # a worker that found no language left to take has ended
+                    pass
+            yield _in_order(count, [reading for reading, _ in reports])
+        finally:
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+            for process in processes:
+                process.join()
+            for end in ends:
+                end.close()
+
+
+def _language_worker(job: Job, count: int, taken: Any, handover: int, signal_end: Any,
+                     report: Any, others: list[Any]) -> None:
+    """A forked worker: take the next language, prepare it, render it once the shared pages
+    have come (preparing more meanwhile), report each with its number."""
+    global _FORKED
+    _FORKED = True
+    quiet_worker()
+    for end in others:  # only this worker's two ends stay open, so that each pipe's end is seen
+        end.close()
+    waiting: list[tuple[int, Prepared]] = []
+    shared = False
+
+    def take_shared() -> None:
+        nonlocal shared
+        size = signal_end.recv()
+        if size:
+            job.renderer.take_shared_pages(os.pread(handover, size, 0))
+        shared = True
+
+    while True:
+        if not shared and signal_end.poll():
+            take_shared()
+        if shared and waiting:
+            index, prepared = waiting.pop(0)
+            _report(report, index, partial(job.finish, prepared))
+            continue
+        with taken.get_lock():
+            index = taken.value
+            taken.value += 1
+        if index >= count:
+            if not waiting:
+                return
+            take_shared()  # nothing more to prepare: wait for the shared pages
+            continue
+        if shared:
+            _report(report, index, partial(job.language, index))
+        else:
+            try:
+                with tidy_task():
+                    waiting.append((index, job.prepare(index, ahead=True)))
+            except Exception as exc:  # noqa: BLE001 - reported in the language's place
+                _send(report, index, exc)
+
+
+def _report(report: Any, index: int, work: Callable[[], LanguageDone]) -> None:
+    try:
+        with tidy_task():
+            done: LanguageDone | Exception = work()
+    except Exception as exc:  # noqa: BLE001 - reported in the language's place
+        done = exc
+    _send(report, index, done)
+
+
+def _send(report: Any, index: int, done: LanguageDone | Exception) -> None:
+    try:
+        report.send((index, done))
+    except Exception as exc:  # noqa: BLE001 - an exception that cannot be pickled
+        report.send((index, HavenError(f"a language could not be built: {done!r} ({exc})")))
+
+
+def _in_order(count: int, reports: list[Any]) -> Iterator[LanguageDone]:
+    """The workers' reports, in the languages' order; a language's exception raised in its
+    place; a worker that ended without reporting every language it took, an error."""
+    found: dict[int, LanguageDone | Exception] = {}
+    open_ = list(reports)
+    for index in range(count):
+        while index not in found:
+            if not open_:
+                raise HavenError("a language worker stopped before it was done (out of memory?) "
+                                 "— build again; if it happens again, build with fewer "
+                                 "languages at once")
+            for ready in wait(open_):
+                try:
+                    number, done = cast(Connection, ready).recv()
+                except EOFError:
+                    open_.remove(ready)
+                    continue
+                found[number] = done
+        done = found.pop(index)
+        if isinstance(done, Exception):
+            raise done
+        yield done
+
 

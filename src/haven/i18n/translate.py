@@ -67,6 +67,10 @@ class LStr(str):
         value.state = state
         return value
 
+    def __getnewargs__(self) -> tuple[str, str, State]:  # type: ignore[override]
+        """Pickled (the shared pages handed to forked workers) with its language and state."""
+        return str(self), self.lang, self.state
+
     @cached_property
     def digest(self) -> str:
         """What a reader is shown, digested: the text, its language, its state and whether it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import pickle
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -172,6 +173,7 @@ class Renderer:
         self._skeletons: tuple[Placeholders, dict[str, Skeleton]] | None = None
         self._placeholder_view: tuple[PageState, dict[str, Any]] | None = None
         self._uses: dict[str, PageUse] | None = None
+        self._all_skeletons = False
         self.env = env = environment()
         self.layout = env.get_template("layout.html")
         self.top = env.get_template("_top.html")
@@ -371,6 +373,8 @@ class Renderer:
         workers start, so they all inherit them. With `keys`, only those pages' are made (an
         incremental build); the others are made when asked for.
         """
+        if self._skeletons is not None and keys is None and self._all_skeletons:
+            return self._skeletons
         if self._skeletons is None:
             site = self.site
             source = site.source
@@ -388,16 +392,38 @@ class Renderer:
             self._placeholder_view = base, self._common(view, source, lookup)
             self._skeletons = placeholders, {}
         placeholders, skeletons = self._skeletons
-        assert self._placeholder_view is not None
-        base, common = self._placeholder_view
-        for page in self.site.pages:
-            if (page.template in self.shared and page.path not in skeletons
-                    and (keys is None or page.key in keys)):
-                state = base.sibling(f"{base.lang.tag}/{page.path}index.html")
-                with _rendering(state):
-                    skeletons[page.path] = Skeleton.of(self.templates[page.template].render(
-                        common, page=page, r=state))
+        wanted = [page for page in self.site.pages
+                  if page.template in self.shared and page.path not in skeletons
+                  and (keys is None or page.key in keys)]
+        if wanted:
+            assert self._placeholder_view is not None  # (shared pages taken are all there)
+            base, common = self._placeholder_view
+        for page in wanted:
+            state = base.sibling(f"{base.lang.tag}/{page.path}index.html")
+            with _rendering(state):
+                skeletons[page.path] = Skeleton.of(self.templates[page.template].render(
+                    common, page=page, r=state))
+        self._all_skeletons = self._all_skeletons or keys is None
         return self._skeletons
+
+    def shared_pages(self) -> bytes | None:
+        """Every shared page's skeleton, the placeholders they hold and what each page uses,
+        made here if not yet, pickled for forked workers (`take_shared_pages`); None when
+        they cannot be (the workers then make them themselves)."""
+        placeholders, skeletons = self.skeletons()
+        uses = self.uses()
+        try:
+            return pickle.dumps((placeholders.calls, placeholders.segments, skeletons, uses),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
+
+    def take_shared_pages(self, data: bytes) -> None:
+        """What `shared_pages` made, in another process of the same build."""
+        calls, segments, skeletons, uses = pickle.loads(data)
+        placeholders = Placeholders()
+        placeholders.calls, placeholders.segments = calls, segments
+        self._skeletons, self._uses, self._all_skeletons = (placeholders, skeletons), uses, True
 
 
     def uses(self, keys: Collection[str] | None = None) -> dict[str, PageUse]:
