@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from click.testing import CliRunner
 import haven.scaffold
 from haven.example import example_content
 
+ROOT = Path(__file__).resolve().parents[1]
 Overrides = Mapping[str, "str | bytes | None"]
 MakeHub = Callable[..., Path]
 
@@ -159,3 +162,15 @@ def hartford_with(languages: list[str], root: Path) -> Path:
         if po.stem not in languages:
             po.unlink()
     return root
+
+
+def in_fresh_process(target: Callable[..., None], *args: str) -> str:
+    """Run `target(*args)`, a test module's function, in a new Python process, and fail with
+    its output if it fails; its standard output. Haven forks (the language workers, the
+    content read ahead) only in a process with one thread, and a test process has more once
+    Typst has compiled a PDF in it."""
+    code = f"import {target.__module__} as m; m.{target.__name__}(*{args!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
