@@ -10,9 +10,11 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
+
 import haven.workers
 from haven.build import build
-from haven.errors import HavenError
+from haven.errors import HavenError, StrictError
 from haven.render.site import Renderer
 from tests.conftest import hartford_with, in_fresh_process
 
@@ -41,17 +43,41 @@ def forked_build(hub: str, site: str, how: str) -> None:
     entered = counting_workers()
     if how == "no-shared-pages":  # the workers make the skeletons themselves
         Renderer.shared_pages = lambda self: None  # type: ignore[method-assign]
-    build(Path(hub), Path(site), pdf=False)
+    if how == "strict":
+        try:
+            build(Path(hub), Path(site), pdf=False, strict=True)
+        except StrictError as exc:
+            print(exc.format_message())
+    else:
+        print("\n".join(map(str, build(Path(hub), Path(site), pdf=False).warnings)))
     assert entered == [2], entered
 
 
-def test_workers_build_byte_for_byte_the_site_built_in_process(tmp_path: Path) -> None:
+def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in this process render language by language (as with another thread running)."""
+    monkeypatch.setattr(haven.workers, "thread_count", lambda: 2)
+
+
+def test_workers_build_byte_for_byte_the_site_built_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same files, and the same warnings: each worker sums its language's findings."""
+    in_process(monkeypatch)
     hub = hartford_with(LANGUAGES, tmp_path / "hub")
-    build(hub, tmp_path / "here", pdf=False)  # in this process: in-process, language by language
+    report = build(hub, tmp_path / "here", pdf=False)  # in this process: language by language
+    warned = "\n".join(map(str, report.warnings))
+    assert warned.count("translation(s) fail a check") >= 3  # the example's drafts have some
     for how in ("shared-pages", "no-shared-pages"):
-        in_fresh_process(forked_build, str(hub), str(tmp_path / how), how)
+        said = in_fresh_process(forked_build, str(hub), str(tmp_path / how), how)
         assert site_files(tmp_path / how) == site_files(tmp_path / "here"), how
+        assert said.strip() == warned.strip(), how
     assert len(site_files(tmp_path / "here")) > 100
+    try:
+        build(hub, tmp_path / "strict", pdf=False, strict=True)
+    except StrictError as exc:  # every finding, at its line
+        expected = exc.format_message()
+    assert expected.count(".po:") > 3
+    assert in_fresh_process(forked_build, str(hub), str(tmp_path / "s"), "strict").strip() \
+        == expected.strip()
 
 
 def failing_build(hub: str, site: str) -> None:
@@ -65,8 +91,10 @@ def failing_build(hub: str, site: str) -> None:
     assert entered == [2], entered
 
 
-def test_a_languages_error_in_a_worker_is_the_error_in_process(tmp_path: Path) -> None:
+def test_a_languages_error_in_a_worker_is_the_error_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two broken catalogs: the first in the languages' order is reported, as in-process."""
+    in_process(monkeypatch)
     hub = hartford_with(LANGUAGES, tmp_path / "hub")
     for tag in ("vi", "ar"):
         po = hub / "translations" / f"{tag}.po"

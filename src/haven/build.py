@@ -109,7 +109,7 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         if previous is not None:
             rendered = render(site, translations, None, progress,
                               pdf_from=output if pdf else None, pdf=pdf, previous=(previous, output),
-                              check=known is None)
+                              check=known is None, strict=strict)
             checked = (known if known is not None
                        else translation_warnings(content, strict, rendered, files))
             report = summarize(site, rendered, output, content.warnings + checked)
@@ -120,7 +120,8 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
         if previous is None:
             with staging(output) as stage:
                 rendered = render(site, translations, stage, progress,
-                                  pdf_from=output if pdf else None, pdf=pdf, check=known is None)
+                                  pdf_from=output if pdf else None, pdf=pdf, check=known is None,
+                                  strict=strict)
                 checked = (known if known is not None
                            else translation_warnings(content, strict, rendered, files))
                 report = summarize(site, rendered, output, content.warnings + checked)
@@ -166,8 +167,9 @@ def translation_warnings(content: Content, strict: bool, rendered: Rendered,
     if strict:
         checked = as_problems(chain.from_iterable(rendered.findings))
     else:
-        parts = [part for language in rendered.findings
-                 for part in _SUMMARIES.value(language, str(content.root), _summary_of)]
+        parts = [part for language, summed in zip(rendered.findings, rendered.summaries, strict=True)
+                 for part in (summed if summed is not None
+                              else _SUMMARIES.value(language, str(content.root), _summary_of))]
         _SUMMARIES.done()
         checked = [problem for _, problem in sorted(parts, key=lambda part: part[0])]
     found = rendered.glossary_problems + checked
@@ -218,6 +220,8 @@ class Rendered:
     """The pages the workers rendered (None: every page, a full build)."""
     findings: list[list[Finding]] = field(default_factory=list)
     """The translation checks' findings, language by language (when the workers checked)."""
+    summaries: list[list[tuple[tuple[str, str], Problem]] | None] = field(default_factory=list)
+    """Or, language by language, their sums as a forked worker made them (`findings` empty)."""
     glossary_problems: list[Problem] = field(default_factory=list)
 
     def read(self, name: str) -> bytes:
@@ -228,12 +232,14 @@ class Rendered:
 
 def render(site: Site, translations: list[Translation], stage: Staging | None,
            progress: Progress | None = None, pdf_from: Path | None = None, pdf: bool = True,
-           previous: tuple[BuildRecord, Path] | None = None, check: bool = True) -> Rendered:
+           previous: tuple[BuildRecord, Path] | None = None, check: bool = True,
+           strict: bool = False) -> Rendered:
     """Every file of the site: each language's pages (and printable PDFs, with `pdf_from`,
     the previous build's folder, which may not exist yet) go straight into `stage`; with
     `previous` (an incremental build, no stage), only the pages that used what changed are
     rendered, and every file made is returned (the second item is the live site). With
-    `check`, each language's worker also runs the translation checks on its catalog."""
+    `check`, each language's worker also runs the translation checks on its catalog (and
+    with `strict`, reports every finding rather than their sums)."""
     live = None if previous is None else previous[1]
     before = None if previous is None else previous[0]
     renderer = Renderer(site)
@@ -259,13 +265,15 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
         for name in layout.shared:  # made again below
             del hashes[name]
     findings: list[list[Finding]] = []
+    summaries: list[list[tuple[tuple[str, str], Problem]] | None] = []
     glossary_problems: list[Problem] = []
-    job = Job(site, translations, pdf_from, stage, renderer, changes, check)
+    job = Job(site, translations, pdf_from, stage, renderer, changes, check, strict)
     # In a full build, the pages every language shares are made once, and what each page
     # uses read off them, while the language workers prepare (haven.workers).
     with per_language(job, renderer.shared_pages if before is None else None) as done_:
         for done, language in enumerate(done_, start=1):
             findings.append(language.findings)
+            summaries.append(language.summary)
             glossary_problems += language.glossary_problems
             learn(language.checks)
             if before is not None:
@@ -309,9 +317,9 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
                          hashes, digests, dict(sorted(compressed.items())))
     if before is None:
         return Rendered(files, sizes, stage.path if stage else None, record, compressed,
-                        None, findings, glossary_problems)
+                        None, findings, summaries, glossary_problems)
     return Rendered(made | files, sizes, None, record, compressed, sorted(remade or []),
-                    findings, glossary_problems)
+                    findings, summaries, glossary_problems)
 
 
 @dataclass(frozen=True)
