@@ -267,13 +267,16 @@ def test_translate_update_of_broken_content_is_a_clean_error(cli, tmp_path):
 def test_brackets_in_paths_and_warnings_are_printed_as_they_are(cli, tmp_path):
     """The terminal's styles are written like `[bold]…[/]`: a path or a warning that quotes the
     content with such brackets is printed as it is, never read as a style (a `[/]` in the
-    site's path made the summary fail with a traceback, and a `[bold]` vanished)."""
-    hub = tmp_path / "hub [bold]"
+    site's path made the summary fail with a traceback, and a `[bold]` vanished); nor is a
+    `:smile:` read as an emoji."""
+    hub = tmp_path / "hub [bold] :smile:"
     run(cli, "init", str(hub))
     (hub / "translations").mkdir()
-    (hub / "translations" / "[bold].po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    (hub / "translations" / "[bold]:smile:.po").write_text('msgid ""\nmsgstr ""\n',
+                                                          encoding="utf-8")
     site = tmp_path / "site [" / "]"  # the folder "]" in the folder "site [": "site [/]"
     result = run(cli, "build", str(hub), "-o", str(site))
     assert says(result, f"into {site}")
-    assert says(result, "translations/[bold].po")
+    assert says(result, "translations/[bold]:smile:.po")
+    assert says(result, "hub [bold] :smile:") and "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}" not in result.output
     assert says(result, "warning(s)")

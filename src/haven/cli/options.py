@@ -29,8 +29,9 @@ def output_option(default: str, help: str) -> Callable[[F], F]:
 
 
 def console() -> Console:
-    """Haven's messages go to standard error, unhighlighted, never wrapped mid-word."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """Haven's messages go to standard error, unhighlighted, never wrapped mid-word, and
+    with no `:name:` read as an emoji (it may be the content's words)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def load_valid(folder: Path) -> Content:

@@ -131,9 +131,11 @@ def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
     if report.remade is not None:  # an incremental build (haven.incremental)
         console.print(f"{len(report.remade)} page(s) rendered again, the rest unchanged "
                       "(--clean renders every page).", markup=False)
-    if report.warnings:  # what they say is the content's: never read as markup
+    if report.warnings and console.is_terminal:  # the content's words: never read as markup
         console.print("\n".join(f"[yellow]warning:[/] {escape(str(warning))}"
                                 for warning in report.warnings))
+    elif report.warnings:  # no colour to draw: the lines as they are (rich: 20 ms for 500)
+        console.file.write("".join(f"warning: {warning}\n" for warning in report.warnings))
     preview = hint("serve", *hub.words(), *output_words(report.output, hub.output()))
     console.print(f"{len(report.warnings)} warning(s); {report.files} files in "
                   f"{report.seconds:.2f} s. Open {report.output / 'index.html'} "
