@@ -18,7 +18,7 @@ PACKAGE = SRC / "haven"
 
 GROUND = {"haven", "haven.errors", "haven.interrupt", "haven.example", "haven.locate", "haven.languages",
           "haven.dates", "haven.placeholders", "haven.ui", "haven.markdown", "haven.sms",
-          "haven.template_cache", "haven.templating", "haven.localserver", "haven.output", "haven.scaffold", "haven.spreadsheet",
+          "haven.cache", "haven.template_cache", "haven.templating", "haven.localserver", "haven.output", "haven.scaffold", "haven.spreadsheet",
           "haven.guides", "haven.memo"}
 """Leaves: they know nothing of a hub's content, only of text, languages, files and errors."""
 

@@ -245,10 +245,11 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     renderer = Renderer(site)
     files = {CSS_PATH: renderer.css(), SCRIPT_PATH: find_script(), **asset_files("icon.svg")}
     files.update(hosting_files(site))  # _headers, nginx and IIS files, robots.txt, favicon …
-    records_now = record_digests(site.content)
     segment_ids = content_segment_ids(site.content)
-    changes = None if before is None else plan(before, site, records_now, segment_ids,
-                                                 renderer.uses)
+    records_now = changes = None
+    if before is not None:
+        records_now = record_digests(site.content)
+        changes = plan(before, site, records_now, segment_ids, renderer.uses)
     sizes: dict[str, int] = {}
     digests: dict[str, str] = {} if before is None else dict(before.offline)
     hashes: dict[str, tuple[str, int]] = {}
@@ -271,6 +272,8 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     # In a full build, the pages every language shares are made once, and what each page
     # uses read off them, while the language workers prepare (haven.workers).
     with per_language(job, renderer.shared_pages if before is None else None) as done_:
+        if records_now is None:  # (a full build: meanwhile, its workers render)
+            records_now = record_digests(site.content)
         for done, language in enumerate(done_, start=1):
             findings.append(language.findings)
             summaries.append(language.summary)

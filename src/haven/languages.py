@@ -16,7 +16,7 @@ from typing import Literal
 import babel
 from babel import Locale, UnknownLocaleError
 
-from haven.template_cache import cache_folder, keep_in_cache
+from haven.cache import cache_folder, keep_in_cache
 
 Direction = Literal["ltr", "rtl"]
 

@@ -1,4 +1,5 @@
-"""Compiled templates kept on disk between builds (Jinja's bytecode cache)."""
+"""Compiled templates kept on disk between builds (Jinja's bytecode cache), in Haven's cache
+folder (haven.cache)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
 from haven import __version__
-from haven.output import replace_file
+from haven.cache import cache_folder
 
 
 class _TemplateCache(FileSystemBytecodeCache):
@@ -32,23 +33,6 @@ class _TemplateCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:
             pass
-
-
-def cache_folder() -> Path:
-    """Haven's cache folder: `$XDG_CACHE_HOME/haven` (else `~/.cache/haven`)."""
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(root) / "haven"
-
-
-def keep_in_cache(path: Path, data: bytes) -> None:
-    """Write `data` to `path` in Haven's cache folder, whole or not at all
-    (haven.output.replace_file). A folder that cannot be made or written is ignored: what is
-    kept there is only ever worked out again."""
-    try:
-        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        replace_file(path, data)
-    except OSError:
-        pass
 
 
 def template_cache_folder() -> Path:

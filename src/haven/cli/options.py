@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from haven.content.validate import Content
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -31,6 +32,8 @@ def output_option(default: str, help: str) -> Callable[[F], F]:
 def console() -> Console:
     """Haven's messages go to standard error, unhighlighted, never wrapped mid-word, and
     with no `:name:` read as an emoji (it may be the content's words)."""
+    from rich.console import Console  # (imported when used: `haven build` forks first)
+
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 

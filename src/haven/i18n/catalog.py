@@ -27,10 +27,10 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from haven import __version__
+from haven.cache import cache_folder, keep_in_cache
 from haven.errors import TranslationError
 from haven.i18n.segments import Segment
 from haven.placeholders import segment_problem, text_problem
-from haven.template_cache import cache_folder, keep_in_cache
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 REVIEWED, MACHINE = "reviewed", "machine"

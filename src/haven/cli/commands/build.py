@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from haven.cli.options import console, content_argument, output_option
 from haven.content.ahead import ReadAhead, read_ahead
@@ -28,6 +25,8 @@ from haven.locate import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from haven.build import BuildReport
 
 
@@ -51,14 +50,14 @@ def build_command(content_dir: Path | None, output: Path | None, strict: bool,
     and the previous site stays as it was.
     """
     freeze_at_exit()
-    out = console()
     hub = locate_or_example(content_dir)
-    if hub.bundled:
-        out.print(example_notice("building"), markup=False)
-    target = output or hub.output()
     # The content is read and validated in another process while this one imports the
-    # renderer (haven.content.ahead): haven.build is imported only now.
+    # renderer (haven.content.ahead): rich and haven.build are imported only now.
     with read_ahead(hub.root) as ahead:
+        out = console()
+        if hub.bundled:
+            out.print(example_notice("building"), markup=False)
+        target = output or hub.output()
         report = run_build(hub.root, target, out, strict, pdf, clean, ahead)
     print_summary(report, hub, out)
 
@@ -118,6 +117,9 @@ def _build(source: Path, output: Path, progress: Callable[[int, int], None] | No
 
 
 def print_summary(report: BuildReport, hub: Hub, console: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=f"Built {report.total_pages} pages into {escape(str(report.output))}",
                   title_justify="left")
     table.add_column("language")
