@@ -99,8 +99,10 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     with fewer_collections():
         # What the checks are of, as it was before it was read:
         files = (strict, ahead.files if ahead else files_of(content_dir))
-        checks = checks_file(output)  # what earlier builds' checks found (read while the
-        remembered(checks)  # content is, when it is read ahead)
+        # While the content is read ahead: what earlier builds' checks found, Haven's own digest.
+        checks = checks_file(output)
+        remembered(checks)
+        code_digest()
         content = (ahead.content() if ahead else None) or validate(load(content_dir))
         site = build_model(content)
         known = known_translation_warnings(files)  # None: each worker checks its own catalog

@@ -93,11 +93,15 @@ def package_digest(root: Path) -> str:
             digest.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             pass
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).as_posix()
-        if path.is_file() and "__pycache__" not in relative and not relative.startswith(
-                "examples/"):
-            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    files = []
+    for folder, folders, names in os.walk(root):  # not into bytecode or the bundled example
+        top = folder == str(root)
+        folders[:] = [f for f in folders if f != "__pycache__" and not (top and f == "examples")]
+        files += [Path(folder, name).relative_to(root).parts for name in names]
+    for parts in sorted(files):
+        path = root.joinpath(*parts)
+        if path.is_file():
+            digest.update("/".join(parts).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
