@@ -4,6 +4,7 @@ translated letters, search words."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -159,6 +160,41 @@ def test_dates_read_naturally_where_cldr_has_no_month_names() -> None:
     assert format_long_date(day, "ksw") == "2026-10-30"  # no month names anywhere: no words
     assert format_long_date(day, "ht", {"ht": "dd/MM/yyyy"}) == "30/10/2026"
     assert format_long_date(day, "fr", {"fr": "d MMMM y"}) == "30 octobre 2026"
+
+
+def test_dates_formatted_once_are_kept_in_the_cache_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language's worker formats the same few dates on every build: each kept per language
+    in Haven's cache folder, so that Babel need not load the language's CLDR data again."""
+    from haven import dates
+
+    def fresh() -> None:  # as in a new process
+        dates._kept.cache_clear()
+        dates._format.cache_clear()
+        dates._compiled.cache_clear()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh()
+    day = dt.date(2026, 10, 30)
+    assert format_long_date(day, "ht") == "30 oktòb 2026"
+    assert format_long_date(day, "es", {"es": "dd/MM/yyyy"}) == "30/10/2026"
+    dates.keep_dates()
+    kept = dates._kept_file("ht")
+    assert kept.is_relative_to(tmp_path) and dates._kept_file("es").is_file()
+    assert json.loads(kept.read_text(encoding="utf-8")) == {"|2026-10-30": "30 oktòb 2026"}
+    fresh()
+    monkeypatch.setattr(dates, "_compiled", None)  # no Babel at all: what is kept is enough
+    assert format_long_date(day, "ht") == "30 oktòb 2026"
+    assert format_long_date(day, "es", {"es": "dd/MM/yyyy"}) == "30/10/2026"
+    with pytest.raises(TypeError):  # another date is formatted by Babel
+        format_long_date(dt.date(2026, 1, 2), "ht")
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    kept.write_text('{"|2026-10-30": 12}', encoding="utf-8")  # damaged: worked out again
+    fresh()
+    assert format_long_date(day, "ht") == "30 oktòb 2026"
+    monkeypatch.undo()
+    fresh()  # later tests: the real cache folder again
 
 
 def test_a_hub_sets_a_date_pattern_per_language(make_hub: MakeHub, edit: Edit) -> None:

@@ -26,6 +26,7 @@ from typing import Any, TypeVar, cast
 from pydantic import BaseModel
 
 from haven.content.validate import Content
+from haven.dates import keep_dates
 from haven.errors import HavenError, Problem
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import Finding, check_one, new_checks, summary_parts
@@ -206,6 +207,7 @@ class Job:
                             unit, shown, None if only is None else frozenset(only),
                             findings, glossary_problems)
         done.checks, done.summary = new_checks(), summary
+        keep_dates()  # (a forked worker's are kept by it, or lost with it)
         if not _FORKED:
             _DONE[view.lang] = (same, done)
         return done
