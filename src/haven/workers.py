@@ -561,6 +561,9 @@ def _language_worker(job: Job, count: int, taken: Any, handover: int, signal_end
     global _FORKED
     _FORKED = True
     quiet_worker()
+    # A worker ends with the build, and its languages make next to no reference cycles (its
+    # peak memory is the same without the collector): its collections were 3 ms a language.
+    gc.disable()
     for end in others:  # only this worker's two ends stay open, so that each pipe's end is seen
         end.close()
     waiting: list[tuple[int, Prepared]] = []
