@@ -513,6 +513,7 @@ def language_workers(job: Job, workers: int, share: Callable[[], bytes | None] |
     context = multiprocessing.get_context("fork")
     count = len(job.translations)
     taken = context.Value("i", 0)
+    ahead = context.Array("i", workers, lock=False)  # each worker's languages prepared ahead
     signals = [context.Pipe(duplex=False) for _ in range(workers)]  # here → each worker
     reports = [context.Pipe(duplex=False) for _ in range(workers)]  # each worker → here
     ends = [end for pair in (*signals, *reports) for end in pair]
@@ -524,7 +525,7 @@ def language_workers(job: Job, workers: int, share: Callable[[], bytes | None] |
                 for number in range(workers):
                     keep = (signals[number][0], reports[number][1])
                     process = context.Process(target=_language_worker, daemon=True, args=(
-                        job, count, taken, handover.fileno(), *keep,
+                        job, count, taken, ahead, number, handover.fileno(), *keep,
                         [end for end in ends if end not in keep]))
                     process.start()
                     processes.append(process)
@@ -554,10 +555,14 @@ def language_workers(job: Job, workers: int, share: Callable[[], bytes | None] |
                 end.close()
 
 
-def _language_worker(job: Job, count: int, taken: Any, handover: int, signal_end: Any,
-                     report: Any, others: list[Any]) -> None:
+def _language_worker(job: Job, count: int, taken: Any, ahead: Any, number: int, handover: int,
+                     signal_end: Any, report: Any, others: list[Any]) -> None:
     """A forked worker: take the next language, prepare it, render it once the shared pages
-    have come (preparing more meanwhile), report each with its number."""
+    have come (preparing more meanwhile), report each with its number.
+
+    Until the shared pages come, no worker prepares more languages ahead than another does
+    (`ahead`): what one has prepared only it can render, and the languages left when they
+    come go to whichever worker is free, so the workers end together."""
     global _FORKED
     _FORKED = True
     quiet_worker()
@@ -575,19 +580,32 @@ def _language_worker(job: Job, count: int, taken: Any, handover: int, signal_end
         if size:
             job.renderer.take_shared_pages(os.pread(handover, size, 0))
         shared = True
+        with taken.get_lock():
+            ahead[number] = count  # holds no other worker back any more
 
     while True:
         if not shared and signal_end.poll():
             take_shared()
         if shared and waiting:
-            index, prepared = waiting.pop(0)
-            _report(report, index, partial(job.finish, prepared))
+            first, prepared = waiting.pop(0)
+            _report(report, first, partial(job.finish, prepared))
             continue
+        index: int | None
         with taken.get_lock():
-            index = taken.value
-            taken.value += 1
+            if not shared and ahead[number] > min(ahead):
+                index = None  # ahead of another worker: wait for the shared pages a little
+            else:
+                index = taken.value
+                taken.value += 1
+                if not shared:
+                    ahead[number] += 1
+        if index is None:
+            signal_end.poll(0.005)
+            continue
         if index >= count:
             if not waiting:
+                with taken.get_lock():
+                    ahead[number] = count
                 return
             take_shared()  # nothing more to prepare: wait for the shared pages
             continue
