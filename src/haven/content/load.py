@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from haven.content.kept import Kept, digest_of, keep_parses, kept_parses
 from haven.content.source import (
     Located,
     MarkdownFile,
@@ -49,6 +50,7 @@ def load(root: Path) -> RawContent:
     """
     raw = RawContent(root=root)
     previous, current = _recalled(root), dict[str, _Parsed]()
+    kept = _Kept(root)
     if not root.is_dir():
         raw.problems.append(
             Problem(str(root), 0, "this content folder does not exist",
@@ -67,14 +69,37 @@ def load(root: Path) -> RawContent:
                             "create hub.yaml (run 'haven init' for an example)")
                 )
             continue
-        _parse_file(name, _read_bytes(path, raw), raw, previous, current)
+        _parse_file(name, _read_bytes(path, raw), raw, previous, current, kept)
     for folder, suffixes in ((DIRECTORY_DIR, (".yaml", ".yml")), (DOCUMENTS_DIR, (".md",))):
         for path in _files_in(root, folder, suffixes, raw):  # each checked as _read_bytes does
-            _parse_file(relative(path, root), _read_file(path, raw), raw, previous, current)
+            _parse_file(relative(path, root), _read_file(path, raw), raw, previous, current, kept)
     for path in _files_in(root, TRANSLATIONS_DIR, (".po",), raw):
         raw.catalogs[path.stem] = path
     _remember(root, current)
+    kept.keep(current)
     return raw
+
+
+class _Kept:
+    """The folder's YAML files as earlier runs parsed them (haven.content.kept): read when a
+    file is first parsed in this process, written when one was parsed anew."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.parses: Kept | None = None
+        self.changed = False
+
+    def located(self, name: str, digest: str) -> Located | None:
+        if self.parses is None:
+            self.parses = kept_parses(self.root)
+        found = self.parses.get(name)
+        return found[1] if found is not None and found[0] == digest else None
+
+    def keep(self, current: dict[str, _Parsed]) -> None:
+        if self.changed:
+            keep_parses(self.root, {name: (parsed.digest, parsed.result)
+                                    for name, parsed in current.items()
+                                    if parsed.digest and isinstance(parsed.result, Located)})
 
 
 # -- what this process parsed before ------------------------------------------------------------
@@ -87,6 +112,8 @@ class _Parsed:
     data: bytes
     result: Located | MarkdownFile | None
     problem: tuple[int, str, str] | None
+    digest: str = ""
+    """Of the bytes of a YAML file parsed well (haven.content.kept)."""
 
 
 MEMO_ROOTS = 4
@@ -111,7 +138,7 @@ def _remember(root: Path, current: dict[str, _Parsed]) -> None:
 
 
 def _parse_file(name: str, data: bytes | None, raw: RawContent, previous: dict[str, _Parsed],
-                current: dict[str, _Parsed]) -> None:
+                current: dict[str, _Parsed], kept: _Kept) -> None:
     """Add what the file `name` holds to `raw`, parsing `data` again only if it differs from
     the bytes this process parsed last time under the same name.
 
@@ -122,7 +149,7 @@ def _parse_file(name: str, data: bytes | None, raw: RawContent, previous: dict[s
         return
     parsed = previous.get(name)
     if parsed is None or parsed.data != data:
-        parsed = _parse_bytes(data, markdown=name.endswith(".md"))
+        parsed = _parse_bytes(data, markdown=name.endswith(".md"), name=name, kept=kept)
     current[name] = parsed
     if parsed.problem is not None:
         raw.problems.append(Problem(name, *parsed.problem))
@@ -132,15 +159,23 @@ def _parse_file(name: str, data: bytes | None, raw: RawContent, previous: dict[s
         raw.files[name] = parsed.result
 
 
-def _parse_bytes(data: bytes, *, markdown: bool) -> _Parsed:
+def _parse_bytes(data: bytes, *, markdown: bool, name: str = "",
+                 kept: _Kept | None = None) -> _Parsed:
     text = _text(data)
     if isinstance(text, tuple):
         return _Parsed(data, None, text)
+    digest = ""
+    if not markdown and kept is not None:  # parsed by an earlier run, from the same bytes?
+        digest = digest_of(data)
+        located = kept.located(name, digest)
+        if located is not None:
+            return _Parsed(data, located, None, digest)
+        kept.changed = True
     try:
         result = parse_markdown(text) if markdown else parse_yaml(text)
     except SourceSyntaxError as exc:
         return _Parsed(data, None, (exc.line, exc.message, exc.hint))
-    return _Parsed(data, result, None)
+    return _Parsed(data, result, None, digest)
 
 
 def _files_in(root: Path, folder: str, suffixes: tuple[str, ...], raw: RawContent) -> list[Path]:
