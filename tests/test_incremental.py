@@ -390,14 +390,19 @@ def test_edits_one_after_another_in_one_process_match_a_new_process(
 
 def test_translation_checks_are_kept_beside_the_site(built: tuple[Path, Path],
                                                       tmp_path: Path) -> None:
-    """The checks' results are kept with the site's record (not in the content folder: a
-    build writes nothing outside its output), and `--clean` keeps them; a damaged file is
-    only a cache, made again whole."""
+    """The checks' results are kept with the site's record, a file per language (not in the
+    content folder: a build writes nothing outside its output), and `--clean` keeps them; a
+    damaged file is only a cache, made again whole."""
     hub, site = built
-    kept = state_folder(site) / "checks.json"
+    folder = state_folder(site) / "checks"
+    kept = folder / "es.json"
     assert kept.is_file() and json.loads(kept.read_bytes())
+    assert sorted(p.stem for p in folder.iterdir()) == ["es", "fr", "pt"]  # not the source's
     assert not (hub / ".haven-cache").exists()
+    legacy = state_folder(site) / "checks.json"  # the checks as one file, from an older Haven
+    legacy.write_text("{}")
     first = [str(w) for w in build(hub, site, pdf=False, clean=True).warnings]
+    assert not legacy.exists()
     assert any("fail a check" in w for w in first)
     kept.write_text("{not json")
     other = tmp_path / "copy"
@@ -408,7 +413,7 @@ def test_translation_checks_are_kept_beside_the_site(built: tuple[Path, Path],
                           cwd=Path(__file__).parents[1])
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == first
-    assert json.loads((state_folder(other) / "checks.json").read_bytes())  # made again, whole
+    assert json.loads((state_folder(other) / "checks" / "es.json").read_bytes())  # made again
 
 
 def test_a_remembered_view_is_the_view_made_afresh(built: tuple[Path, Path],

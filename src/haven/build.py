@@ -21,7 +21,7 @@ from haven.content.load import load
 from haven.content.validate import Content, validate
 from haven.errors import Problem, StrictError
 from haven.hosting import hosting_files
-from haven.i18n.checks import Finding, as_problems, learn, remember, remembered, summary_parts
+from haven.i18n.checks import Finding, as_problems, summary_parts
 from haven.i18n.status import LanguageStatus
 from haven.i18n.translate import content_segment_ids
 from haven.incremental import (
@@ -99,10 +99,7 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     with fewer_collections():
         # What the checks are of, as it was before it was read:
         files = (strict, ahead.files if ahead else files_of(content_dir))
-        # While the content is read ahead: what earlier builds' checks found, Haven's own digest.
-        checks = checks_file(output)
-        remembered(checks)
-        code_digest()
+        code_digest()  # Haven's own digest: while the content is read ahead
         content = (ahead.content() if ahead else None) or validate(load(content_dir))
         site = build_model(content)
         known = known_translation_warnings(files)  # None: each worker checks its own catalog
@@ -130,17 +127,16 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
                 if strict and report.warnings:
                     raise StrictError(report.warnings)
                 publish(rendered, stage)
-    remember(checks)
     report.remade = rendered.remade
     report.seconds = time.perf_counter() - started
     return report
 
 
-def checks_file(output: Path) -> Path:
-    """Where the translation checks' results are kept between builds: beside the site, with
-    its record (`--clean` keeps them: they depend only on the content). A build writes nothing
-    else outside its output."""
-    return state_folder(output) / "checks.json"
+def checks_folder(output: Path) -> Path:
+    """Where the translation checks' results are kept between builds, a file per language:
+    beside the site, with its record (`--clean` keeps them: they depend only on the content).
+    A build writes nothing else outside its output."""
+    return state_folder(output) / "checks"
 
 
 def previous_build(output: Path, site: Site, pdf: bool) -> BuildRecord | None:
@@ -270,7 +266,9 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
     findings: list[list[Finding]] = []
     summaries: list[list[tuple[tuple[str, str], Problem]] | None] = []
     glossary_problems: list[Problem] = []
-    job = Job(site, translations, pdf_from, stage, renderer, changes, check, strict)
+    output = live if live is not None else stage.output if stage is not None else None
+    job = Job(site, translations, pdf_from, stage, renderer, changes, check, strict,
+              None if output is None else checks_folder(output))
     # In a full build, the pages every language shares are made once, and what each page
     # uses read off them, while the language workers prepare (haven.workers).
     with per_language(job, renderer.shared_pages if before is None else None) as done_:
@@ -280,7 +278,6 @@ def render(site: Site, translations: list[Translation], stage: Staging | None,
             findings.append(language.findings)
             summaries.append(language.summary)
             glossary_problems += language.glossary_problems
-            learn(language.checks)
             if before is not None:
                 if language.rendered is None:  # rendered in full: what it made is all it has
                     for name in layout.by_language.get(language.tag, ()):

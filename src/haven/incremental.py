@@ -419,8 +419,10 @@ def prune_records(output: Path) -> None:
             if s}
     folder = state_folder(output)
     if folder.is_dir():
-        for item in folder.iterdir():  # records and their temporary files; the checks stay
-            record = item.suffix == ".json" and item.stem.isalnum() and item.stem != "checks"
+        # Records and their temporary files; the checks' folder stays (checks.json, the checks
+        # in one file before each language had its own, goes like a record).
+        for item in folder.iterdir():
+            record = item.suffix == ".json" and item.stem.isalnum()
             if item.name not in keep and (record or item.name.startswith(".record-")):
                 item.unlink(missing_ok=True)
 

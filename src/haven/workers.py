@@ -29,7 +29,7 @@ from haven.content.validate import Content
 from haven.dates import keep_dates
 from haven.errors import HavenError, Problem
 from haven.i18n.catalog import Entry, read_catalog
-from haven.i18n.checks import Finding, check_one, new_checks, summary_parts
+from haven.i18n.checks import Finding, check_one, remember, remembered, summary_parts
 from haven.i18n.glossary import glossary_path
 from haven.i18n.segments import Segment
 from haven.i18n.status import LanguageStatus
@@ -119,8 +119,6 @@ class LanguageDone:
     findings: list[Finding] = field(default_factory=list)
     """`haven translate check` on its catalog (when the job checks)."""
     glossary_problems: list[Problem] = field(default_factory=list)
-    checks: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
-    """The entry checks it made, for the main process to keep (haven.i18n.checks.learn)."""
     summary: list[tuple[tuple[str, str], Problem]] | None = None
     """Its findings summed as the build's warnings (`summary_parts`), instead of `findings`."""
 
@@ -140,6 +138,9 @@ class Job:
     strict: bool = False
     """Every finding is a warning of its own (`--strict`); else a forked worker sums its
     language's findings itself, and only the sums travel back (`LanguageDone.summary`)."""
+    kept_checks: Path | None = None
+    """Where each language's entry checks are kept between builds (haven.i18n.checks:
+    `remembered`, `remember`), beside the site."""
 
     def language(self, index: int) -> LanguageDone:
         """One language's pages (and printable pieces)."""
@@ -206,7 +207,7 @@ class Job:
                             {name: digest[:32] for name, digest in hashed.items()},
                             unit, shown, None if only is None else frozenset(only),
                             findings, glossary_problems)
-        done.checks, done.summary = new_checks(), summary
+        done.summary = summary
         keep_dates()  # (a forked worker's are kept by it, or lost with it)
         if not _FORKED:
             _DONE[view.lang] = (same, done)
@@ -221,7 +222,14 @@ class Job:
         content = self.site.content
         if not self.check or view.lang == content.hub.source_language:
             return [], []
-        return _remembered_checks(content, view.lang, self.content_segments(), catalog, key)
+        folder, used = self.kept_checks, set[str]()
+        if folder is not None:
+            remembered(folder, view.lang)
+        found = _remembered_checks(content, view.lang, self.content_segments(), catalog, key,
+                                   used)
+        if folder is not None and used:  # (a check of every entry: none when few changed)
+            remember(folder, view.lang, used)
+        return found
 
     def source_view(self) -> Localized:
         """The source language's view, made once per process (messages fall back to it)."""
@@ -342,20 +350,21 @@ def _remembered_messages(content: Content, view: Localized,
 
 
 def _remembered_checks(content: Content, lang: str, segments: list[Segment],
-                       catalog: dict[str, Entry], catalog_key: tuple[str, int, int, int]
-                       ) -> tuple[list[Finding], list[Problem]]:
+                       catalog: dict[str, Entry], catalog_key: tuple[str, int, int, int],
+                       used: set[str] | None = None) -> tuple[list[Finding], list[Problem]]:
     """`check_one`: its findings depend on the catalog, the glossary, the hub (the text
     message's budget and links) and each segment's source; with the first three as before,
-    only the segments whose source changed are checked again."""
+    only the segments whose source changed are checked again. When every entry is checked,
+    `used` collects the digests of the entry checks it needed."""
     if _FORKED:
-        return check_one(content, lang, segments, catalog)
+        return check_one(content, lang, segments, catalog, used=used)
     key = (content.root, content.hub, catalog_key, _glossary_key(content, lang))
     sources = _sources(segments)
     before = _CHECKS.get(lang)
     changed = (None if before is None or not _same(before[0], key)
                else _changed_sources(before[1], sources, segments))
     if before is None or changed is None:  # another catalog, glossary or hub, or other segments
-        fresh, problems = check_one(content, lang, segments, catalog)
+        fresh, problems = check_one(content, lang, segments, catalog, used=used)
         by_segment: dict[str, list[Finding]] = {}
         for finding in fresh:
             by_segment.setdefault(finding.ident, []).append(finding)

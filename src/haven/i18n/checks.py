@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -307,8 +307,10 @@ def _sms_limit(content: Content, lang: str, text: str) -> str | None:
 
 def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
                    segments: Iterable[Segment], path: Path | None = None,
-                   glossary: Glossary | None = None) -> list[Finding]:
-    """Every finding of one language's current translations, located by file and line."""
+                   glossary: Glossary | None = None, used: set[str] | None = None
+                   ) -> list[Finding]:
+    """Every finding of one language's current translations, located by file and line
+    (`used` collects the digests of the entry checks it needed: `remember`)."""
     glossary = glossary if glossary is not None else load_glossary(content.root, lang)
     raw: list[tuple[str, str, str, str]] = []
     terms = hashlib.blake2b(repr(glossary.terms).encode(), digest_size=12).hexdigest()
@@ -316,7 +318,7 @@ def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
         entry = catalog.get(segment.id)
         if entry is None or entry.state not in CHECKED or entry.source != segment.source:
             continue
-        for kind, what, fix in _checked(segment, entry.text, glossary, terms):
+        for kind, what, fix in _checked(segment, entry.text, glossary, terms, used):
             raw.append((segment.id, kind, what, fix))
         if segment.id == SMS_SEGMENT:
             over = _sms_limit(content, lang, entry.text)
@@ -332,63 +334,77 @@ def check_language(content: Content, lang: str, catalog: Mapping[str, Entry],
             for ident, kind, what, fix in raw]
 
 
-def _checked(segment: Segment, text: str, glossary: Glossary,
-             terms: str) -> list[tuple[str, str, str]]:
+def _checked(segment: Segment, text: str, glossary: Glossary, terms: str,
+             used: set[str] | None = None) -> Sequence[Sequence[str]]:
     """`check_entry`, remembered for the same source, translation and glossary `terms`
-    (the preview checks every catalog again after each edit; a build keeps what it found
-    beside the site for the next one: `remembered`, `remember`)."""
+    by their digest (the preview checks every catalog again after each edit; a build keeps
+    what each language needed beside the site for the next one: `remembered`, `remember`)."""
     fast = (segment.id, segment.kind, segment.source, text, terms)
-    found = _SEEN.get(fast)
-    if found is not None:
-        return found
-    joined = "\0".join(fast)
-    key = hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-    found = _CHECKS.get(key)
-    if found is None:
-        found = _CHECKS[key] = check_entry(segment, text, glossary, length_limit(segment))
-        _NEW.add(key)
-        _FRESH.add(key)
-        if len(_CHECKS) > 200_000:
-            _CHECKS.clear()
-            _SEEN.clear()
-    _SEEN[fast] = found
+    seen = _SEEN.get(fast)
+    if seen is not None:
+        key, found = seen
+    else:
+        joined = "\0".join(fast)
+        key = hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        kept = _CHECKS.get(key)
+        if kept is None:
+            kept = _CHECKS[key] = check_entry(segment, text, glossary, length_limit(segment))
+            if len(_CHECKS) > 200_000:
+                _CHECKS.clear()
+                _SEEN.clear()
+        found = kept
+        _SEEN[fast] = (key, found)
+    if used is not None:
+        used.add(key)
     return found
 
 
-_CHECKS: dict[str, list[tuple[str, str, str]]] = {}
-_SEEN: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
-"""The same, by the entry itself: no digest to compute in a process that checked it already."""
-_NEW: set[str] = set()
-"""Checks made or learnt that the file beside the site does not hold yet (`remember`)."""
-_FRESH: set[str] = set()
-"""Checks made since `new_checks` last handed them on."""
-_READ: set[str] = set()
+_CHECKS: dict[str, Sequence[Sequence[str]]] = {}
+"""Each entry check's findings, (kind, what, fix), by the digest of the entry and glossary."""
+_SEEN: dict[tuple[str, ...], tuple[str, Sequence[Sequence[str]]]] = {}
+"""The same with its digest, by the entry itself: no digest to compute in a process that
+checked it already."""
+_KEPT: dict[str, set[str]] = {}
+"""The digests each language's file beside the site holds, by the file's path (read once per
+process)."""
 
 
-def remembered(path: Path) -> None:
-    """Take in the checks a previous build kept in `path` (once per process; a file that
-    cannot be read is ignored)."""
-    if str(path) in _READ:
+def remembered(folder: Path, lang: str) -> None:
+    """Take in the entry checks an earlier build kept for `lang` in `folder` (once per process;
+    a file that cannot be read is ignored). Each language has its own file, read by the
+    worker that checks it: one file for a 20-language hub was 4 MB, and 55 ms of the main
+    process's start."""
+    path = folder / f"{lang}.json"
+    if str(path) in _KEPT:
         return
-    _READ.add(str(path))
+    _KEPT[str(path)] = set()
     try:
         data = orjson.loads(path.read_bytes())
-        _CHECKS.update((key, [tuple(f) for f in found])
-                       for key, found in data.items() if key not in _CHECKS)
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass
-
-
-def remember(path: Path) -> None:
-    """Keep this process's checks in `path`, if it found new ones or `path` has none yet."""
-    if not _NEW and path.exists():
+        if not isinstance(data, dict) or not all(
+                isinstance(found, list) and all(
+                    isinstance(f, list) and len(f) == 3 and all(isinstance(x, str) for x in f)
+                    for f in found) for found in data.values()):
+            return
+    except (OSError, ValueError):
         return
+    for key, found in data.items():
+        _CHECKS.setdefault(key, found)
+    _KEPT[str(path)] = set(data)
+
+
+def remember(folder: Path, lang: str, used: set[str]) -> None:
+    """Keep in `folder` the entry checks `lang`'s catalog needed (`used`), unless its file
+    holds them all already."""
+    path = folder / f"{lang}.json"
+    if used <= _KEPT.get(str(path), set()):
+        return
+    kept = {key: _CHECKS[key] for key in sorted(used) if key in _CHECKS}
     try:
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        replace_file(path, orjson.dumps(_CHECKS))  # 4 MB for 20 languages: 50 ms with json
-        _NEW.clear()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        replace_file(path, orjson.dumps(kept))
     except OSError:
-        pass
+        return
+    _KEPT[str(path)] = set(kept)
 
 
 def _context_lines(path: Path) -> dict[str, int]:
@@ -447,8 +463,8 @@ def check_hub(content: Content, languages: Iterable[str] | None = None,
 
 def check_one(content: Content, tag: str, segments: Iterable[Segment],
               catalog: Mapping[str, Entry] | None,
-              read: Callable[[Content, str], Mapping[str, Entry]] | None = None
-              ) -> tuple[list[Finding], list[Problem]]:
+              read: Callable[[Content, str], Mapping[str, Entry]] | None = None,
+              used: set[str] | None = None) -> tuple[list[Finding], list[Problem]]:
     """One language's findings and glossary problems (`check_hub`'s part for one language,
     which a build runs in that language's worker). A language without a catalog file has
     no findings; `catalog` is its entries when the caller has read them already."""
@@ -461,21 +477,8 @@ def check_one(content: Content, tag: str, segments: Iterable[Segment],
     if catalog is None:
         assert read is not None
         catalog = read(content, tag)
-    return check_language(content, tag, catalog, segments, path, glossary), list(glossary.problems)
-
-
-def new_checks() -> dict[str, list[tuple[str, str, str]]]:
-    """The checks this process made since it last said (a worker hands them to the main
-    process, `learn`, which keeps them beside the site for the next build)."""
-    found = {key: _CHECKS[key] for key in _FRESH if key in _CHECKS}
-    _FRESH.clear()
-    return found
-
-
-def learn(found: Mapping[str, list[tuple[str, str, str]]]) -> None:
-    """Take in checks a worker made (`new_checks`)."""
-    _CHECKS.update(found)
-    _NEW.update(found)
+    return (check_language(content, tag, catalog, segments, path, glossary, used),
+            list(glossary.problems))
 
 
 def summary(findings: Iterable[Finding], root: Path | None = None) -> list[Problem]:
