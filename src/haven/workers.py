@@ -570,8 +570,9 @@ def _language_worker(job: Job, count: int, taken: Any, ahead: Any, number: int, 
     have come (preparing more meanwhile), report each with its number.
 
     Until the shared pages come, no worker prepares more languages ahead than another does
-    (`ahead`): what one has prepared only it can render, and the languages left when they
-    come go to whichever worker is free, so the workers end together."""
+    (`ahead`), and none prepares the last languages: what one has prepared only it can
+    render, and the languages left when they come go to whichever worker is free, so that
+    the workers end together."""
     global _FORKED
     _FORKED = True
     quiet_worker()
@@ -601,8 +602,10 @@ def _language_worker(job: Job, count: int, taken: Any, ahead: Any, number: int, 
             continue
         index: int | None
         with taken.get_lock():
-            if not shared and ahead[number] > min(ahead):
-                index = None  # ahead of another worker: wait for the shared pages a little
+            # Ahead of another worker, or at the last languages (left to whichever worker is
+            # free first): wait for the shared pages a little.
+            if not shared and (ahead[number] > min(ahead) or taken.value >= count - len(ahead)):
+                index = None
             else:
                 index = taken.value
                 taken.value += 1
