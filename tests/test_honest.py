@@ -162,35 +162,45 @@ def test_dates_read_naturally_where_cldr_has_no_month_names() -> None:
     assert format_long_date(day, "fr", {"fr": "d MMMM y"}) == "30 octobre 2026"
 
 
-def test_dates_formatted_once_are_kept_in_the_cache_folder(
+def test_dates_amounts_and_names_made_once_are_kept_in_the_cache_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A language's worker formats the same few dates on every build: each kept per language
-    in Haven's cache folder, so that Babel need not load the language's CLDR data again."""
-    from haven import dates
+    """A language's worker formats the same few dates, amounts and language names on every
+    build: each kept per language in Haven's cache folder, so that Babel need not load its
+    CLDR data again."""
+    from haven import cache, costs, dates, languages
 
     def fresh() -> None:  # as in a new process
-        dates._kept.cache_clear()
+        cache._kept_texts.cache_clear()
+        languages._cldr_name.cache_clear()
         dates._format.cache_clear()
         dates._compiled.cache_clear()
+        costs.format_money.cache_clear()
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     fresh()
     day = dt.date(2026, 10, 30)
     assert format_long_date(day, "ht") == "30 oktòb 2026"
     assert format_long_date(day, "es", {"es": "dd/MM/yyyy"}) == "30/10/2026"
-    dates.keep_dates()
-    kept = dates._kept_file("ht")
-    assert kept.is_relative_to(tmp_path) and dates._kept_file("es").is_file()
-    assert json.loads(kept.read_text(encoding="utf-8")) == {"|2026-10-30": "30 oktòb 2026"}
+    assert costs.format_money(25.0, "USD", "es") == "25,00\xa0US$"
+    spanish, haitian = languages.language("es"), languages.language("ht")
+    assert languages.name_for(haitian, spanish) == "criollo haitiano"
+    cache.keep_texts()
+    kept = cache._texts_file("ht")
+    assert kept.is_relative_to(tmp_path) and cache._texts_file("es").is_file()
+    assert json.loads(kept.read_text(encoding="utf-8")) == {"date||2026-10-30": "30 oktòb 2026"}
     fresh()
     monkeypatch.setattr(dates, "_compiled", None)  # no Babel at all: what is kept is enough
+    monkeypatch.setattr(costs, "format_currency", None)
     assert format_long_date(day, "ht") == "30 oktòb 2026"
     assert format_long_date(day, "es", {"es": "dd/MM/yyyy"}) == "30/10/2026"
+    assert costs.format_money(25.0, "USD", "es") == "25,00\xa0US$"
+    monkeypatch.setattr(languages, "_named_in", None)
+    assert languages.name_for(haitian, spanish) == "criollo haitiano"
     with pytest.raises(TypeError):  # another date is formatted by Babel
         format_long_date(dt.date(2026, 1, 2), "ht")
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    kept.write_text('{"|2026-10-30": 12}', encoding="utf-8")  # damaged: worked out again
+    kept.write_text('{"date||2026-10-30": 12}', encoding="utf-8")  # damaged: worked out again
     fresh()
     assert format_long_date(day, "ht") == "30 oktòb 2026"
     monkeypatch.undo()

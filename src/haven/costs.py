@@ -12,14 +12,22 @@ from functools import lru_cache
 
 from babel.numbers import format_currency
 
+from haven.cache import kept_text
 from haven.content.schema import CostOption, Service
 
 
 @lru_cache(maxsize=1024)
 def format_money(amount: float, currency: str, locale: str | None) -> str:
-    """`amount` in `currency` as written in `locale` ("$25.00", "25,00 US$", "£35.00")."""
+    """`amount` in `currency` as written in `locale` ("$25.00", "25,00 US$", "£35.00"); kept
+    in Haven's cache folder once formatted (haven.cache.kept_text: Babel loads the locale's
+    whole CLDR data for its first amount)."""
+    return kept_text(locale or "en", f"money|{amount!r}|{currency}",
+                     lambda: _format_money(amount, currency, locale or "en"))
+
+
+def _format_money(amount: float, currency: str, locale: str) -> str:
     try:
-        return str(format_currency(amount, currency, locale=locale or "en"))
+        return str(format_currency(amount, currency, locale=locale))
     except (ValueError, LookupError):  # an unknown locale: amount and ISO code
         return f"{amount:g} {currency}"
 

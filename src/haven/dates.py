@@ -10,17 +10,14 @@ hub.yaml (`date_formats: {ht: "d MMMM yyyy"}`), in CLDR's pattern letters.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Mapping
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
-import babel
 from babel import Locale
 from babel.dates import DateTimePattern, get_date_format, parse_pattern
 
+from haven.cache import kept_text
 from haven.languages import cldr_locale
 
 OWN_MONTHS: dict[str, tuple[str, ...]] = {
@@ -60,61 +57,12 @@ def date_pattern(tag: str, override: str | None = None) -> str:
 
 
 def format_long_date(value: dt.date, tag: str, formats: Mapping[str, str] | None = None) -> str:
-    """`value` as a long date in language `tag`, with the hub's `formats` (tag → pattern).
-
-    Dates formatted before are kept per language in Haven's cache folder (`keep_dates`):
-    Babel loads a language's whole CLDR data to format its first date, 3 ms for each
-    language's worker on every build, for the same few dates each time."""
+    """`value` as a long date in language `tag`, with the hub's `formats` (tag → pattern);
+    kept in Haven's cache folder once formatted (haven.cache.kept_text: Babel loads a
+    language's whole CLDR data to format its first date)."""
     override = (formats or {}).get(tag)
-    kept = _kept(tag)
-    key = f"{override or ''}|{value.isoformat()}"
-    text = kept.get(key)
-    if text is None:
-        text = kept[key] = _format(value, tag, override)
-        _UNKEPT.add(tag)
-    return text
-
-
-def keep_dates() -> None:
-    """Keep the dates this process formatted since the last call, language by language."""
-    from haven.cache import keep_in_cache
-
-    for tag in sorted(_UNKEPT):
-        keep_in_cache(_kept_file(tag), json.dumps(_kept(tag), ensure_ascii=False).encode())
-    _UNKEPT.clear()
-
-
-_UNKEPT: set[str] = set()
-
-
-@cache
-def _kept(tag: str) -> dict[str, str]:
-    """The dates kept for `tag` ("pattern|iso date" → text), or none if unreadable."""
-    try:
-        data = json.loads(_kept_file(tag).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        return {}
-    return data
-
-
-def _kept_file(tag: str) -> Path:
-    from haven.cache import cache_folder
-
-    return cache_folder() / f"dates-{_formats_digest()}" / f"{tag}.json"
-
-
-@cache
-def _formats_digest() -> str:
-    """What formats a date: Babel, and this module's and haven.languages' code (the locale of
-    each tag)."""
-    from haven import __version__, languages
-
-    made_by = f"{__version__}\0{babel.__version__}\0".encode() + Path(__file__).read_bytes() \
-        + Path(languages.__file__).read_bytes()
-    return hashlib.blake2b(made_by, digest_size=8).hexdigest()
+    return kept_text(tag, f"date|{override or ''}|{value.isoformat()}",
+                     lambda: _format(value, tag, override))
 
 
 @lru_cache(maxsize=4096)

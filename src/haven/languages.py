@@ -16,7 +16,7 @@ from typing import Literal
 import babel
 from babel import Locale, UnknownLocaleError
 
-from haven.cache import cache_folder, keep_in_cache
+from haven.cache import cache_folder, keep_in_cache, kept_text
 
 Direction = Literal["ltr", "rtl"]
 
@@ -205,6 +205,12 @@ def name_for(target: Language, page: Language) -> str:
 
 @cache
 def _cldr_name(tag: str, page_locale: str) -> str | None:
+    """CLDR's name of `tag` in `page_locale`, kept in Haven's cache folder once found (the
+    first costs loading the page language's whole CLDR data)."""
+    return kept_text(page_locale, f"name|{tag}", lambda: _named_in(tag, page_locale) or "") or None
+
+
+def _named_in(tag: str, page_locale: str) -> str | None:
     try:
         page = Locale.parse(page_locale)
     except (UnknownLocaleError, ValueError):

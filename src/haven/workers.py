@@ -25,8 +25,8 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
+from haven.cache import keep_texts
 from haven.content.validate import Content
-from haven.dates import keep_dates
 from haven.errors import HavenError, Problem
 from haven.i18n.catalog import Entry, read_catalog
 from haven.i18n.checks import Finding, check_one, remember, remembered, summary_parts
@@ -208,7 +208,7 @@ class Job:
                             unit, shown, None if only is None else frozenset(only),
                             findings, glossary_problems)
         done.summary = summary
-        keep_dates()  # (a forked worker's are kept by it, or lost with it)
+        keep_texts()  # dates and amounts it formatted first (a forked worker's, or lost)
         if not _FORKED:
             _DONE[view.lang] = (same, done)
         return done
