@@ -516,8 +516,8 @@ def language_workers(job: Job, workers: int, share: Callable[[], bytes | None] |
     Each worker prepares a language (`Job.prepare`: catalog, view, PDFs, checks, messages)
     and, once this process has sent the shared pages (`share()`, pickled: the same bytes to
     every worker, through an unnamed temporary file), renders it (`Job.finish`). Until they
-    come, it prepares the next language instead of waiting. A language that fails is
-    reported in its place in the order, as the exception its worker raised.
+    come, it prepares further languages instead of waiting (`_language_worker`). A language
+    that fails is reported in its place in the order, as the exception its worker raised.
     """
     context = multiprocessing.get_context("fork")
     count = len(job.translations)
@@ -655,9 +655,9 @@ def _in_order(count: int, reports: list[Any]) -> Iterator[LanguageDone]:
     for index in range(count):
         while index not in found:
             if not open_:
-                raise HavenError("a language worker stopped before it was done (out of memory?) "
-                                 "— build again; if it happens again, build with fewer "
-                                 "languages at once")
+                raise HavenError("a language worker stopped before it was done (the computer "
+                                 "may have run out of memory) — build again, with other "
+                                 "programs closed")
             for ready in wait(open_):
                 try:
                     number, done = cast(Connection, ready).recv()
