@@ -88,3 +88,23 @@ def test_changed_bytes_are_parsed_again_and_a_damaged_cache_is_ignored(
     seen.clear()
     assert load(hub).files == changed.files
     assert len(seen) == len(changed.files)  # every file parsed again, nothing else
+
+
+def test_a_process_that_loaded_before_leaves_the_kept_parses_alone(
+        make_hub: MakeHub, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`haven serve` loads again after each save: only the saved file is parsed, and what
+    earlier runs kept is neither read nor written again (it would cost more than the parse)."""
+    hub = make_hub()
+    load(hub)
+    before = _kept_file(hub).read_bytes()
+
+    def untouchable(*args: object) -> None:
+        raise AssertionError("the kept parses were read or written")
+
+    monkeypatch.setattr(load_module, "kept_parses", untouchable)
+    monkeypatch.setattr(load_module, "keep_parses", untouchable)
+    settings = hub / "hub.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    seen = parses(monkeypatch)
+    load(hub)
+    assert len(seen) == 1 and _kept_file(hub).read_bytes() == before

@@ -50,7 +50,9 @@ def load(root: Path) -> RawContent:
     """
     raw = RawContent(root=root)
     previous, current = _recalled(root), dict[str, _Parsed]()
-    kept = _Kept(root)
+    # A process that loaded the folder before parses only the files that changed since: it
+    # neither reads nor writes what earlier runs kept (haven.content.kept).
+    kept = None if previous else _Kept(root)
     if not root.is_dir():
         raw.problems.append(
             Problem(str(root), 0, "this content folder does not exist",
@@ -76,7 +78,8 @@ def load(root: Path) -> RawContent:
     for path in _files_in(root, TRANSLATIONS_DIR, (".po",), raw):
         raw.catalogs[path.stem] = path
     _remember(root, current)
-    kept.keep(current)
+    if kept is not None:
+        kept.keep(current)
     return raw
 
 
@@ -138,7 +141,7 @@ def _remember(root: Path, current: dict[str, _Parsed]) -> None:
 
 
 def _parse_file(name: str, data: bytes | None, raw: RawContent, previous: dict[str, _Parsed],
-                current: dict[str, _Parsed], kept: _Kept) -> None:
+                current: dict[str, _Parsed], kept: _Kept | None) -> None:
     """Add what the file `name` holds to `raw`, parsing `data` again only if it differs from
     the bytes this process parsed last time under the same name.
 
