@@ -19,8 +19,8 @@ ratios Haven/Hugo of wall and CPU time per page, and the bytes each wrote.
 Haven's modules are compiled to bytecode first, as pip compiles an installed package.
 A clean build keeps what `haven build --clean` keeps: Haven's compiled templates
 (`~/.cache/haven`) and the translation checks' results beside the site
-(`.haven-state-<site>/checks.json`); `--no-cache` deletes that folder before each Haven build
-too (a hub's first build ever).
+(`.haven-state-<site>/checks/`); `--no-cache` deletes that folder and gives Haven an empty
+cache folder (`XDG_CACHE_HOME`) before each build: a hub's first build on a new machine.
 """
 
 from __future__ import annotations
@@ -154,18 +154,23 @@ def make_hugo_site(hub: Path, site: Path, pages_per_language: int) -> None:
                 f"---\ntitle: \"{prefix}Filter {n}\"\n---\n{items}\n")
 
 
-def timed(command: list[str], output: Path, keep_state: bool = False) -> dict[str, Any]:
+def timed(command: list[str], output: Path, keep_state: bool = False,
+          cache: Path | None = None) -> dict[str, Any]:
     """One clean build as a new process: wall and CPU time (children included). With
-    `keep_state`, Haven's state beside the site stays, as `haven build --clean` keeps it."""
+    `keep_state`, Haven's state beside the site stays, as `haven build --clean` keeps it; with
+    `cache`, the process is given that folder, emptied first, as its cache folder (a hub's
+    first build on a new machine: no compiled templates, parsed files or catalogs, no kept
+    dates or names)."""
     state = output.parent / f".haven-state-{output.name}"
     for folder in (output, output.parent / f".haven-spare-{output.name}",
-                   *([] if keep_state else [state])):
+                   *([] if keep_state else [state]), *([cache] if cache else [])):
         if folder.exists():
             shutil.rmtree(folder)
     os.sync()
+    env = None if cache is None else os.environ | {"XDG_CACHE_HOME": str(cache)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
@@ -194,7 +199,8 @@ def main() -> None:
     parser.add_argument("--hugo", default="/usr/bin/hugo")
     parser.add_argument("--keep", type=Path, help="generate everything here, and keep it")
     parser.add_argument("--no-cache", action="store_true",
-                        help="delete Haven's state beside the site (its checks) before each build")
+                        help="a hub's first build: delete Haven's state beside the site (its "
+                             "checks) and give it an empty cache folder, before each build")
     parser.add_argument("--output-dir", type=Path,
                         help="write both sites here (/dev/shm: both without the disk)")
     args = parser.parse_args()
@@ -223,7 +229,9 @@ def main() -> None:
         for run in range(args.runs):
             for name, command, output in (("haven", haven_command, haven_out),
                                           ("hugo", hugo_command, hugo_out)):
-                result = timed(command, output, keep_state=name == "haven" and not args.no_cache)
+                cold = name == "haven" and args.no_cache
+                result = timed(command, output, keep_state=not cold,
+                               cache=out / "empty-cache" if cold else None)
                 runs[name].append(result)
                 print(f"  run {run + 1} {name:5}: {result['wall']:6.2f} s wall, "
                       f"{result['cpu']:6.2f} s CPU ({result['user']:5.2f} user, "
