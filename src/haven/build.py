@@ -46,7 +46,7 @@ from haven.output import Staging, staging
 from haven.outreach.messages import Message
 from haven.render.assets import asset_files
 from haven.render.directory import SCRIPT_PATH, find_script
-from haven.render.site import CSS_PATH, NOT_FOUND, Renderer
+from haven.render.site import CSS_PATH, NOT_FOUND, Renderer, load_templates
 from haven.render.uses import NOT_FOUND_KEY
 from haven.staff import staff_files
 from haven.workers import (
@@ -99,7 +99,8 @@ def build(content_dir: Path, output: Path, progress: Progress | None = None,
     with fewer_collections():
         # What the checks are of, as it was before it was read:
         files = (strict, ahead.files if ahead else files_of(content_dir))
-        code_digest()  # Haven's own digest: while the content is read ahead
+        code_digest()  # what needs no content (Haven's own digest, its templates) is done
+        load_templates()  # while the content is read ahead
         content = (ahead.content() if ahead else None) or validate(load(content_dir))
         site = build_model(content)
         known = known_translation_warnings(files)  # None: each worker checks its own catalog

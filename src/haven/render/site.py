@@ -138,6 +138,14 @@ def _rendering(state: PageState) -> Iterator[PageState]:
         _PAGE.reset(token)
 
 
+def load_templates() -> None:
+    """Every page template loaded (compiled now where the bytecode cache has none): content
+    of no hub needed, so `haven build` does it while the content is read ahead."""
+    env = environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The templates, compiled once per process (the preview rebuilds many times)."""
