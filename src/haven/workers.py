@@ -1,10 +1,10 @@
 """Each language's part of a build, on every core: its translation, pages, figures, messages.
 
-Languages are independent once the content is valid, so the render step runs each
-language in a process of its own (forked, so that the site model, the compiled templates and
-the shared pages' skeletons are inherited, not rebuilt). This module holds that machinery —
-the job a worker runs, the pool, and the garbage collector's settings during a build — so
-that `haven.build` stays the map of the pipeline.
+Languages are independent once the content is valid, so the render step runs the languages
+in forked worker processes (forked, so that the site model and the compiled templates are
+inherited, not rebuilt; the shared pages' skeletons, made meanwhile, are handed over). This
+module holds that machinery — the job a worker runs, the workers, and the garbage
+collector's settings during a build — so that `haven.build` stays the map of the pipeline.
 """
 
 from __future__ import annotations

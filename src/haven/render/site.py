@@ -377,9 +377,9 @@ class Renderer:
                   ) -> tuple[Placeholders, dict[str, Skeleton]]:
         """The shared pages' markup, by page path, with placeholders for each language's words.
 
-        Each is made once per renderer; a full build makes them all before the language
-        workers start, so they all inherit them. With `keys`, only those pages' are made (an
-        incremental build); the others are made when asked for.
+        Each is made once per renderer; a full build makes them all in the main process while
+        the language workers prepare, and hands them over (`shared_pages`). With `keys`, only
+        those pages' are made (an incremental build); the others are made when asked for.
         """
         if self._skeletons is not None and keys is None and self._all_skeletons:
             return self._skeletons
