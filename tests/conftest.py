@@ -168,8 +168,10 @@ def in_fresh_process(target: Callable[..., None], *args: str) -> str:
     """Run `target(*args)`, a test module's function, in a new Python process, and fail with
     its output if it fails; its standard output. Haven forks (the language workers, the
     content read ahead) only in a process with one thread, and a test process has more once
-    Typst has compiled a PDF in it."""
-    code = f"import {target.__module__} as m; m.{target.__name__}(*{args!r})"
+    Typst has compiled a PDF in it. The process sees two cores, whatever the machine has, so
+    that it forks as on the 2-core machines these tests are written for."""
+    code = (f"import os; os.cpu_count = lambda: 2\n"
+            f"import {target.__module__} as m; m.{target.__name__}(*{args!r})")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=600, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -80,17 +80,20 @@ def _texts_file(group: str) -> Path:
 
 @cache
 def _texts_digest() -> str:
-    """What makes the texts: Haven's version, Babel's, and the code that calls Babel (dates,
-    amounts, and each language's CLDR locale)."""
+    """What makes the texts: Babel, and the code that calls it (dates, amounts, and each
+    language's CLDR locale)."""
     import babel
 
     here = Path(__file__).parent
-    made_by = f"{_version()}\0{babel.__version__}\0".encode() + b"".join(
-        (here / name).read_bytes() for name in ("dates.py", "costs.py", "languages.py"))
-    return hashlib.blake2b(made_by, digest_size=8).hexdigest()
+    return made_by(babel.__version__, *(here / name for name in ("dates.py", "costs.py",
+                                                                  "languages.py")))
 
 
-def _version() -> str:
+def made_by(library: str, *code: Path) -> str:
+    """A short digest of what makes something kept here: Haven's version, the library's
+    version that does the work, and the files of Haven's own code around it (code fixed
+    without a new version never takes back what the old one kept)."""
     from haven import __version__
 
-    return __version__
+    made = f"{__version__}\0{library}\0".encode() + b"".join(path.read_bytes() for path in code)
+    return hashlib.blake2b(made, digest_size=8).hexdigest()

@@ -102,10 +102,10 @@ def read_ahead(root: Path) -> Iterator[ReadAhead | None]:
     """Start reading `root`'s content in a forked process (None where that is not possible
     or not worth it: one core, no fork, or threads in this process, which a fork would
     leave with locks held forever); it is stopped on the way out if still running."""
-    files = files_of(root)
     if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or thread_count() > 1:
         yield None
         return
+    files = files_of(root)  # before the other process reads any
     reading, writing = os.pipe()
     try:
         pid = os.fork()

@@ -19,8 +19,7 @@ from typing import Any
 import orjson
 import yaml
 
-from haven import __version__
-from haven.cache import cache_folder, keep_in_cache
+from haven.cache import cache_folder, keep_in_cache, made_by
 from haven.content.source import Located, Path_
 
 Kept = dict[str, tuple[str, Located]]
@@ -60,13 +59,10 @@ def _kept_file(root: Path) -> Path:
 
 @cache
 def _parser_digest() -> str:
-    """What parses: Haven's version, PyYAML's, and the parser's code (a parser fixed without a
-    new version never takes back what the old one kept)."""
+    """What parses: PyYAML, and the parser's own code."""
     from haven.content import load, source
 
-    code = b"".join(Path(module.__file__ or "").read_bytes() for module in (source, load))
-    made = f"{__version__}\0{yaml.__version__}\0".encode() + code
-    return hashlib.blake2b(made, digest_size=8).hexdigest()
+    return made_by(yaml.__version__, *(Path(module.__file__ or "") for module in (source, load)))
 
 
 _DATE, _DATETIME = "date", "datetime"

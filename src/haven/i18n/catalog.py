@@ -26,8 +26,7 @@ import orjson
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from haven import __version__
-from haven.cache import cache_folder, keep_in_cache
+from haven.cache import cache_folder, keep_in_cache, made_by
 from haven.errors import TranslationError
 from haven.i18n.segments import Segment
 from haven.placeholders import segment_problem, text_problem
@@ -116,8 +115,7 @@ def _kept_folder() -> Path:
 
 @cache
 def _reader_digest() -> str:
-    reader = f"{__version__}\0{babel.__version__}\0".encode() + Path(__file__).read_bytes()
-    return hashlib.blake2b(reader, digest_size=8).hexdigest()
+    return made_by(babel.__version__, Path(__file__))
 
 
 def _kept(path: Path, digest: str) -> tuple[dict[str, Entry], dict[str, int] | None] | None:
