@@ -366,7 +366,7 @@ def test_stopping_during_a_rebuild_in_the_preview_leaves_nothing_behind(hub: Pat
             time.sleep(0.02)
         status = run.stop(signal.SIGTERM)
     assert status == 130 and "Traceback" not in run.output, run.output
-    assert list(temp.iterdir()) == []
+    assert list(temp.iterdir()) == [], run.output
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(LEFTOVERS)]
     if run.count("^Rebuilt") == 0:  # stopped mid-rebuild: the previous site, untouched
         assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} \

@@ -532,10 +532,12 @@ def _copy_of_live(output: Path, live: BuildRecord, spare: Path) -> BuildRecord:
             os.link(output / relative, made / relative)
         made.rename(spare)
     except BaseException:
-        shutil.rmtree(made, ignore_errors=True)
+        with shielded():
+            shutil.rmtree(made, ignore_errors=True)
         raise
     finally:
-        owner.release()
-        with contextlib.suppress(OSError):
-            os.unlink(_lock_of(made))
+        with shielded():
+            owner.release()
+            with contextlib.suppress(OSError):
+                os.unlink(_lock_of(made))
     return live

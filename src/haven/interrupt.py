@@ -4,6 +4,8 @@ A command wrapped in `interruptible` turns SIGINT and SIGTERM into one KeyboardI
 the main thread: the `finally` clauses on the way out (the build's staging folder, the
 printer's temporary folder, the language workers) clean up, later signals are ignored while they
 do, and the command ends with `Interrupted` (exit status 130, the shell's code for Ctrl+C).
+A clean-up reached without a signal runs `shielded`, so that one arriving meanwhile waits for
+it to end instead of cutting it in two.
 
 Forked workers (`forking_quietly`, `quiet_worker`) ignore SIGINT (the terminal sends Ctrl+C
 to the whole process group; the parent decides) and end on the SIGTERM the parent sends them
@@ -88,8 +90,9 @@ def _interrupt(kind: type[BaseException]) -> None:
 def shielded() -> Iterator[None]:
     """A block that a stop signal does not cut in two: the signal takes effect as it ends.
 
-    For making something and promising its removal at once: a folder made but not yet
-    known to the `finally` that removes it would be left behind.
+    For making something and promising its removal at once (a folder made but not yet
+    known to the `finally` that removes it would be left behind), and for the removal
+    itself: a `finally` reached without a signal can still be reached by one, half-way.
     """
     global _shields, _pending
     if threading.current_thread() is not threading.main_thread():
@@ -108,7 +111,8 @@ def shielded() -> Iterator[None]:
 @contextmanager
 def temporary_folder(prefix: str, parent: Path | None = None) -> Iterator[Path]:
     """A new folder (in `parent`, or the system's temporary folder), removed when the block
-    ends however it ends, a stop signal included. Removing it is harmless if it was renamed."""
+    ends however it ends, a stop signal included (even one that comes while it is being
+    removed). Removing it is harmless if it was renamed."""
     path = None
     try:
         with shielded():
@@ -116,7 +120,8 @@ def temporary_folder(prefix: str, parent: Path | None = None) -> Iterator[Path]:
         yield path
     finally:
         if path is not None:
-            shutil.rmtree(path, ignore_errors=True)
+            with shielded():
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def interruptible(message: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

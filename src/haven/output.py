@@ -95,7 +95,8 @@ class Staging:
             with shielded():  # Ctrl+C between the two renames would leave no site at all
                 _swap(self.path, self.output)
             if drop is not None and drop.exists():
-                shutil.rmtree(drop, ignore_errors=True)
+                with shielded():
+                    shutil.rmtree(drop, ignore_errors=True)
 
 
 @contextmanager
@@ -114,11 +115,12 @@ def staging(output: Path) -> Iterator[Staging]:
         yield Staging(output, path)
     finally:
         if path is not None and owner is not None:
-            if path.exists():
-                shutil.rmtree(path, ignore_errors=True)
-            owner.release()
-            with suppress(OSError):
-                os.unlink(_lock_of(path))
+            with shielded():  # nor between its removal and its lock's
+                if path.exists():
+                    shutil.rmtree(path, ignore_errors=True)
+                owner.release()
+                with suppress(OSError):
+                    os.unlink(_lock_of(path))
 
 
 def clean_leftovers(output: Path) -> list[Path]:

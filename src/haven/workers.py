@@ -42,7 +42,7 @@ from haven.i18n.translate import (
     remembers,
 )
 from haven.incremental import Plan, language_unit, saved_here, shown_digests
-from haven.interrupt import forking_quietly, quiet_worker, thread_count, tidy_task
+from haven.interrupt import forking_quietly, quiet_worker, shielded, thread_count, tidy_task
 from haven.memo import once_per_object
 from haven.model import Site
 from haven.offline import file_digests
@@ -555,13 +555,14 @@ def language_workers(job: Job, workers: int, share: Callable[[], bytes | None] |
                     pass
             yield _in_order(count, [reading for reading, _ in reports])
         finally:
-            for process in processes:
-                if process.is_alive():
-                    process.terminate()
-            for process in processes:
-                process.join()
-            for end in ends:
-                end.close()
+            with shielded():  # a stop signal now would leave workers running
+                for process in processes:
+                    if process.is_alive():
+                        process.terminate()
+                for process in processes:
+                    process.join()
+                for end in ends:
+                    end.close()
 
 
 def _language_worker(job: Job, count: int, taken: Any, ahead: Any, number: int, handover: int,

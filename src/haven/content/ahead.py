@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from haven.interrupt import quiet_worker, thread_count
+from haven.interrupt import quiet_worker, shielded, thread_count
 
 if TYPE_CHECKING:
     from haven.content.validate import Content
@@ -122,7 +122,8 @@ def read_ahead(root: Path) -> Iterator[ReadAhead | None]:
     try:
         yield ahead
     finally:
-        ahead._finish(kill=True)
+        with shielded():  # a stop signal now would leave it unwaited for
+            ahead._finish(kill=True)
 
 
 def _read_and_send(root: Path, pipe: int) -> None:  # pragma: no cover - runs in the fork
