@@ -53,7 +53,7 @@ def replace_file(path: Path, data: bytes) -> None:
             stream.write(data)
         os.replace(temporary, path)
     except BaseException:
-        with suppress(OSError):
+        with shielded(), suppress(OSError):
             os.unlink(temporary)
         raise
 
