@@ -3,11 +3,13 @@ Debian's Chromium with a loopback server for the browser tests."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,8 +24,17 @@ import haven.scaffold
 from haven.example import example_content
 
 ROOT = Path(__file__).resolve().parents[1]
+_CACHE_HOME = tempfile.mkdtemp(prefix="haven-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+"""Haven's cache folder for the whole run, the commands the tests start included: a run
+starts with none (as a new machine does), and leaves the developer's own cache untouched
+(a run parses thousands of hub folders that exist only for a test)."""
 Overrides = Mapping[str, "str | bytes | None"]
 MakeHub = Callable[..., Path]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE_HOME, ignore_errors=True)
 
 
 @pytest.fixture

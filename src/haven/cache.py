@@ -2,7 +2,9 @@
 out and later runs take back — compiled templates (haven.template_cache), language names and
 valid tags (haven.languages), parsed catalogs (haven.i18n.catalog) and YAML files
 (haven.content.kept), dates and amounts as each language writes them (`kept_text`). Whatever is missing or
-cannot be read there is only ever worked out again.
+cannot be read there is only ever worked out again. So nothing grows there for ever
+(`tidy_cache`): once a day, what has not been written for a month is removed, as are the
+temporary files of writes that were stopped half-way.
 
 A module of its own, with nothing to import: the content's validation reads the cache too,
 in the process that `haven build` forks first (haven.content.ahead)."""
@@ -12,9 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+
+UNUSED_DAYS = 30
+"""A file in the cache folder not written for this many days is removed (`tidy_cache`): what
+another version of Haven or Babel, or a hub folder since moved, left there. One still in use
+is made again by the next run that needs it."""
+TIDIED = ".tidied"
+"""The file in the cache folder whose time says when it was last tidied."""
+_DAY = 24 * 3600
+_HALF_WRITTEN_AGE = 3600
+"""A temporary file this old (haven.output.replace_file writes `.<name>.<random>`, then
+renames it) was left by a write that was killed: none takes an hour."""
 
 
 def cache_folder() -> Path:
@@ -97,3 +111,55 @@ def made_by(library: str, *code: Path) -> str:
 
     made = f"{__version__}\0{library}\0".encode() + b"".join(path.read_bytes() for path in code)
     return hashlib.blake2b(made, digest_size=8).hexdigest()
+
+
+def tidy_cache(now: float | None = None) -> list[Path]:
+    """At most once a day: remove the files of Haven's cache folder not written for
+    `UNUSED_DAYS` days, the temporary files of writes killed half-way, and the folders this
+    leaves empty. Returns what was removed. Links are removed, never followed; whatever
+    cannot be removed (in use elsewhere, another owner's) is left."""
+    now = time.time() if now is None else now
+    root = cache_folder()
+    stamp = root / TIDIED
+    try:
+        if now - stamp.stat().st_mtime < _DAY:
+            return []
+    except OSError:
+        if not root.is_dir():
+            return []
+    try:
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    except OSError:
+        return []
+    removed: list[Path] = []
+    emptied: set[Path] = set()  # folders this removed something from
+    for folder, subfolders, files in os.walk(root, topdown=False):
+        for name in files:
+            path = Path(folder, name)
+            if path == stamp:
+                continue
+            try:
+                age = now - path.lstat().st_mtime
+                if age > UNUSED_DAYS * _DAY or (name.startswith(".") and age > _HALF_WRITTEN_AGE):
+                    path.unlink()
+                    removed.append(path)
+                    emptied.add(path.parent)
+            except OSError:
+                continue
+        for name in subfolders:
+            path = Path(folder, name)
+            try:
+                if path.is_symlink():
+                    if now - path.lstat().st_mtime > UNUSED_DAYS * _DAY:
+                        path.unlink()
+                        removed.append(path)
+                # Empty: emptied now, or long enough ago not to be one a run has just made.
+                elif not any(path.iterdir()) and (
+                        path in emptied or now - path.stat().st_mtime > _HALF_WRITTEN_AGE):
+                    path.rmdir()
+                    removed.append(path)
+                    emptied.add(path.parent)
+            except OSError:
+                continue
+    return removed

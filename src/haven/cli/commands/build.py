@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from haven.cache import tidy_cache
 from haven.cli.options import console, content_argument, output_option
 from haven.content.ahead import ReadAhead, read_ahead
 from haven.errors import ContentError, HavenError, StrictError
@@ -60,6 +61,7 @@ def build_command(content_dir: Path | None, output: Path | None, strict: bool,
         target = output or hub.output()
         report = run_build(hub.root, target, out, strict, pdf, clean, ahead)
     print_summary(report, hub, out)
+    tidy_cache()
 
 
 def freeze_at_exit() -> None:
@@ -166,6 +168,7 @@ def serve_command(content_dir: Path | None, port: int, output: Path | None, pdf:
         out.print(example_notice("previewing"), markup=False)
     target = output or hub.output()
     refuse_package_writes(target, "the site")
+    tidy_cache()
     serve(hub.root, target, port, out, pdf)
 
 

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import click
 
+from haven.cache import tidy_cache
 from haven.cli.options import content_argument
 from haven.errors import HavenError
 from haven.locate import inside_package, locate
@@ -54,6 +55,7 @@ def edit_command(content_dir: Path | None, port: int, no_browser: bool,
                          "there would be lost — copy it first ('cp -r' it, or 'haven init "
                          "our-hub') and edit the copy")
     interface = interface_language(interface, _source_language(root))
+    tidy_cache()
     server = editor = None
     for candidate in [port] if port == 0 else range(port, port + 10):
         try:
