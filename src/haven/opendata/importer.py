@@ -59,6 +59,7 @@ from haven.content.schema import (
 )
 from haven.content.validate import is_status_field
 from haven.errors import ContentError, HavenError
+from haven.interrupt import shielded
 from haven.locate import hint
 from haven.opendata import hsds
 from haven.opendata.safejson import load_json
@@ -986,8 +987,9 @@ def _write(path: Path, text: str, force: bool) -> bool:
             return False
         return True
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        with shielded():  # a stop signal now would leave it in the hub's folder
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 def _check_hub(into: Path, report: ImportReport) -> None:
