@@ -29,6 +29,8 @@ os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
 """Haven's cache folder for the whole run, the commands the tests start included: a run
 starts with none (as a new machine does), and leaves the developer's own cache untouched
 (a run parses thousands of hub folders that exist only for a test)."""
+HAVEN = [sys.executable, "-c", "from haven.cli import main; main(prog_name='haven')"]
+"""The `haven` command as a new process, with this interpreter."""
 Overrides = Mapping[str, "str | bytes | None"]
 MakeHub = Callable[..., Path]
 

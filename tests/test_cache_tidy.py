@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from haven.cache import TIDIED, UNUSED_DAYS, tidy_cache
-from tests.conftest import MakeHub
+from tests.conftest import HAVEN, MakeHub
 
-HAVEN = [sys.executable, "-c", "from haven.cli import main; main()"]
 DAY = 24 * 3600
 
 

@@ -20,9 +20,8 @@ from pathlib import Path
 import pytest
 
 from haven.output import MARKER, clean_leftovers, exchange, publish
-from tests.conftest import MakeHub
+from tests.conftest import HAVEN, MakeHub
 
-HAVEN = [sys.executable, "-c", "from haven.cli import main; main()"]
 ROUNDS = 30
 
 

@@ -9,7 +9,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -26,12 +25,11 @@ from haven.cli import main
 from haven.example import example_content
 from haven.scaffold import create
 from haven.serve import preview_policy, problems_page, with_reload
-from tests.conftest import free_port
+from tests.conftest import HAVEN, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                     reason="Debian's chromium is not installed")
-HAVEN = [sys.executable, "-c", "from haven.cli import main; main(prog_name='haven')"]
 PREVIEWING = r"Previewing on (http://127\.0\.0\.1:(\d+))/"
 LEFTOVERS = (".haven-new", ".haven-old")
 
