@@ -46,7 +46,7 @@ from haven import __version__
 from haven.content.validate import Content
 from haven.i18n.segments import map_record, markdown_blocks
 from haven.i18n.translate import Localized
-from haven.interrupt import shielded
+from haven.interrupt import remove_folder, shielded
 from haven.memo import RecordMemo, once_per_object
 from haven.model import Site
 from haven.output import (
@@ -532,8 +532,7 @@ def _copy_of_live(output: Path, live: BuildRecord, spare: Path) -> BuildRecord:
             os.link(output / relative, made / relative)
         made.rename(spare)
     except BaseException:
-        with shielded():
-            shutil.rmtree(made, ignore_errors=True)
+        remove_folder(made)
         raise
     finally:
         with shielded():

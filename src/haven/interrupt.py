@@ -108,6 +108,13 @@ def shielded() -> Iterator[None]:
             raise kind
 
 
+def remove_folder(path: Path) -> None:
+    """Remove `path` and all it holds, if it is there; a stop signal that comes meanwhile
+    takes effect once it is gone (`shielded`)."""
+    with shielded():
+        shutil.rmtree(path, ignore_errors=True)
+
+
 @contextmanager
 def temporary_folder(prefix: str, parent: Path | None = None) -> Iterator[Path]:
     """A new folder (in `parent`, or the system's temporary folder), removed when the block
@@ -120,8 +127,7 @@ def temporary_folder(prefix: str, parent: Path | None = None) -> Iterator[Path]:
         yield path
     finally:
         if path is not None:
-            with shielded():
-                shutil.rmtree(path, ignore_errors=True)
+            remove_folder(path)
 
 
 def interruptible(message: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

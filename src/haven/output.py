@@ -31,7 +31,7 @@ from typing import cast
 from filelock import FileLock, Timeout
 
 from haven.errors import OutputError
-from haven.interrupt import shielded
+from haven.interrupt import remove_folder, shielded
 
 MARKER = ".haven-site"
 """A file in every built site: Haven only ever replaces a folder that holds it (or an empty one)."""
@@ -94,9 +94,8 @@ class Staging:
             _check_replaceable(self.output)  # only under the lock: another build may be mid-swap
             with shielded():  # Ctrl+C between the two renames would leave no site at all
                 _swap(self.path, self.output)
-            if drop is not None and drop.exists():
-                with shielded():
-                    shutil.rmtree(drop, ignore_errors=True)
+            if drop is not None:
+                remove_folder(drop)
 
 
 @contextmanager
@@ -116,8 +115,7 @@ def staging(output: Path) -> Iterator[Staging]:
     finally:
         if path is not None and owner is not None:
             with shielded():  # nor between its removal and its lock's
-                if path.exists():
-                    shutil.rmtree(path, ignore_errors=True)
+                remove_folder(path)
                 owner.release()
                 with suppress(OSError):
                     os.unlink(_lock_of(path))
