@@ -16,7 +16,7 @@ from typing import Literal
 import babel
 from babel import Locale, UnknownLocaleError
 
-from haven.cache import cache_folder, keep_in_cache, kept_text
+from haven.cache import cache_folder, keep_in_cache, kept_text, made_by
 
 Direction = Literal["ltr", "rtl"]
 
@@ -172,8 +172,7 @@ def _tags_file() -> Path:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=?")
-    key = hashlib.sha256(";".join(versions).encode()).hexdigest()[:16]
-    return cache_folder() / f"language-tags-{key}.json"
+    return cache_folder() / f"language-tags-{made_by(';'.join(versions))}.json"
 
 
 def _capitalize(name: str) -> str:

@@ -258,12 +258,7 @@ class Job:
 
     def content_segments(self) -> list[Segment]:
         """The hub's segments: once per process (and content)."""
-        global _CONTENT_SEGMENTS
-        content = self.site.content
-        found = _CONTENT_SEGMENTS  # read once: another thread may replace it meanwhile
-        if found is None or found[0] is not content:
-            found = _CONTENT_SEGMENTS = (content, content_segments(content))
-        return found[1]
+        return _content_segments(self.site.content)
 
     def segments(self) -> tuple[list[Segment], dict[str, list[str]]]:
         """The hub's segments, and those each page shows (the staff matrix): once per process."""
@@ -300,8 +295,8 @@ SMALL = 60
 NO_CATALOG = ("", 0, 0, 0)
 _SOURCE_VIEW: tuple[Content, Localized] | None = None
 _SEGMENTS: tuple[Content, list[Segment], dict[str, list[str]]] | None = None
-_CONTENT_SEGMENTS: tuple[Content, list[Segment]] | None = None
 _FORKED = False
+_content_segments = once_per_object(content_segments)
 """True in a forked worker (haven.i18n.translate.localize need not remember there)."""
 
 

@@ -341,19 +341,18 @@ def _checked(segment: Segment, text: str, glossary: Glossary, terms: str,
     what each language needed beside the site for the next one: `remembered`, `remember`)."""
     fast = (segment.id, segment.kind, segment.source, text, terms)
     seen = _SEEN.get(fast)
-    if seen is not None:
-        key, found = seen
-    else:
+    if seen is None:
         joined = "\0".join(fast)
-        key = hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-        kept = _CHECKS.get(key)
+        digest = hashlib.blake2b(joined.encode("utf-8", "surrogatepass"),
+                                 digest_size=12).hexdigest()
+        kept = _CHECKS.get(digest)
         if kept is None:
-            kept = _CHECKS[key] = check_entry(segment, text, glossary, length_limit(segment))
+            kept = _CHECKS[digest] = check_entry(segment, text, glossary, length_limit(segment))
             if len(_CHECKS) > 200_000:
                 _CHECKS.clear()
                 _SEEN.clear()
-        found = kept
-        _SEEN[fast] = (key, found)
+        seen = _SEEN[fast] = (digest, kept)
+    key, found = seen
     if used is not None:
         used.add(key)
     return found
